@@ -1,4 +1,10 @@
 /**
- * @fileoverview The glow-trade WebAssembly ABI: re-exports every kernel entry point.
+ * @fileoverview The glow-trade WebAssembly ABI (see docs/wasm-abi.md): allocation, the plan
+ * table's sizes, and the whole-batch entry points. Every argument is an i32 byte offset, a count
+ * or a scalar; no managed object crosses the boundary.
  */
-export * from './memory';
+export { alloc, mark, release } from './memory';
+export { planHeaderWords, planLevelWords, planStepWords } from './plan';
+export { glowDiagnose, glowForward, glowInitActNorm, glowInverse, glowPrepare, glowBackward } from './flow';
+export { gatherRows, glowLossGrad, glowSample, glowTrainStep } from './train';
+export { gemm, colSum } from './gemm';

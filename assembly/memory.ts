@@ -1,14 +1,32 @@
 /**
- * @fileoverview Linear-memory allocation for the host: a bump arena. The host (TypeScript) lays out
- * every buffer of a model once, so the kernels never allocate in a hot path.
+ * @fileoverview Linear-memory allocation for the host: a LIFO arena. The host lays out every
+ * buffer of a model once (parameters first, then a workspace sized to the batch), so kernels never
+ * allocate; `release(mark)` drops everything allocated after `mark` (e.g. a workspace that must
+ * grow, or the training set after fit).
  */
 
-/** Reserve `bytes` (rounded up to 16 for v128 alignment); returns the byte offset. */
+let top: usize = (__heap_base + 15) & ~15;
+
+/** Reserve `bytes` (16-byte aligned, zeroed); returns the byte offset. Grows memory as needed. */
 export function alloc(bytes: usize): usize {
-  return heap.alloc((bytes + 15) & ~15);
+  const ptr = top;
+  const end = (ptr + bytes + 15) & ~15;
+  const have = <usize>memory.size() << 16;
+  if (end > have) {
+    const pages = <i32>((end - have + 0xffff) >>> 16);
+    if (memory.grow(pages) < 0) return 0; // out of memory: the host reports it
+  }
+  memory.fill(ptr, 0, end - ptr);
+  top = end;
+  return ptr;
 }
 
-/** Release everything after `ptr` when it was the last allocation (stub runtime semantics). */
-export function free(ptr: usize): void {
-  heap.free(ptr);
+/** Current end of the arena (a mark to release back to). */
+export function mark(): usize {
+  return top;
+}
+
+/** Free everything allocated at or after `m`. */
+export function release(m: usize): void {
+  if (m >= ((__heap_base + 15) & ~15) && m <= top) top = m;
 }

@@ -1,0 +1,60 @@
+/**
+ * @fileoverview One whole training step in one call: gather a minibatch by index, forward, mean
+ * NLL, backward, gradient-norm clipping, Adam, rebuild the derived matrices. Sampling: noise then
+ * inverse, also in one call.
+ */
+import { adamUpdate, gradNorm } from './adam';
+import { glowBackward, glowForward, glowInverse, glowPrepare } from './flow';
+import { fillNormal } from './rng';
+import {
+  H_D, H_GRADS, H_M, H_NUMEL, H_PARAMS, H_RNG, H_V, H_X0, H_Z, R_GNORM, R_LOSS, hdr, hptr, setResult,
+} from './plan';
+
+/** Copy rows idx[0..n) of an (·×D) f32 matrix into X0. */
+export function gatherRows(plan: usize, data: usize, idx: usize, n: i32): void {
+  const D = hdr(plan, H_D);
+  const x0 = hptr(plan, H_X0);
+  const rowBytes = <usize>D * 4;
+  for (let i = 0; i < n; i++) {
+    const k = <usize>load<i32>(idx + <usize>i * 4);
+    memory.copy(x0 + <usize>i * rowBytes, data + k * rowBytes, rowBytes);
+  }
+}
+
+/** Mean NLL and its gradient (into GRADS) for the n rows in X0. */
+export function glowLossGrad(plan: usize, n: i32): f64 {
+  const loss = glowForward(plan, n);
+  if (isFinite<f64>(loss)) glowBackward(plan, n);
+  return loss;
+}
+
+/**
+ * Train on rows idx[0..n) of `data`. Returns the batch's mean NLL before the update. Nothing is
+ * updated when the loss or the gradient is not finite (the host then reports where it happened).
+ */
+export function glowTrainStep(
+  plan: usize, data: usize, idx: usize, n: i32,
+  lr: f64, beta1: f64, beta2: f64, eps: f64, clipNorm: f64, t: i32, weightDecay: f64,
+): f64 {
+  gatherRows(plan, data, idx, n);
+  const loss = glowForward(plan, n);
+  setResult(plan, R_LOSS, loss);
+  setResult(plan, R_GNORM, NaN);
+  if (!isFinite<f64>(loss)) return loss;
+  glowBackward(plan, n);
+  const numel = hdr(plan, H_NUMEL);
+  const gn = gradNorm(hptr(plan, H_GRADS), numel);
+  setResult(plan, R_GNORM, gn);
+  if (!isFinite<f64>(gn)) return loss;
+  const scale = clipNorm > 0 && gn > clipNorm ? clipNorm / gn : 1.0;
+  adamUpdate(hptr(plan, H_PARAMS), hptr(plan, H_GRADS), hptr(plan, H_M), hptr(plan, H_V), numel,
+    lr, beta1, beta2, eps, t, scale, weightDecay);
+  glowPrepare(plan);
+  return loss;
+}
+
+/** Draw n latents z ~ N(0, T²·I) into Z and map them to x in X0. */
+export function glowSample(plan: usize, n: i32, temperature: f64): void {
+  fillNormal(hptr(plan, H_RNG), hptr(plan, H_Z), n * hdr(plan, H_D), temperature);
+  glowInverse(plan, n);
+}
