@@ -40,16 +40,16 @@ function tile4x8(
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let av = f32x4.splat(load<f32>(pa));
+    let av = v128.load32_splat(pa);
     c00 = f32x4.add(c00, f32x4.mul(av, b0));
     c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = f32x4.splat(load<f32>(pa + rsA));
+    av = v128.load32_splat(pa + rsA);
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = f32x4.splat(load<f32>(pa + 2 * rsA));
+    av = v128.load32_splat(pa + 2 * rsA);
     c20 = f32x4.add(c20, f32x4.mul(av, b0));
     c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = f32x4.splat(load<f32>(pa + 3 * rsA));
+    av = v128.load32_splat(pa + 3 * rsA);
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
     pa += csA;
@@ -74,7 +74,7 @@ function tile1x8(
   let pa = a;
   let pb = b;
   for (let p = 0; p < k; p++) {
-    const av = f32x4.splat(load<f32>(pa));
+    const av = v128.load32_splat(pa);
     c00 = f32x4.add(c00, f32x4.mul(av, v128.load(pb)));
     c01 = f32x4.add(c01, f32x4.mul(av, v128.load(pb, 16)));
     pa += csA;
@@ -94,10 +94,10 @@ function tile4x4(
   let pb = b;
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb);
-    c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(pa)), b0));
-    c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(pa + rsA)), b0));
-    c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(pa + 2 * rsA)), b0));
-    c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(pa + 3 * rsA)), b0));
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + rsA), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + 2 * rsA), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + 3 * rsA), b0));
     pa += csA;
     pb += ldb;
   }
@@ -115,7 +115,7 @@ function tile1x4(
   let pa = a;
   let pb = b;
   for (let p = 0; p < k; p++) {
-    c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(pa)), v128.load(pb)));
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
     pa += csA;
     pb += ldb;
   }
