@@ -16,6 +16,15 @@
 export const GEMM_ACC: i32 = 1;
 export const GEMM_RELU: i32 = 2;
 
+/**
+ * c + a·b. The relaxed-SIMD build fuses it (one rounding, FMA where the CPU has it); the plain
+ * SIMD build rounds twice. Both stay within the error budget above.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 @inline function epilogue(c: v128, pc: usize, pbias: usize, pmask: usize, flags: i32): void {
   if (pbias != 0) c = f32x4.add(c, v128.load(pbias));
   if (flags & GEMM_RELU) c = f32x4.max(c, f32x4.splat(0));
@@ -41,17 +50,17 @@ function tile4x8(
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(pa + rsA);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(pa + 2 * rsA);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa + 3 * rsA);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     pa += csA;
     pb += ldb;
   }
@@ -75,8 +84,8 @@ function tile1x8(
   let pb = b;
   for (let p = 0; p < k; p++) {
     const av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, v128.load(pb)));
-    c01 = f32x4.add(c01, f32x4.mul(av, v128.load(pb, 16)));
+    c00 = madd(av, v128.load(pb), c00);
+    c01 = madd(av, v128.load(pb, 16), c01);
     pa += csA;
     pb += ldb;
   }
@@ -94,10 +103,10 @@ function tile4x4(
   let pb = b;
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + rsA), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + 2 * rsA), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + 3 * rsA), b0));
+    c0 = madd(v128.load32_splat(pa), b0, c0);
+    c1 = madd(v128.load32_splat(pa + rsA), b0, c1);
+    c2 = madd(v128.load32_splat(pa + 2 * rsA), b0, c2);
+    c3 = madd(v128.load32_splat(pa + 3 * rsA), b0, c3);
     pa += csA;
     pb += ldb;
   }
@@ -115,7 +124,7 @@ function tile1x4(
   let pa = a;
   let pb = b;
   for (let p = 0; p < k; p++) {
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+    c0 = madd(v128.load32_splat(pa), v128.load(pb), c0);
     pa += csA;
     pb += ldb;
   }

@@ -39,9 +39,12 @@ export interface GlowExports {
 /** What `loadEngine` accepts: the module's bytes, a path or URL to them, or a compiled module. */
 export type EngineSource = Uint8Array | ArrayBuffer | string | URL | WebAssembly.Module;
 
+/** Which build: plain 128-bit SIMD, or relaxed SIMD (fused multiply-add where the CPU has it). */
+export type EngineVariant = 'simd' | 'relaxed-simd';
+
 /** A compiled glow-trade module. */
 export class Engine {
-  constructor(readonly module: WebAssembly.Module, readonly origin: string) {}
+  constructor(readonly module: WebAssembly.Module, readonly origin: string, readonly variant: EngineVariant = 'simd') {}
 
   /** A fresh instance with its own memory. */
   instantiate(): GlowExports {
@@ -67,41 +70,104 @@ function readString(ex: GlowExports | undefined, ptr: number): string {
 
 let cached: Engine | undefined;
 
-/** The URL of the package's own `build/glow.wasm`. */
-export function defaultWasmUrl(): URL {
-  // This file is dist/src/wasm/engine.js; the module is build/glow.wasm at the package root.
-  return new URL('../../../build/glow.wasm', import.meta.url);
+/** The URL of the package's own build of a variant (`build/glow.wasm`, `build/glow.relaxed.wasm`). */
+export function defaultWasmUrl(variant: EngineVariant = 'simd'): URL {
+  // This file is dist/src/wasm/engine.js; the modules are in build/ at the package root.
+  return new URL(variant === 'simd' ? '../../../build/glow.wasm' : '../../../build/glow.relaxed.wasm', import.meta.url);
+}
+
+/**
+ * Can this runtime run relaxed SIMD? Node 20 accepts it only behind a V8 flag, which can still be
+ * switched on before the first relaxed module is compiled; browsers with relaxed SIMD validate it
+ * directly.
+ */
+export function relaxedSimdSupported(bytes: Uint8Array): boolean {
+  if (WebAssembly.validate(bytes as BufferSource)) return true;
+  const v8 = (globalThis as any).process?.getBuiltinModule?.('node:v8');
+  if (!v8) return false;
+  try {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
+  }
+  return WebAssembly.validate(bytes as BufferSource);
+}
+
+/**
+ * The variant to use: `GLOW_TRADE_WASM=simd|relaxed-simd` forces one; otherwise relaxed SIMD where
+ * the runtime accepts it.
+ */
+function preferredVariant(): EngineVariant | 'auto' {
+  const env = (globalThis as any).process?.env?.GLOW_TRADE_WASM;
+  if (env === 'simd' || env === 'relaxed-simd') return env;
+  if (env !== undefined && env !== '' && env !== 'auto') {
+    throw new Error(`GLOW_TRADE_WASM must be simd, relaxed-simd or auto, got "${env}"`);
+  }
+  return 'auto';
 }
 
 /** Compile the module from bytes, a path, a URL or a compiled module (async; works in browsers). */
 export async function loadEngine(source: EngineSource = defaultWasmUrl()): Promise<Engine> {
   if (source instanceof WebAssembly.Module) return new Engine(source, 'module');
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
-    return new Engine(await WebAssembly.compile(source as BufferSource), 'bytes');
+    const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+    if (!WebAssembly.validate(bytes as BufferSource) && relaxedSimdSupported(bytes)) {
+      return new Engine(await WebAssembly.compile(bytes as BufferSource), 'bytes', 'relaxed-simd');
+    }
+    return new Engine(await WebAssembly.compile(bytes as BufferSource), 'bytes');
   }
   const url = source instanceof URL ? source : toUrl(source);
-  if (url.protocol === 'file:') {
-    const fs = nodeFs();
-    return new Engine(await WebAssembly.compile(fs.readFileSync(url)), url.href);
+  let bytes: Uint8Array;
+  if (url.protocol === 'file:') bytes = nodeFs().readFileSync(url);
+  else {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`cannot load the glow-trade wasm from ${url.href}: HTTP ${res.status}`);
+    bytes = new Uint8Array(await res.arrayBuffer());
   }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`cannot load the glow-trade wasm from ${url.href}: HTTP ${res.status}`);
-  return new Engine(await WebAssembly.compile(await res.arrayBuffer()), url.href);
+  const engine = await loadEngine(bytes);
+  return new Engine(engine.module, url.href, engine.variant);
 }
 
-/** The package's engine, loaded synchronously (Node only); set another with `setDefaultEngine`. */
-export function defaultEngine(): Engine {
-  if (cached) return cached;
+/**
+ * The package's engine, loaded synchronously (Node only): the relaxed-SIMD build when the runtime
+ * accepts it (or `variant` / GLOW_TRADE_WASM says so), else the plain SIMD build.
+ * Set another default with `setDefaultEngine`.
+ */
+export function defaultEngine(variant?: EngineVariant): Engine {
+  if (cached && (variant === undefined || cached.variant === variant)) return cached;
+  const engine = nodeEngine(variant ?? preferredVariant());
+  if (variant === undefined) cached = engine;
+  return engine;
+}
+
+const variantCache = new Map<EngineVariant, Engine>();
+
+function nodeEngine(want: EngineVariant | 'auto'): Engine {
   const fs = nodeFs();
-  const url = defaultWasmUrl();
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(url);
-  } catch (err) {
-    throw new Error(`cannot read ${url.pathname}: ${(err as Error).message} (run "npm run build" to build the wasm)`);
+  const read = (v: EngineVariant): Uint8Array => {
+    const url = defaultWasmUrl(v);
+    try {
+      return fs.readFileSync(url);
+    } catch (err) {
+      throw new Error(`cannot read ${url.pathname}: ${(err as Error).message} (run "npm run build" to build the wasm)`);
+    }
+  };
+  let variant: EngineVariant = want === 'auto' ? 'simd' : want;
+  let bytes: Uint8Array | undefined;
+  if (want !== 'simd') {
+    const relaxed = read('relaxed-simd');
+    if (relaxedSimdSupported(relaxed)) {
+      variant = 'relaxed-simd';
+      bytes = relaxed;
+    } else if (want === 'relaxed-simd') {
+      throw new Error('this runtime does not support relaxed SIMD (GLOW_TRADE_WASM=relaxed-simd)');
+    }
   }
-  cached = new Engine(new WebAssembly.Module(bytes as BufferSource), url.href);
-  return cached;
+  const hit = variantCache.get(variant);
+  if (hit) return hit;
+  const engine = new Engine(new WebAssembly.Module((bytes ?? read(variant)) as BufferSource), defaultWasmUrl(variant).href, variant);
+  variantCache.set(variant, engine);
+  return engine;
 }
 
 /** Use this engine whenever none is passed explicitly (e.g. after `loadEngine(url)` in a browser). */

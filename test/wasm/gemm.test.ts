@@ -1,10 +1,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultEngine } from '../../src/wasm/engine.js';
+import { defaultEngine, type EngineVariant, type GlowExports } from '../../src/wasm/engine.js';
 import { Rng } from '../../src/util/rng.js';
 
-const ex = defaultEngine().instantiate();
 const ACC = 1, RELU = 2;
+
+/** Both builds where this runtime can run them (the relaxed one needs relaxed-SIMD support). */
+function variants(): { variant: EngineVariant; ex: GlowExports }[] {
+  const out: { variant: EngineVariant; ex: GlowExports }[] = [{ variant: 'simd', ex: defaultEngine('simd').instantiate() }];
+  try {
+    out.push({ variant: 'relaxed-simd', ex: defaultEngine('relaxed-simd').instantiate() });
+  } catch (err) {
+    console.log(`    (relaxed-SIMD build skipped: ${(err as Error).message})`);
+  }
+  return out;
+}
 
 function naive(m: number, n: number, k: number, a: Float32Array, rsA: number, csA: number, b: Float32Array,
   c0: Float32Array, bias: Float32Array | null, mask: Float32Array | null, flags: number): Float64Array {
@@ -22,7 +32,8 @@ function naive(m: number, n: number, k: number, a: Float32Array, rsA: number, cs
   return out;
 }
 
-test('gemm matches an f64 reference on every tile path, flag and transposition, and frees its memory', () => {
+for (const { variant, ex } of variants()) {
+test(`[${variant}] gemm matches an f64 reference on every tile path, flag and transposition, and frees its memory`, () => {
   const rng = new Rng(1);
   const mark = ex.mark();
   let worst = 0;
@@ -67,6 +78,9 @@ test('gemm matches an f64 reference on every tile path, flag and transposition, 
   }
   assert.is(ex.mark(), mark, 'gemm test leaked arena memory');
 });
+}
+
+const ex = defaultEngine().instantiate();
 
 test('colSum sums columns with a leading dimension, accumulating on request', () => {
   const a = Float32Array.from([1, 2, 3, 99, 4, 5, 6, 99, 7, 8, 9, 99]); // 3×3 inside a 3×4 block
