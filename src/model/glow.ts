@@ -1,0 +1,327 @@
+/**
+ * @fileoverview The `Glow` class: a GLOW normalizing flow whose maths runs in the WebAssembly
+ * engine. Thin orchestration only — every batch is one call into the module (DESIGN §3).
+ */
+import { Rng } from '../util/rng.js';
+import { type GlowConfig, resolveConfig } from './config.js';
+import { initialState } from './init.js';
+import { type ModelLayout, modelLayout, parameterTensors } from './layout.js';
+import { type MatrixInput, toFloat32Matrix } from './matrix.js';
+import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { type Engine, type GlowExports, defaultEngine } from '../wasm/engine.js';
+import { H, ModelMemory, R } from '../wasm/plan.js';
+import { type FitOptions, type FitResult, fitGlow } from '../train/fit.js';
+
+export interface GlowCreateOptions extends Partial<GlowConfig> {
+  /** Seed of the initial parameters (random rotations, coupling weights). Default 0. */
+  seed?: number;
+  /** Engine to run on (default: the package's build/glow.wasm). */
+  engine?: Engine;
+}
+
+/** A named tensor as `namedParameters()` returns it. */
+export interface NamedTensor {
+  shape: number[];
+  data: Float32Array | Int32Array;
+}
+
+/** Minimum rows for the data-dependent ActNorm initialisation (DESIGN §3). */
+export const MIN_INIT_ROWS = 256;
+
+const LN2 = Math.LN2;
+
+export class Glow {
+  readonly config: GlowConfig;
+  readonly layout: ModelLayout;
+  /** Seed the parameters were initialised from. */
+  readonly seed: number;
+  /** True once ActNorm was initialised from data (or a trained model was loaded). */
+  initialized = false;
+  /** Adam steps taken so far (its bias correction continues from here). */
+  optimizerSteps = 0;
+  /** @internal */ readonly mem: ModelMemory;
+  /** @internal */ readonly ex: GlowExports;
+
+  private constructor(layout: ModelLayout, seed: number, engine: Engine) {
+    this.config = layout.config;
+    this.layout = layout;
+    this.seed = seed;
+    this.ex = engine.instantiate();
+    this.mem = new ModelMemory(this.ex, layout, 1024);
+  }
+
+  /** A new model with seeded initial parameters (ActNorm not yet initialised). */
+  static create(options: GlowCreateOptions = {}): Glow {
+    const { seed = 0, engine, ...partial } = options;
+    const layout = modelLayout(resolveConfig(partial));
+    const glow = new Glow(layout, seed, engine ?? defaultEngine());
+    const st = initialState(layout, seed);
+    glow.mem.f32(glow.mem.params, layout.numel).set(st.params);
+    glow.mem.i32(glow.mem.perm, layout.permLength).set(st.perm);
+    glow.mem.f32(glow.mem.sign, layout.signLength).set(st.sign);
+    glow.ex.glowPrepare(glow.mem.plan);
+    return glow;
+  }
+
+  /** Free parameters (63,120 for the defaults: the unused triangles of lower/upper are not counted). */
+  get numParameters(): number {
+    return this.layout.numFree;
+  }
+
+  /** Elements of all parameter tensors as stored (64,576 for the defaults). */
+  get numTensorElements(): number {
+    return this.layout.numel;
+  }
+
+  get features(): number {
+    return this.config.features;
+  }
+
+  /**
+   * Data-dependent ActNorm initialisation, once, from at least 256 rows: each ActNorm gets
+   * b = −mean, s = −log(std + 1e-6) of the activations that reach it.
+   */
+  initialize(x: MatrixInput): this {
+    const { data, rows } = toFloat32Matrix(x, this.features, 'initialize(x)');
+    if (rows < MIN_INIT_ROWS) {
+      throw new RangeError(`initialize(x) needs at least ${MIN_INIT_ROWS} rows for the ActNorm statistics, got ${rows}`);
+    }
+    this.mem.ensureCapacity(rows);
+    this.mem.f32(this.mem.header(H.X0), rows * this.features).set(data);
+    const loss = this.ex.glowInitActNorm(this.mem.plan, rows);
+    if (!Number.isFinite(loss)) throw new Error('initialize(x): the data-dependent initialisation produced non-finite values');
+    this.initialized = true;
+    return this;
+  }
+
+  private requireInitialized(what: string): void {
+    if (!this.initialized) {
+      throw new Error(`${what}: the model's ActNorm layers are not initialised; call initialize(x) or fit(x) first`);
+    }
+  }
+
+  /** Run `fn(offset, rows)` over chunks of at most the workspace capacity. */
+  private chunks(rows: number, fn: (offset: number, count: number) => void): void {
+    const cap = this.mem.capacity;
+    for (let off = 0; off < rows; off += cap) fn(off, Math.min(cap, rows - off));
+  }
+
+  /** Exact log-density log p(x) per row, in nats. */
+  logProb(x: MatrixInput): Float64Array {
+    this.requireInitialized('logProb');
+    const D = this.features;
+    const { data, rows } = toFloat32Matrix(x, D, 'logProb(x)');
+    const out = new Float64Array(rows);
+    this.chunks(rows, (off, n) => {
+      this.mem.f32(this.mem.header(H.X0), n * D).set(data.subarray(off * D, (off + n) * D));
+      this.ex.glowForward(this.mem.plan, n);
+      out.set(this.mem.f64(this.mem.header(H.LOGP), n), off);
+    });
+    return out;
+  }
+
+  /** x → z (latents concatenated in level order) and the per-row log-determinant. */
+  encode(x: MatrixInput): { z: Float32Array; logDet: Float64Array } {
+    this.requireInitialized('encode');
+    const D = this.features;
+    const { data, rows } = toFloat32Matrix(x, D, 'encode(x)');
+    const z = new Float32Array(rows * D);
+    const logDet = new Float64Array(rows);
+    this.chunks(rows, (off, n) => {
+      this.mem.f32(this.mem.header(H.X0), n * D).set(data.subarray(off * D, (off + n) * D));
+      this.ex.glowForward(this.mem.plan, n);
+      z.set(this.mem.f32(this.mem.header(H.Z), n * D), off * D);
+      const ld = this.mem.f32(this.mem.header(H.LOGDET), n);
+      const c = this.mem.result(R.LOGDET_CONST);
+      for (let i = 0; i < n; i++) logDet[off + i] = ld[i] + c;
+    });
+    return { z, logDet };
+  }
+
+  /** z → x (the inverse flow). */
+  decode(z: MatrixInput): Float32Array {
+    this.requireInitialized('decode');
+    const D = this.features;
+    const { data, rows } = toFloat32Matrix(z, D, 'decode(z)');
+    const x = new Float32Array(rows * D);
+    this.chunks(rows, (off, n) => {
+      this.mem.f32(this.mem.header(H.Z), n * D).set(data.subarray(off * D, (off + n) * D));
+      this.ex.glowInverse(this.mem.plan, n);
+      x.set(this.mem.f32(this.mem.header(H.X0), n * D), off * D);
+    });
+    return x;
+  }
+
+  /** n samples x = f⁻¹(z), z ~ N(0, T²·I); seeded (default seed 0). */
+  sample(n: number, options: { temperature?: number; seed?: number } = {}): Float32Array {
+    this.requireInitialized('sample');
+    const { temperature = 1, seed = 0 } = options;
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`sample(n): n must be a non-negative integer, got ${n}`);
+    if (!(temperature > 0) || !Number.isFinite(temperature)) {
+      throw new RangeError(`sample: temperature must be a finite number > 0, got ${temperature}`);
+    }
+    const D = this.features;
+    const rng = new Rng(seed);
+    const state = this.mem.i32(this.mem.rng, 4);
+    for (let i = 0; i < 4; i++) state[i] = rng.nextU32() | 0;
+    if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+    const x = new Float32Array(n * D);
+    this.chunks(n, (off, m) => {
+      this.ex.glowSample(this.mem.plan, m, temperature);
+      x.set(this.mem.f32(this.mem.header(H.X0), m * D), off * D);
+    });
+    return x;
+  }
+
+  /** Mean NLL (nats) of the rows and its gradient w.r.t. the flat parameter vector (state_dict order). */
+  lossAndGradient(x: MatrixInput): { loss: number; grad: Float32Array } {
+    this.requireInitialized('lossAndGradient');
+    const D = this.features;
+    const { data, rows } = toFloat32Matrix(x, D, 'lossAndGradient(x)');
+    this.mem.ensureCapacity(rows);
+    this.mem.f32(this.mem.header(H.X0), rows * D).set(data);
+    const loss = this.ex.glowLossGrad(this.mem.plan, rows);
+    return { loss, grad: this.mem.f32(this.mem.grads, this.layout.numel).slice() };
+  }
+
+  /** Train by maximum likelihood (Adam, shuffled minibatches, early stopping); see FitOptions. */
+  fit(x: MatrixInput, options: FitOptions = {}): FitResult {
+    return fitGlow(this, x, options);
+  }
+
+  /** Bits per dimension of a mean NLL in nats. */
+  bitsPerDim(nll: number): number {
+    return nll / (this.features * LN2);
+  }
+
+  /** A copy of the flat parameter vector (f32, state_dict order). */
+  getParameters(): Float32Array {
+    return this.mem.f32(this.mem.params, this.layout.numel).slice();
+  }
+
+  /** Replace the flat parameter vector (validated) and rebuild the derived matrices. */
+  setParameters(p: ArrayLike<number>): void {
+    if (p.length !== this.layout.numel) {
+      throw new RangeError(`setParameters: expected ${this.layout.numel} values, got ${p.length}`);
+    }
+    for (let i = 0; i < p.length; i++) {
+      if (!Number.isFinite(p[i])) throw new RangeError(`setParameters: value ${i} (${this.tensorAt(i)}) is ${p[i]}`);
+    }
+    this.mem.f32(this.mem.params, this.layout.numel).set(p);
+    this.ex.glowPrepare(this.mem.plan);
+  }
+
+  /** Name of the parameter tensor holding flat element i. */
+  tensorAt(i: number): string {
+    const t = parameterTensors(this.layout).find((t) => i >= t.offset && i < t.offset + t.size);
+    return t ? t.name : `#${i}`;
+  }
+
+  /** Every named tensor (parameters and buffers) with the anchor's state_dict names and shapes. */
+  namedParameters(): Record<string, NamedTensor> {
+    const out: Record<string, NamedTensor> = {};
+    const params = this.mem.f32(this.mem.params, this.layout.numel);
+    const perm = this.mem.i32(this.mem.perm, this.layout.permLength);
+    const sign = this.mem.f32(this.mem.sign, this.layout.signLength);
+    for (const t of this.layout.tensors) {
+      const src = t.store === 'params' ? params : t.store === 'perm' ? perm : sign;
+      out[t.name] = { shape: [...t.shape], data: src.slice(t.offset, t.offset + t.size) as Float32Array | Int32Array };
+    }
+    return out;
+  }
+
+  /**
+   * Load tensors by name (the inverse of namedParameters; e.g. weights exported from the PyTorch
+   * anchor). Every tensor must be present with its exact shape. Marks ActNorm initialised.
+   */
+  loadNamedParameters(tensors: Record<string, { shape?: number[]; data: ArrayLike<number> }>): void {
+    const known = new Set(this.layout.tensors.map((t) => t.name));
+    for (const name of Object.keys(tensors)) {
+      if (!known.has(name)) throw new RangeError(`loadNamedParameters: unknown tensor "${name}" for this model`);
+    }
+    const params = this.getParameters();
+    const perm = this.mem.i32(this.mem.perm, this.layout.permLength).slice();
+    const sign = this.mem.f32(this.mem.sign, this.layout.signLength).slice();
+    for (const t of this.layout.tensors) {
+      const v = tensors[t.name];
+      if (!v) throw new RangeError(`loadNamedParameters: tensor "${t.name}" (shape [${t.shape}]) is missing`);
+      if (v.shape && (v.shape.length !== t.shape.length || v.shape.some((s, i) => s !== t.shape[i]))) {
+        throw new RangeError(`loadNamedParameters: "${t.name}" has shape [${v.shape}], expected [${t.shape}]`);
+      }
+      if (v.data.length !== t.size) {
+        throw new RangeError(`loadNamedParameters: "${t.name}" has ${v.data.length} values, expected ${t.size}`);
+      }
+      for (let i = 0; i < t.size; i++) {
+        const val = Number(v.data[i]);
+        if (!Number.isFinite(val)) throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] is ${val}`);
+        if (t.store === 'params') params[t.offset + i] = val;
+        else if (t.store === 'sign') {
+          if (val !== 1 && val !== -1) throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] must be ±1, got ${val}`);
+          sign[t.offset + i] = val;
+        } else {
+          if (!Number.isInteger(val) || val < 0 || val >= t.size) {
+            throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] must be an index in [0, ${t.size}), got ${val}`);
+          }
+          perm[t.offset + i] = val;
+        }
+      }
+      if (t.store === 'perm') {
+        const seen = new Set(Array.from(perm.subarray(t.offset, t.offset + t.size)));
+        if (seen.size !== t.size) throw new RangeError(`loadNamedParameters: "${t.name}" is not a permutation`);
+      }
+    }
+    this.mem.i32(this.mem.perm, this.layout.permLength).set(perm);
+    this.mem.f32(this.mem.sign, this.layout.signLength).set(sign);
+    this.setParameters(params);
+    this.initialized = true;
+  }
+
+  /** The model file (DESIGN §7); `extra` adds header sections (scaler, strategy, training, …). */
+  toBytes(extra: Record<string, unknown> = {}): Uint8Array {
+    return encodeCheckpoint({
+      layout: this.layout,
+      params: this.mem.f32(this.mem.params, this.layout.numel).slice(),
+      perm: this.mem.i32(this.mem.perm, this.layout.permLength).slice(),
+      sign: this.mem.f32(this.mem.sign, this.layout.signLength).slice(),
+      initialized: this.initialized,
+      extra: { seed: this.seed, optimizerSteps: this.optimizerSteps, ...extra },
+    });
+  }
+
+  /** A model from its file bytes; the header's extra sections come back in `extra`. */
+  static fromBytes(bytes: Uint8Array, options: { engine?: Engine; source?: string } = {}): Glow {
+    return Glow.fromDecoded(decodeCheckpoint(bytes, { source: options.source }), options.engine);
+  }
+
+  /** Save atomically (temp file + rename). */
+  save(path: string, extra: Record<string, unknown> = {}): void {
+    saveCheckpoint(path, {
+      layout: this.layout,
+      params: this.mem.f32(this.mem.params, this.layout.numel).slice(),
+      perm: this.mem.i32(this.mem.perm, this.layout.permLength).slice(),
+      sign: this.mem.f32(this.mem.sign, this.layout.signLength).slice(),
+      initialized: this.initialized,
+      extra: { seed: this.seed, optimizerSteps: this.optimizerSteps, ...extra },
+    });
+  }
+
+  static load(path: string, options: { engine?: Engine } = {}): Glow {
+    return Glow.fromDecoded(loadCheckpoint(path), options.engine);
+  }
+
+  /** Header sections of the file this model was loaded from (empty for a new model). */
+  extra: Record<string, unknown> = {};
+
+  private static fromDecoded(ck: ReturnType<typeof decodeCheckpoint>, engine?: Engine): Glow {
+    const seed = typeof ck.extra.seed === 'number' ? ck.extra.seed : 0;
+    const glow = new Glow(ck.layout, seed, engine ?? defaultEngine());
+    glow.mem.f32(glow.mem.params, ck.layout.numel).set(ck.params);
+    glow.mem.i32(glow.mem.perm, ck.layout.permLength).set(ck.perm);
+    glow.mem.f32(glow.mem.sign, ck.layout.signLength).set(ck.sign);
+    glow.ex.glowPrepare(glow.mem.plan);
+    glow.initialized = ck.initialized; // never re-initialised by loading
+    glow.optimizerSteps = typeof ck.extra.optimizerSteps === 'number' ? ck.extra.optimizerSteps : 0;
+    glow.extra = ck.extra;
+    return glow;
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * @fileoverview Maximum-likelihood training of a Glow: Adam on shuffled minibatches (seeded),
+ * global gradient-norm clipping, a chronological validation split, early stopping with best-state
+ * restore, and a guard that stops with an error naming where a non-finite value appeared.
+ * Every minibatch is one call into the wasm engine (gather, forward, backward, clip, Adam).
+ */
+import { Rng } from '../util/rng.js';
+import { type MatrixInput, toFloat32Matrix } from '../model/matrix.js';
+import { parameterTensors } from '../model/layout.js';
+import { H, R } from '../wasm/plan.js';
+import type { Glow } from '../model/glow.js';
+
+export interface FitOptions {
+  /** Passes over the training rows (default 50). */
+  epochs?: number;
+  /** Rows per Adam step (default 256). */
+  batchSize?: number;
+  /** Adam step size (default 1e-3). */
+  learningRate?: number;
+  /** Share of rows, taken from the END (chronologically last), held out for validation (default 0.1). */
+  validationFraction?: number;
+  /** Explicit validation rows instead of a split (then validationFraction is ignored). */
+  validation?: MatrixInput;
+  /** Epochs without improvement of the monitored NLL before stopping (default 10; 0 disables). */
+  patience?: number;
+  /** Improvement smaller than this (nats) does not count (default 1e-4). */
+  minDelta?: number;
+  /** Seed of the shuffling and of the ActNorm init subset (default: the model's seed). */
+  seed?: number;
+  /** Global gradient-norm clip (default 10; 0 disables). */
+  clipNorm?: number;
+  weightDecay?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** Rows used for the ActNorm data init when the model is not yet initialised (default 4096, min 256). */
+  initRows?: number;
+  /** Called after every epoch; return false to stop. */
+  onEpoch?: (record: EpochRecord) => void | boolean;
+  /** Called after every minibatch (for progress bars). */
+  onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  signal?: AbortSignal;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** Mean NLL (nats) over the epoch's minibatches, each before its update. */
+  trainNll: number;
+  trainBitsPerDim: number;
+  valNll: number | null;
+  valBitsPerDim: number | null;
+  /** Mean gradient norm before clipping. */
+  gradNorm: number;
+  seconds: number;
+  samplesPerSecond: number;
+  /** This epoch set a new best monitored NLL. */
+  best: boolean;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  bestEpoch: number;
+  /** Best monitored NLL (validation if there is any, else training). */
+  bestNll: number;
+  monitored: 'validation' | 'train';
+  stopReason: 'epochs' | 'patience' | 'callback' | 'aborted';
+  seed: number;
+  trainRows: number;
+  validationRows: number;
+  seconds: number;
+}
+
+/** Training stopped by a non-finite loss or gradient; `where` names the step or tensor. */
+export class NonFiniteError extends Error {
+  constructor(message: string, readonly epoch: number, readonly batch: number, readonly where: string) {
+    super(message);
+    this.name = 'NonFiniteError';
+  }
+}
+
+function positive(name: string, v: number, integer: boolean): void {
+  if (!(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    throw new RangeError(`fit: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
+  }
+}
+
+export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): FitResult {
+  const {
+    epochs = 50, batchSize = 256, learningRate = 1e-3, validationFraction = 0.1, patience = 10,
+    minDelta = 1e-4, seed = glow.seed, clipNorm = 10, weightDecay = 0, beta1 = 0.9, beta2 = 0.999,
+    eps = 1e-8, initRows = 4096, onEpoch, onBatch, signal,
+  } = options;
+  positive('epochs', epochs, true);
+  positive('batchSize', batchSize, true);
+  positive('learningRate', learningRate, false);
+  if (!(validationFraction >= 0 && validationFraction < 1)) {
+    throw new RangeError(`fit: validationFraction must be in [0, 1), got ${validationFraction}`);
+  }
+  const D = glow.features;
+  const { data, rows } = toFloat32Matrix(x, D, 'fit(x)');
+  let train = data;
+  let trainRows = rows;
+  let val: Float32Array | null = null;
+  if (options.validation !== undefined) {
+    val = toFloat32Matrix(options.validation, D, 'fit validation').data;
+  } else if (validationFraction > 0) {
+    const nVal = Math.floor(rows * validationFraction);
+    if (nVal < 1) throw new RangeError(`fit: validationFraction ${validationFraction} of ${rows} rows leaves no validation rows`);
+    trainRows = rows - nVal;
+    train = data.subarray(0, trainRows * D);
+    val = data.subarray(trainRows * D);
+  }
+  if (trainRows < 1) throw new RangeError('fit: no training rows');
+  const rng = new Rng(seed);
+  if (!glow.initialized) {
+    const m = Math.min(trainRows, Math.max(initRows, 256));
+    if (m < 256) throw new RangeError(`fit: ActNorm initialisation needs at least 256 training rows, got ${trainRows}`);
+    const pick = rng.permutation(trainRows).subarray(0, m).sort();
+    const sub = new Float32Array(m * D);
+    pick.forEach((r, i) => sub.set(train.subarray(r * D, (r + 1) * D), i * D));
+    glow.initialize(sub);
+  }
+  const mem = glow.mem;
+  const ex = glow.ex;
+  mem.ensureCapacity(Math.min(batchSize, trainRows));
+  const monitored: FitResult['monitored'] = val ? 'validation' : 'train';
+  const history: EpochRecord[] = [];
+  let best = Infinity;
+  let bestEpoch = 0;
+  let bestParams = glow.getParameters();
+  let stopReason: FitResult['stopReason'] = 'epochs';
+  const t0 = performance.now();
+  const tmp = mem.allocTemp(trainRows * D * 4 + trainRows * 4);
+  try {
+    const dataPtr = tmp.ptr;
+    const idxPtr = tmp.ptr + trainRows * D * 4;
+    mem.f32(dataPtr, trainRows * D).set(train);
+    const batches = Math.ceil(trainRows / batchSize);
+    let sinceBest = 0;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      if (signal?.aborted) {
+        stopReason = 'aborted';
+        break;
+      }
+      const te = performance.now();
+      mem.i32(idxPtr, trainRows).set(rng.permutation(trainRows));
+      let lossSum = 0;
+      let gnSum = 0;
+      for (let b = 0; b < batches; b++) {
+        const off = b * batchSize;
+        const nb = Math.min(batchSize, trainRows - off);
+        glow.optimizerSteps++;
+        const loss = ex.glowTrainStep(mem.plan, dataPtr, idxPtr + off * 4, nb, learningRate, beta1, beta2, eps,
+          clipNorm, glow.optimizerSteps, weightDecay);
+        const gn = mem.result(R.GNORM);
+        if (!Number.isFinite(loss) || !Number.isFinite(gn)) {
+          glow.optimizerSteps--;
+          throw nonFinite(glow, epoch, b + 1, batches, nb, loss);
+        }
+        lossSum += loss * nb;
+        gnSum += gn;
+        onBatch?.({ epoch, batch: b + 1, batches, loss });
+      }
+      const trainNll = lossSum / trainRows;
+      const valNll = val ? meanNll(glow, val) : null;
+      const monitor = valNll ?? trainNll;
+      const improved = monitor < best - minDelta;
+      if (improved) {
+        best = monitor;
+        bestEpoch = epoch;
+        bestParams = glow.getParameters();
+        sinceBest = 0;
+      } else sinceBest++;
+      const seconds = (performance.now() - te) / 1000;
+      const record: EpochRecord = {
+        epoch,
+        trainNll,
+        trainBitsPerDim: glow.bitsPerDim(trainNll),
+        valNll,
+        valBitsPerDim: valNll === null ? null : glow.bitsPerDim(valNll),
+        gradNorm: gnSum / batches,
+        seconds,
+        samplesPerSecond: trainRows / seconds,
+        best: improved,
+      };
+      history.push(record);
+      if (onEpoch?.(record) === false) {
+        stopReason = 'callback';
+        break;
+      }
+      if (!Number.isFinite(monitor)) {
+        throw new NonFiniteError(`training stopped: the ${monitored} NLL is ${monitor} after epoch ${epoch}`, epoch, batches, monitored);
+      }
+      if (patience > 0 && sinceBest >= patience) {
+        stopReason = 'patience';
+        break;
+      }
+    }
+  } finally {
+    mem.releaseTemp(tmp.mark);
+    if (bestEpoch > 0) glow.setParameters(bestParams);
+  }
+  return {
+    history,
+    bestEpoch,
+    bestNll: best,
+    monitored,
+    stopReason,
+    seed,
+    trainRows,
+    validationRows: val ? val.length / D : 0,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Mean NLL of rows (chunked forward passes). */
+function meanNll(glow: Glow, x: Float32Array): number {
+  const lp = glow.logProb(x);
+  let s = 0;
+  for (let i = 0; i < lp.length; i++) s -= lp[i];
+  return s / lp.length;
+}
+
+/** Build the error for a non-finite loss or gradient: which step's output, or which gradient tensor. */
+function nonFinite(glow: Glow, epoch: number, batch: number, batches: number, n: number, loss: number): NonFiniteError {
+  const { mem, ex, layout } = glow;
+  let where: string;
+  if (!Number.isFinite(loss)) {
+    const s = ex.glowDiagnose(mem.plan, n);
+    if (s >= 0) {
+      const st = layout.steps[s];
+      where = `the output of flow step levels.${st.level}.${st.k} (ActNorm → 1×1 → coupling)`;
+    } else where = 'the log-density of the latents (z too large for f32)';
+  } else {
+    const g = mem.f32(mem.grads, layout.numel);
+    const bad = parameterTensors(layout).find((t) => g.subarray(t.offset, t.offset + t.size).some((v) => !Number.isFinite(v)));
+    where = bad ? `the gradient of ${bad.name}` : 'the gradient norm';
+  }
+  return new NonFiniteError(
+    `training stopped: non-finite ${Number.isFinite(loss) ? 'gradient' : `loss (${loss})`} at epoch ${epoch}, ` +
+      `batch ${batch}/${batches}, in ${where}; parameters keep their values from before this batch ` +
+      `(try a lower learning rate or check the input scaling)`,
+    epoch, batch, where,
+  );
+}
