@@ -1,0 +1,141 @@
+/**
+ * @fileoverview Benchmark cases of glow-trade's own engines: the WASM engine (each build this
+ * runtime can run) and the f64 TypeScript reference. A case is a closure that processes `batch`
+ * samples per call; the runner times it.
+ */
+import { Glow } from '../src/model/glow.js';
+import { ReferenceGlow } from '../src/model/reference.js';
+import { defaultEngine, type Engine } from '../src/wasm/engine.js';
+import { Rng } from '../src/util/rng.js';
+import type { ModelLayout } from '../src/model/layout.js';
+
+export interface BenchCase {
+  engine: string;
+  task: 'train' | 'logprob' | 'sample' | 'logprob-1row' | 'gemm';
+  batch: number;
+  threads: number;
+  /** FLOPs per sample (matmul only, as the anchor counts them). */
+  flopsPerSample: number;
+  run: () => void;
+  /** Called before a repetition (e.g. restart training from the same state). */
+  reset?: () => void;
+}
+
+/** Forward matmul FLOPs per sample, counted exactly as the anchor's `forward_macs_per_sample`·2. */
+export function forwardFlops(layout: ModelLayout): number {
+  const Hd = layout.config.hidden;
+  let macs = 0;
+  for (const s of layout.steps) macs += s.d * s.d + s.da * Hd + Hd * Hd + Hd * 2 * s.db;
+  return 2 * macs;
+}
+
+/** A fixed pool of correlated-Gaussian rows (as the anchor trains on). */
+function pool(n: number, d: number, seed: number): Float32Array {
+  const r = new Rng(seed);
+  const A = Float64Array.from({ length: d * d }, () => r.normal() / Math.sqrt(d));
+  const out = new Float32Array(n * d);
+  const e = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) e[k] = r.normal();
+    for (let j = 0; j < d; j++) {
+      let s = 0.3 * e[j];
+      for (let k = 0; k < d; k++) s += A[j * d + k] * e[k];
+      out[i * d + j] = s;
+    }
+  }
+  return out;
+}
+
+/** WASM engine cases for one build. */
+export function wasmCases(engine: Engine, label: string, trainBatches: number[], inferBatch: number): BenchCase[] {
+  const cases: BenchCase[] = [];
+  const data = pool(65536, 16, 1);
+  const make = () => {
+    const g = Glow.create({ seed: 1, engine });
+    g.initialize(data.subarray(0, 4096 * 16));
+    return g;
+  };
+  const inf = make();
+  inf.fit(data.subarray(0, 16384 * 16), { epochs: 1, validationFraction: 0, seed: 2 });
+  const flops = forwardFlops(inf.layout);
+  for (const B of trainBatches) {
+    const g = make();
+    const start = g.getParameters();
+    const mem = g.mem;
+    mem.ensureCapacity(B);
+    const n = 65536;
+    const tmp = mem.allocTemp(n * 16 * 4 + n * 4);
+    mem.f32(tmp.ptr, n * 16).set(data);
+    mem.i32(tmp.ptr + n * 16 * 4, n).set(new Rng(3).permutation(n));
+    let off = 0;
+    let t = 0;
+    cases.push({
+      engine: label, task: 'train', batch: B, threads: 1, flopsPerSample: 3 * flops,
+      reset: () => {
+        g.setParameters(start);
+        mem.f32(mem.adamM, g.layout.numel).fill(0);
+        mem.f32(mem.adamV, g.layout.numel).fill(0);
+        t = 0;
+        off = 0;
+      },
+      run: () => {
+        if (off + B > n) off = 0;
+        g.ex.glowTrainStep(mem.plan, tmp.ptr, tmp.ptr + n * 16 * 4 + off * 4, B, 1e-3, 0.9, 0.999, 1e-8, 0, ++t, 0);
+        off += B;
+      },
+    });
+  }
+  const x = data.subarray(0, inferBatch * 16);
+  inf.mem.ensureCapacity(inferBatch);
+  cases.push({ engine: label, task: 'logprob', batch: inferBatch, threads: 1, flopsPerSample: flops, run: () => void inf.logProb(x) });
+  cases.push({ engine: label, task: 'sample', batch: inferBatch, threads: 1, flopsPerSample: flops, run: () => void inf.sample(inferBatch, { seed: 1 }) });
+  const row = data.slice(0, 16);
+  cases.push({ engine: label, task: 'logprob-1row', batch: 1, threads: 1, flopsPerSample: flops, run: () => void inf.logProb(row) });
+  // The roofline: the model's largest gemm shape, C(256×64) = A(256×64)·B(64×64).
+  const ex = inf.ex;
+  const m = 256, k = 64, nn = 64;
+  const gp = ex.alloc((m * k + k * nn + m * nn) * 4);
+  new Float32Array(ex.memory.buffer, gp, m * k + k * nn).set(data.subarray(0, m * k + k * nn));
+  cases.push({
+    engine: label, task: 'gemm', batch: m, threads: 1, flopsPerSample: 2 * k * nn,
+    run: () => ex.gemm(m, nn, k, gp, k, 1, gp + m * k * 4, nn, gp + (m * k + k * nn) * 4, nn, 0, 0, 0),
+  });
+  return cases;
+}
+
+/** The plain-JS baseline: the f64 reference (train = loss+gradient+Adam in JS, log p, 1-row log p). */
+export function referenceCases(batch: number): BenchCase[] {
+  const g = Glow.create({ seed: 1, engine: defaultEngine() });
+  const data = pool(4096, 16, 1);
+  g.initialize(data);
+  const named = g.namedParameters();
+  const perm = new Int32Array(g.layout.permLength);
+  const sign = new Float64Array(g.layout.signLength);
+  for (const t of g.layout.tensors) {
+    if (t.store === 'perm') perm.set(named[t.name].data, t.offset);
+    if (t.store === 'sign') sign.set(named[t.name].data, t.offset);
+  }
+  const ref = new ReferenceGlow(g.layout, { params: Float64Array.from(g.getParameters()), perm, sign });
+  const flops = forwardFlops(g.layout);
+  const m = new Float64Array(g.layout.numel), v = new Float64Array(g.layout.numel);
+  let t = 0;
+  const x = Float64Array.from(data.subarray(0, batch * 16));
+  const row = Float64Array.from(data.subarray(0, 16));
+  return [
+    {
+      engine: 'ts-f64-reference', task: 'train', batch, threads: 1, flopsPerSample: 3 * flops,
+      run: () => {
+        const { grad } = ref.lossAndGradient(x, batch);
+        t++;
+        const bc1 = 1 - 0.9 ** t, bc2 = 1 - 0.999 ** t;
+        for (let i = 0; i < grad.length; i++) {
+          m[i] = 0.9 * m[i] + 0.1 * grad[i];
+          v[i] = 0.999 * v[i] + 0.001 * grad[i] * grad[i];
+          ref.params[i] -= (1e-3 / bc1) * m[i] / (Math.sqrt(v[i] / bc2) + 1e-8);
+        }
+      },
+    },
+    { engine: 'ts-f64-reference', task: 'logprob', batch, threads: 1, flopsPerSample: flops, run: () => void ref.logProb(x, batch) },
+    { engine: 'ts-f64-reference', task: 'logprob-1row', batch: 1, threads: 1, flopsPerSample: flops, run: () => void ref.logProb(row, 1) },
+  ];
+}
