@@ -8,3 +8,4 @@ export { planHeaderWords, planLevelWords, planStepWords } from './plan';
 export { glowDiagnose, glowForward, glowInitActNorm, glowInverse, glowPrepare, glowBackward } from './flow';
 export { gatherRows, glowLossGrad, glowSample, glowTrainStep } from './train';
 export { gemm, colSum } from './gemm';
+export { vexp, vtanh } from './simdmath';

@@ -29,6 +29,8 @@ export interface GlowExports {
     lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, weightDecay: number,
   ): number;
   glowSample(plan: number, n: number, temperature: number): void;
+  vexp(src: number, dst: number, n: number): void;
+  vtanh(src: number, dst: number, n: number): void;
   gemm(
     m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, ldb: number,
     c: number, ldc: number, bias: number, mask: number, flags: number,
