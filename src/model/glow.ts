@@ -42,7 +42,7 @@ export class Glow {
   /** @internal */ readonly mem: ModelMemory;
   /** @internal */ readonly ex: GlowExports;
 
-  private constructor(layout: ModelLayout, seed: number, engine: Engine) {
+  private constructor(layout: ModelLayout, seed: number, private readonly engine: Engine) {
     this.config = layout.config;
     this.layout = layout;
     this.seed = seed;
@@ -75,6 +75,11 @@ export class Glow {
 
   get features(): number {
     return this.config.features;
+  }
+
+  /** Which wasm build runs this model ('relaxed-simd' or 'simd'). */
+  get engineVariant(): string {
+    return this.engine.variant;
   }
 
   /**

@@ -1,0 +1,150 @@
+/**
+ * @fileoverview From candles to a trained, calibrated model bundle and back from a file:
+ * features → chronological split (train / validation / test) → scaler fitted on the training rows
+ * only → GLOW trained on the scaled training rows (validated on the validation rows) → strategy
+ * calibrated on the training rows. The bundle's model file records everything needed later:
+ * scaler, feature names, strategy calibration, the time ranges of each split, seed and history.
+ */
+import { Glow } from '../model/glow.js';
+import type { GlowConfig } from '../model/config.js';
+import type { FitOptions, FitResult } from './fit.js';
+import type { Candles } from '../data/candles.js';
+import { computeFeatures, type FeatureSet } from '../data/features.js';
+import { fitScaler, scaleFeatures, scalerFromJSON, scalerToJSON, type Scaler } from '../data/scaler.js';
+import { chronologicalSplit } from '../data/split.js';
+import { calibrateStrategy, GlowStrategy, type StrategyCalibration, type StrategyOptions } from '../trading/strategy.js';
+import type { Engine } from '../wasm/engine.js';
+
+export interface TimeRange {
+  /** First and last feature-row timestamps (Unix ms, candle open), inclusive. */
+  start: number;
+  end: number;
+  rows: number;
+}
+
+export interface TrainingRecord {
+  intervalMs: number;
+  train: TimeRange;
+  validation: TimeRange | null;
+  test: TimeRange | null;
+  seed: number;
+  fit: Omit<FitResult, 'history'>;
+  history: FitResult['history'];
+  symbol?: string;
+}
+
+/** A trained model with everything needed to use it on new candles. */
+export interface ModelBundle {
+  glow: Glow;
+  scaler: Scaler;
+  featureNames: string[];
+  strategy: GlowStrategy;
+  training: TrainingRecord;
+}
+
+export interface TrainOnCandlesOptions {
+  model?: Partial<GlowConfig>;
+  fit?: FitOptions;
+  strategy?: StrategyOptions;
+  /** Shares of the feature rows for training and validation; the rest is the held-out test split. */
+  split?: { train?: number; validation?: number };
+  seed?: number;
+  symbol?: string;
+  engine?: Engine;
+}
+
+function range(f: FeatureSet, from: number, to: number): TimeRange | null {
+  return to > from ? { start: f.timestamps[from], end: f.timestamps[to - 1], rows: to - from } : null;
+}
+
+/** Scaled Float32 rows [from, to) of a feature set. */
+export function scaledRows(scaler: Scaler, f: FeatureSet, from = 0, to = f.rows): Float32Array {
+  const d = f.names.length;
+  return Float32Array.from(scaleFeatures(scaler, f.data.subarray(from * d, to * d)));
+}
+
+/** r_{t+1} for each feature row in [from, to), NaN when bar t+1 lies at or beyond candle `limit`. */
+export function nextReturns(candles: Candles, f: FeatureSet, from: number, to: number, limit = candles.close.length): Float64Array {
+  const out = new Float64Array(to - from);
+  for (let i = from; i < to; i++) {
+    const t = f.index[i];
+    out[i - from] = t + 1 < limit ? candles.close[t + 1] / candles.close[t] - 1 : NaN;
+  }
+  return out;
+}
+
+export function trainOnCandles(candles: Candles, options: TrainOnCandlesOptions = {}): {
+  bundle: ModelBundle; features: FeatureSet; split: { train: [number, number]; validation: [number, number]; test: [number, number] }; fit: FitResult;
+} {
+  const seed = options.seed ?? 0;
+  const features = computeFeatures(candles);
+  const d = features.names.length;
+  const split = chronologicalSplit(features.rows, { train: options.split?.train ?? 0.7, validation: options.split?.validation ?? 0.15 });
+  const [a, b] = split.train;
+  const [, c] = split.validation;
+  const scaler = fitScaler(features.data.subarray(a * d, b * d), d);
+  const train = scaledRows(scaler, features, a, b);
+  const validation = c > b ? scaledRows(scaler, features, b, c) : undefined;
+  const glow = Glow.create({ ...options.model, features: d, seed, engine: options.engine });
+  const fit = glow.fit(train, { seed, ...options.fit, ...(validation ? { validation } : { validationFraction: 0 }) });
+  // Calibration sees training rows only; a next return reaching past the training candles is unknown.
+  const lastTrainCandle = features.index[b - 1];
+  const calibration = calibrateStrategy(glow, train, nextReturns(candles, features, a, b, lastTrainCandle + 1), {
+    seed, ...options.strategy,
+  });
+  const { history, ...fitSummary } = fit;
+  const training: TrainingRecord = {
+    intervalMs: features.intervalMs,
+    train: range(features, a, b)!,
+    validation: range(features, b, c),
+    test: range(features, c, features.rows),
+    seed,
+    fit: fitSummary,
+    history,
+    ...(options.symbol ? { symbol: options.symbol } : {}),
+  };
+  const bundle: ModelBundle = { glow, scaler, featureNames: features.names, strategy: new GlowStrategy(glow, calibration), training };
+  return { bundle, features, split, fit };
+}
+
+/** Header sections that store a bundle in a model file. */
+function bundleExtra(bundle: ModelBundle): Record<string, unknown> {
+  return {
+    scaler: scalerToJSON(bundle.scaler),
+    featureNames: bundle.featureNames,
+    strategy: bundle.strategy.calibration,
+    training: bundle.training,
+  };
+}
+
+export function saveBundle(path: string, bundle: ModelBundle): void {
+  bundle.glow.save(path, bundleExtra(bundle));
+}
+
+export function bundleToBytes(bundle: ModelBundle): Uint8Array {
+  return bundle.glow.toBytes(bundleExtra(bundle));
+}
+
+/** A bundle from a model file; a file without a scaler or strategy is refused with the reason. */
+export function loadBundle(path: string, options: { engine?: Engine } = {}): ModelBundle {
+  return bundleFromGlow(Glow.load(path, options), path);
+}
+
+export function bundleFromBytes(bytes: Uint8Array, source = 'model', options: { engine?: Engine } = {}): ModelBundle {
+  return bundleFromGlow(Glow.fromBytes(bytes, { ...options, source }), source);
+}
+
+function bundleFromGlow(glow: Glow, source: string): ModelBundle {
+  const { scaler, featureNames, strategy, training } = glow.extra as Record<string, unknown>;
+  if (!scaler || !featureNames || !strategy || !training) {
+    const missing = ['scaler', 'featureNames', 'strategy', 'training'].filter((k) => !(glow.extra as any)[k]);
+    throw new Error(`${source}: this model file has no ${missing.join(', ')} (it was not written by "glow-trade train")`);
+  }
+  return {
+    glow,
+    scaler: scalerFromJSON(scaler),
+    featureNames: featureNames as string[],
+    strategy: new GlowStrategy(glow, strategy as StrategyCalibration),
+    training: training as TrainingRecord,
+  };
+}
