@@ -1,0 +1,123 @@
+/**
+ * @fileoverview Strategies as an extension point. A `Strategy` turns the bars of a backtest into
+ * positions; the backtest decides nothing itself. Built in:
+ *  - `glow` (the default): the model's calibrated GlowStrategy (likelihood filter, ridge direction on
+ *    the latent, confidence sizing, regime filter);
+ *  - `glow-latent0`: the seed system's direction tanh(z_0) with the same filters and sizing.
+ * oclif plugins contribute more through the `strategies` hook (see src/commands/backtest.ts and
+ * examples/strategy-plugin/).
+ *
+ * Contract: `positions(context)[i]` is the position decided at the CLOSE of tested row i and may use
+ * only what is known then (rows ≤ i, candles up to `candleIndex[i]`); the engine holds it over the
+ * next bar. Values are fractions of equity (negative = short) and must be finite.
+ */
+import type { Candles } from '../data/candles.js';
+import type { FeatureSet } from '../data/features.js';
+import type { ModelBundle } from '../train/pipeline.js';
+import { GlowStrategy, type Signal } from './strategy.js';
+
+export interface StrategyContext {
+  bundle: ModelBundle;
+  candles: Candles;
+  /** Feature rows of all candles; the tested rows are [rowStart, rowEnd). */
+  features: FeatureSet;
+  rowStart: number;
+  rowEnd: number;
+  /** Number of tested rows (rowEnd − rowStart). */
+  rows: number;
+  featureNames: string[];
+  /** Unscaled features of the tested rows, rows × d, row-major. */
+  featureRows: Float64Array;
+  /** The same rows scaled with the model's scaler (what the flow sees). */
+  scaled: Float32Array;
+  /** The model's GlowStrategy signal of every tested row. */
+  signals: Signal[];
+  /** Bar open time and candle index of every tested row. */
+  timestamps: Float64Array;
+  candleIndex: Int32Array;
+}
+
+export interface Strategy {
+  name: string;
+  description: string;
+  positions(context: StrategyContext): ArrayLike<number>;
+}
+
+export interface StrategyInfo {
+  name: string;
+  description: string;
+  /** 'built-in' or the plugin that contributed it. */
+  source: string;
+}
+
+const registry = new Map<string, { strategy: Strategy; source: string }>();
+const NAME = /^[a-z0-9][a-z0-9._-]*$/i;
+
+/** Throws unless `value` has the shape of a Strategy; names what is wrong and where it came from. */
+function checkStrategy(value: unknown, source: string): Strategy {
+  const s = value as Partial<Strategy> | null;
+  const what = `strategy from ${source}`;
+  if (!s || typeof s !== 'object') throw new TypeError(`${what} is ${s === null ? 'null' : typeof s}, expected an object { name, description, positions }`);
+  if (typeof s.name !== 'string' || !NAME.test(s.name)) {
+    throw new TypeError(`${what}: name ${JSON.stringify(s.name)} must be a word of letters, digits, '.', '_' or '-'`);
+  }
+  if (typeof s.positions !== 'function') throw new TypeError(`${what} "${s.name}": positions must be a function (context) => positions`);
+  if (s.description !== undefined && typeof s.description !== 'string') throw new TypeError(`${what} "${s.name}": description must be a string`);
+  return s as Strategy;
+}
+
+/** Add a strategy. Registering the same object again is a no-op; another one under a taken name is an error. */
+export function registerStrategy(strategy: Strategy, source = 'built-in'): void {
+  const s = checkStrategy(strategy, source);
+  const existing = registry.get(s.name);
+  if (existing) {
+    if (existing.strategy === s) return;
+    throw new Error(`strategy "${s.name}" from ${source} clashes with the one from ${existing.source}; rename one of them`);
+  }
+  registry.set(s.name, { strategy: s, source });
+}
+
+export function getStrategy(name: string): Strategy {
+  const entry = registry.get(name);
+  if (!entry) throw new Error(`unknown strategy "${name}"; known: ${[...registry.keys()].join(', ')}`);
+  return entry.strategy;
+}
+
+export function listStrategies(): StrategyInfo[] {
+  return [...registry.values()].map(({ strategy, source }) => ({ name: strategy.name, description: strategy.description ?? '', source }));
+}
+
+/** The strategy's positions for a context, checked: one finite number per tested row. */
+export function positionsOf(strategy: Strategy, context: StrategyContext): Float64Array {
+  const raw = strategy.positions(context);
+  if (!raw || typeof raw.length !== 'number') throw new TypeError(`strategy "${strategy.name}" returned ${String(raw)}, expected an array of positions`);
+  if (raw.length !== context.rows) throw new RangeError(`strategy "${strategy.name}" returned ${raw.length} positions for ${context.rows} rows`);
+  const out = Float64Array.from(raw);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) {
+      throw new RangeError(`strategy "${strategy.name}": position ${i} (bar ${new Date(context.timestamps[i]).toISOString()}) is ${raw[i]}, expected a finite number`);
+    }
+  }
+  return out;
+}
+
+export const glowStrategy: Strategy = {
+  name: 'glow',
+  description: "The model's calibrated strategy: likelihood filter, ridge direction on the latent, confidence sizing, regimes.",
+  positions: (ctx) => Float64Array.from(ctx.signals, (s) => s.position),
+};
+
+export const glowLatent0Strategy: Strategy = {
+  name: 'glow-latent0',
+  description: "The seed system's direction tanh(z_0), with the model's likelihood filter, confidence sizing and regime filter.",
+  positions(ctx) {
+    const cal = ctx.bundle.strategy.calibration;
+    const latent0 = new GlowStrategy(ctx.bundle.glow, {
+      ...cal, options: { ...cal.options, direction: 'latent0' }, ridge: null, predictionStd: 1,
+    });
+    return latent0.positions(ctx.scaled);
+  },
+};
+
+registerStrategy(glowStrategy);
+registerStrategy(glowLatent0Strategy);

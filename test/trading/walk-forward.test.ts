@@ -1,0 +1,65 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Candles } from '../../src/data/candles.js';
+import { simulateMarket } from '../../src/data/synthetic.js';
+import { walkForward, type WalkForwardOptions } from '../../src/trading/walk-forward.js';
+
+const candles = simulateMarket({ bars: 700, seed: 5 });
+const base: WalkForwardOptions = { trainBars: 400, testBars: 100, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 2 }, seed: 1 };
+const first = walkForward(candles, base);
+
+test('folds: each retrained model ends before its test window; the stitched series is the folds in order', () => {
+  assert.is(first.folds.length, 3);
+  assert.is(first.period.rows, 300);
+  first.folds.forEach((f, k) => {
+    const s = 400 + 100 * k;
+    assert.equal([f.fold, f.train.start, f.train.end, f.train.candles], [k + 1, candles.timestamp[0], candles.timestamp[s - 1], s]);
+    assert.equal(f.test, { start: candles.timestamp[s], end: candles.timestamp[s + 99], rows: 100 });
+    assert.equal(f.rows, [100 * k, 100 * (k + 1)]);
+    assert.ok(f.model.train.end < f.test.start && f.model.validation!.end < f.test.start, `fold ${f.fold} trained on its test bars`);
+    assert.ok(f.model.validation!.end === f.train.end, 'the fold trains up to the bar before its test window');
+    assert.ok(f.seconds >= 0);
+  });
+  // The per-fold returns compound to the whole run's; each fold's trades are its own.
+  const growth = first.folds.reduce((g, f) => g * (1 + f.metrics.totalReturn!), 1);
+  assert.ok(Math.abs(growth - (1 + first.metrics.totalReturn!)) < 1e-12);
+  assert.is(first.folds.reduce((s, f) => s + f.metrics.trades, 0), first.metrics.trades);
+  // Across a fold boundary the position decided by the previous fold's model is held.
+  assert.is(first.series.position[100], first.series.decision[99]);
+  assert.ok(first.seconds > 0);
+});
+
+test('deterministic given the seed', () => {
+  const again = walkForward(candles, base);
+  assert.equal(Array.from(again.series.decision), Array.from(first.series.decision));
+  assert.equal(again.folds.map((f) => f.model.likelihoodThreshold), first.folds.map((f) => f.model.likelihoodThreshold));
+});
+
+test("a fold's model never sees its test bars: changing them leaves that fold's model and earlier decisions alone", () => {
+  const changed: Candles = Object.fromEntries(Object.entries(candles).map(([k, v]) => [k, Float64Array.from(v as Float64Array)])) as any;
+  // Candles 420…499 lie in fold 1's test window (400…499) and in the training data of folds 2 and 3.
+  for (let i = 420; i < 500; i++) for (const col of ['open', 'high', 'low', 'close'] as const) changed[col][i] *= 1 + 0.2 * Math.sin(i);
+  const r = walkForward(changed, base);
+  assert.is(r.folds[0].model.likelihoodThreshold, first.folds[0].model.likelihoodThreshold);
+  assert.equal(Array.from(r.series.decision.subarray(0, 20)), Array.from(first.series.decision.subarray(0, 20)));
+  // Fold 2 trains on those bars, so its model does change (the test can fail).
+  assert.is.not(r.folds[1].model.likelihoodThreshold, first.folds[1].model.likelihoodThreshold);
+});
+
+test('rolling windows keep the training length; a step beyond the test window goes flat between folds', () => {
+  const rolling = walkForward(candles, { ...base, window: 'rolling', trainBars: 350, testBars: 80, step: 120 });
+  assert.is(rolling.folds.length, 3); // starts 350, 470, 590
+  for (const f of rolling.folds) assert.is(f.train.candles, 350);
+  assert.is(rolling.folds[1].train.start, candles.timestamp[120]);
+  assert.is(rolling.series.decision[79], 0);
+  assert.is(rolling.series.position[80], 0);
+  assert.is(rolling.series.decision[159], 0);
+});
+
+test('impossible set-ups are refused clearly', () => {
+  assert.throws(() => walkForward(candles, { ...base, step: 50 }), /step \(50\) must be ≥ testBars \(100\)/);
+  assert.throws(() => walkForward(candles, { ...base, trainBars: 650 }), /700 candles cannot hold one fold of 650 training \+ 100 test candles/);
+  assert.throws(() => walkForward(candles, { ...base, testBars: 0 }), /testBars must be an integer ≥ 1/);
+});
+
+test.run();
