@@ -1,0 +1,67 @@
+/**
+ * @fileoverview Headless Chromium for browser tests: finds the Debian `chromium` binary (or
+ * $GLOW_TRADE_CHROMIUM), launches it with playwright-core, and opens pages in an offline context
+ * that records every request, aborts any the test did not allow, and collects console errors and
+ * page errors. Where Chromium is missing, `launchChromium` prints a visible "SKIPPED: …" line and
+ * returns undefined so the test can skip instead of failing.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Where the browser is expected: $GLOW_TRADE_CHROMIUM, else Debian's /usr/bin/chromium. */
+export function chromiumPath(): string {
+  return process.env.GLOW_TRADE_CHROMIUM || '/usr/bin/chromium';
+}
+
+/** Launch headless Chromium, or print "SKIPPED: <what>" and return undefined when it is not installed. */
+export async function launchChromium(what: string): Promise<Browser | undefined> {
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    console.log(`SKIPPED: ${what} — no Chromium at ${executablePath} (install the Debian package "chromium" or set GLOW_TRADE_CHROMIUM)`);
+    return undefined;
+  }
+  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'], timeout: 30_000 });
+}
+
+/** A page opened by `openOffline`, with what happened while it loaded. */
+export interface OfflinePage {
+  page: Page;
+  context: BrowserContext;
+  /** Every request the page made, in order (the page's own URL included). */
+  requests: string[];
+  /** Requests that were aborted because they were not allowed. */
+  blocked: string[];
+  /** Text of console messages of type "error". */
+  consoleErrors: string[];
+  /** Uncaught exceptions thrown in the page. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenOfflineOptions {
+  /** Which request URLs may load (default: only `url` itself). */
+  allow?: (requestUrl: string) => boolean;
+  viewport?: { width: number; height: number };
+}
+
+/** Open `url` in a fresh offline context; every request is recorded and any not allowed is aborted. */
+export async function openOffline(browser: Browser, url: string, options: OpenOfflineOptions = {}): Promise<OfflinePage> {
+  const allow = options.allow ?? ((u: string) => u === url);
+  const context = await browser.newContext({ offline: true, viewport: options.viewport ?? { width: 1000, height: 800 } });
+  const page = await context.newPage();
+  const result: OfflinePage = {
+    page, context, requests: [], blocked: [], consoleErrors: [], pageErrors: [],
+    close: () => context.close(),
+  };
+  page.on('request', (request) => { result.requests.push(request.url()); });
+  page.on('console', (message) => { if (message.type() === 'error') result.consoleErrors.push(message.text()); });
+  page.on('pageerror', (error) => { result.pageErrors.push(error.message); });
+  await context.route('**/*', async (route) => {
+    const requestUrl = route.request().url();
+    if (allow(requestUrl)) return route.continue();
+    result.blocked.push(requestUrl);
+    return route.abort('blockedbyclient');
+  });
+  await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
+  return result;
+}
