@@ -1,0 +1,119 @@
+/**
+ * @fileoverview The report's charts in order: which ones the data allows, their titles, captions
+ * with the numbers a reader looks for first (final equity, max drawdown, share of bars below the
+ * likelihood threshold, …), and their SVGs rendered through Vega-Lite.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { drawdownSpec, equitySpec, likelihoodSpec, MAX_LINE_POINTS, priceSpec, regimeTimelineSpec } from './charts-market.js';
+import { latentSpec, MAX_SCATTER_POINTS, scenarioSpec, trainingSpec } from './charts-model.js';
+import { drawdownSeries } from './downsample.js';
+import { formatNumber, formatPercent, formatTime } from './format.js';
+import { vegaLiteToSvg } from './svg.js';
+import type { ReportData } from './types.js';
+
+/** Chart ids in report order; `latent-regimes`, `training` and `scenarios` need their data present. */
+export const CHART_IDS = ['price', 'equity', 'drawdown', 'likelihood', 'regime-timeline', 'latent-regimes', 'training', 'scenarios'] as const;
+export type ChartId = (typeof CHART_IDS)[number];
+
+/** A chart ready for the page. Captions are plain text (escaped when the page is written). */
+export interface ReportChart {
+  id: ChartId;
+  title: string;
+  caption: string;
+  svg: string;
+  /** Vega-Lite / Vega warnings raised while rendering (empty when all is well). */
+  warnings: string[];
+}
+
+interface ChartPlan {
+  id: ChartId;
+  title: string;
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+/** Share of values for which `test` holds. */
+function share(values: readonly number[], test: (v: number) => boolean): number {
+  let k = 0;
+  for (const v of values) if (test(v)) k++;
+  return values.length === 0 ? 0 : k / values.length;
+}
+
+/** Every regime id seen in the bars and the latents, ascending, so both charts use one colour map. */
+function regimeDomain(data: ReportData): number[] {
+  const seen = new Set<number>(data.bars.regime);
+  for (const r of data.latents?.regime ?? []) seen.add(r);
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** The charts this data supports, with captions (no rendering yet). */
+export function planCharts(data: ReportData): ChartPlan[] {
+  const b = data.bars;
+  const n = b.timestamp.length;
+  const span = `${n.toLocaleString('en-US')} bars from ${formatTime(b.timestamp[0])} to ${formatTime(b.timestamp[n - 1])}`;
+  const thinned = n > MAX_LINE_POINTS ? ` Lines are drawn through at most ${MAX_LINE_POINTS} points per series (each bucket's minimum and maximum kept).` : '';
+  const regimes = regimeDomain(data);
+  const growth = (eq: number[]) => eq[eq.length - 1] / eq[0] - 1;
+  const mdd = (eq: number[]) => -drawdownSeries(eq).reduce((a, d) => Math.min(a, d), 0);
+  const plans: ChartPlan[] = [
+    {
+      id: 'price', title: 'Price and positions', spec: priceSpec(b),
+      caption: `Close price over ${span}, shaded green while long and red while short (position held after each close); `
+        + `the lower panel shows the signed position size. Long ${formatPercent(share(b.position, (p) => p > 0), 1)} of bars, `
+        + `short ${formatPercent(share(b.position, (p) => p < 0), 1)}, flat ${formatPercent(share(b.position, (p) => p === 0), 1)}.${thinned}`,
+    },
+    {
+      id: 'equity', title: 'Equity: strategy vs buy-and-hold', spec: equitySpec(b),
+      caption: `Growth from first to last bar: strategy ${formatPercent(growth(b.equity))}, buy-and-hold ${formatPercent(growth(b.benchmarkEquity))}.${thinned}`,
+    },
+    {
+      id: 'drawdown', title: 'Drawdown', spec: drawdownSpec(b),
+      caption: `Fall below the running peak of equity. Maximum drawdown: strategy ${formatPercent(mdd(b.equity))}, buy-and-hold ${formatPercent(mdd(b.benchmarkEquity))}.`,
+    },
+    {
+      id: 'likelihood', title: 'Log-likelihood over time', spec: likelihoodSpec(b, data.likelihoodThreshold),
+      caption: `The model's log-likelihood of each bar's features (nats). The dashed line is the trading threshold `
+        + `(${formatNumber(data.likelihoodThreshold)}); ${formatPercent(share(b.logLikelihood, (v) => v < data.likelihoodThreshold), 1)} of bars `
+        + `fall below it and are not traded (red points). A high likelihood does not prove a bar is "normal".`,
+    },
+    {
+      id: 'regime-timeline', title: 'Regime over time', spec: regimeTimelineSpec(b, regimes),
+      caption: `Latent regime of each bar. Share of bars: ${regimes.map((r) => `regime ${r} ${formatPercent(share(b.regime, (v) => v === r), 1)}`).join(', ')}.`,
+    },
+  ];
+  if (data.latents && data.latents.x.length > 0) {
+    const m = data.latents.x.length;
+    plans.push({
+      id: 'latent-regimes', title: 'Latent space by regime', spec: latentSpec(data.latents, regimes),
+      caption: `${data.latents.label ?? 'Two latent coordinates'}: ${m.toLocaleString('en-US')} points coloured by regime`
+        + `${m > MAX_SCATTER_POINTS ? ` (${MAX_SCATTER_POINTS} drawn, extremes kept)` : ''}; colours match the regime timeline.`,
+    });
+  }
+  if (data.history.length > 0) {
+    const withVal = data.history.filter((h) => h.valNll !== null);
+    const best = withVal.length > 0 ? withVal.reduce((a, h) => (h.valNll! < a.valNll! ? h : a)) : undefined;
+    plans.push({
+      id: 'training', title: 'Training curves', spec: trainingSpec(data.history),
+      caption: `Mean negative log-likelihood per epoch (nats per sample; lower is better). `
+        + (best ? `Best validation NLL ${formatNumber(best.valNll)} at epoch ${best.epoch}.` : 'No validation split was used.'),
+    });
+  }
+  if (data.scenarios && data.scenarios.length > 0) {
+    plans.push({
+      id: 'scenarios', title: 'Scenario return distributions', spec: scenarioSpec(data.scenarios),
+      caption: 'Returns of scenarios sampled from the flow, per horizon. Vertical lines mark the 95% and 99% value at risk '
+        + '(a loss of VaR is a return of −VaR); the table below lists VaR and CVaR as positive losses.',
+    });
+  }
+  return plans;
+}
+
+/** Render every chart the data supports, in report order. */
+export async function buildCharts(data: ReportData): Promise<ReportChart[]> {
+  const charts: ReportChart[] = [];
+  for (const plan of planCharts(data)) {
+    const { svg, warnings } = await vegaLiteToSvg(plan.spec);
+    charts.push({ id: plan.id, title: plan.title, caption: plan.caption, svg, warnings });
+  }
+  return charts;
+}

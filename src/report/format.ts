@@ -1,0 +1,52 @@
+/**
+ * @fileoverview Text for the report: HTML escaping and number formatting that never prints NaN or
+ * ±Infinity (those print "n/a"). Locale fixed to en-US so the same data gives the same file anywhere.
+ */
+import type { MetricFormat } from './types.js';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escape text for use in HTML content and in quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+const grouped = (digits: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const INT = grouped(0);
+
+/** True for a number that can be printed. */
+function printable(v: number | null | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/**
+ * A number with thousands separators and a precision that suits its size: 4 significant decimals for
+ * small values, 2 decimals from 1 upwards, none from 100,000 upwards. "n/a" when not finite.
+ */
+export function formatNumber(v: number | null | undefined): string {
+  if (!printable(v)) return 'n/a';
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1e5) return INT.format(v);
+  if (a >= 1) return grouped(2).format(v);
+  if (a < 1e-4) return v.toExponential(2);
+  return v.toPrecision(4);
+}
+
+/** A fraction as a percentage with two decimals ("12.34%"), or "n/a". */
+export function formatPercent(v: number | null | undefined, digits = 2): string {
+  return printable(v) ? `${grouped(digits).format(100 * v)}%` : 'n/a';
+}
+
+/** A metric value in its declared format, or "n/a". */
+export function formatMetric(v: number | null, format: MetricFormat): string {
+  if (!printable(v)) return 'n/a';
+  if (format === 'pct') return formatPercent(v);
+  if (format === 'int') return INT.format(Math.round(v));
+  return formatNumber(v);
+}
+
+/** A Unix-ms timestamp as "YYYY-MM-DD HH:MM UTC". */
+export function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

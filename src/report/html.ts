@@ -1,0 +1,130 @@
+/**
+ * @fileoverview The report page: one self-contained HTML file (inline CSS and inline SVG charts, no
+ * scripts, no external resources; a Content-Security-Policy forbids any fetch) with the summary, the
+ * metrics table (strategy vs buy-and-hold, "n/a" with a note where a value is undefined), the charts
+ * as <figure data-chart="…">, the scenario risk table and the notes. All text is HTML-escaped.
+ */
+import { writeFileAtomic } from '../util/atomic.js';
+import { buildCharts, type ChartId, type ReportChart } from './charts.js';
+import { escapeHtml, formatMetric, formatPercent, formatTime } from './format.js';
+import { validateReportData, type ReportData, type ReportScenarioSet } from './types.js';
+
+const STYLE = `
+:root { color-scheme: light; --ink: #1d2330; --muted: #5b6474; --line: #dde1e8; --accent: #1f77b4; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f5f6f8; color: var(--ink); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 860px; margin: 0 auto; padding: 24px 16px 48px; }
+header h1 { margin: 0 0 4px; font-size: 24px; }
+header p { margin: 0; color: var(--muted); }
+section, figure { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin: 16px 0; }
+h2 { font-size: 17px; margin: 0 0 10px; }
+h3 { font-size: 15px; margin: 0 0 8px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
+dt { color: var(--muted); }
+dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; }
+th:first-child, td:first-child, .note { text-align: left; }
+td.note { color: var(--muted); font-size: 12px; }
+.na { color: #a0a6b1; }
+figure svg { display: block; max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: 13px; margin-top: 8px; }
+nav { display: flex; flex-wrap: wrap; gap: 4px 14px; }
+nav a { color: var(--accent); white-space: nowrap; }
+footer { color: var(--muted); font-size: 12px; text-align: center; }
+`;
+
+/** A table cell for a formatted value, greyed when it is "n/a". */
+function valueCell(text: string): string {
+  return text === 'n/a' ? '<td class="na">n/a</td>' : `<td>${escapeHtml(text)}</td>`;
+}
+
+function summaryBlock(data: ReportData): string {
+  const items = data.summary.map((s) => `<dt>${escapeHtml(s.label)}</dt><dd>${escapeHtml(s.value)}</dd>`).join('');
+  return `<section class="summary"><h2>Summary</h2><dl>${items}</dl></section>`;
+}
+
+function metricsTable(data: ReportData): string {
+  const rows = data.metrics.map((m) => `<tr><td>${escapeHtml(m.name)}</td>${valueCell(formatMetric(m.strategy, m.format))}`
+    + `${valueCell(formatMetric(m.benchmark, m.format))}<td class="note">${escapeHtml(m.note ?? '')}</td></tr>`).join('\n');
+  return `<section class="metrics"><h2>Performance</h2><table data-table="metrics"><thead><tr><th>Metric</th><th>Strategy</th>`
+    + `<th>Buy &amp; hold</th><th class="note">Note</th></tr></thead><tbody>\n${rows}\n</tbody></table></section>`;
+}
+
+/** Mean and sample standard deviation (ddof 1; n/a for a single value). */
+function meanStd(values: readonly number[]): { mean: number; std: number | null } {
+  const mean = values.reduce((a, v) => a + v, 0) / values.length;
+  if (values.length < 2) return { mean, std: null };
+  return { mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) };
+}
+
+function scenarioTable(scenarios: readonly ReportScenarioSet[]): string {
+  const rows = scenarios.map((s) => {
+    const { mean, std } = meanStd(s.returns);
+    const cells = [mean, std, s.var95, s.cvar95, s.var99, s.cvar99].map((v) => valueCell(formatPercent(v))).join('');
+    return `<tr><td>${escapeHtml(s.horizon)}</td>${valueCell(s.returns.length.toLocaleString('en-US'))}${cells}</tr>`;
+  }).join('\n');
+  return `<table data-table="scenario-risk"><thead><tr><th>Horizon</th><th>Scenarios</th><th>Mean</th><th>Std</th>`
+    + `<th>VaR 95%</th><th>CVaR 95%</th><th>VaR 99%</th><th>CVaR 99%</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+}
+
+function figure(chart: ReportChart, extra = ''): string {
+  const svg = chart.svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(chart.title)}" `);
+  return `<figure id="chart-${chart.id}" data-chart="${chart.id}"><h3>${escapeHtml(chart.title)}</h3>\n${svg}\n`
+    + `<figcaption>${escapeHtml(chart.caption)}</figcaption>${extra}</figure>`;
+}
+
+/** The page for `data` with already rendered `charts` (see `buildCharts`). */
+export function reportHtml(data: ReportData, charts: readonly ReportChart[]): string {
+  const nav = charts.map((c) => `<a href="#chart-${c.id}">${escapeHtml(c.title)}</a>`).join('');
+  const figures = charts.map((c) => figure(c, c.id === 'scenarios' && data.scenarios ? scenarioTable(data.scenarios) : '')).join('\n');
+  const notes = data.notes && data.notes.length > 0
+    ? `<section class="notes"><h2>Notes</h2><ul>${data.notes.map((t) => `<li>${escapeHtml(t)}</li>`).join('')}</ul></section>` : '';
+  const generated = Number.isNaN(Date.parse(data.generatedAt)) ? data.generatedAt : formatTime(Date.parse(data.generatedAt));
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="glow-trade">
+<title>${escapeHtml(data.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<header><h1>${escapeHtml(data.title)}</h1>${data.subtitle ? `<p class="subtitle">${escapeHtml(data.subtitle)}</p>` : ''}
+<p class="generated">Generated ${escapeHtml(generated)}</p></header>
+${summaryBlock(data)}
+${metricsTable(data)}
+<nav>${nav}</nav>
+${figures}
+${notes}
+<footer>Made by glow-trade. Charts rendered with Vega-Lite; this file loads nothing from the network.</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+/** Validate `data`, render its charts and return the whole self-contained HTML page. */
+export async function renderReport(data: ReportData): Promise<string> {
+  validateReportData(data);
+  return reportHtml(data, await buildCharts(data));
+}
+
+/** What `writeReport` wrote. */
+export interface WrittenReport {
+  path: string;
+  bytes: number;
+  charts: ChartId[];
+}
+
+/** Render the report and write it to `path` atomically (a failed run leaves no partial file). */
+export async function writeReport(path: string, data: ReportData): Promise<WrittenReport> {
+  validateReportData(data);
+  const charts = await buildCharts(data);
+  const html = reportHtml(data, charts);
+  writeFileAtomic(path, html);
+  return { path, bytes: Buffer.byteLength(html, 'utf8'), charts: charts.map((c) => c.id) };
+}

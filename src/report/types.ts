@@ -1,0 +1,182 @@
+/**
+ * @fileoverview The report's input: a plain, JSON-able description of one model run (per-bar market
+ * and strategy series, training history, latents, scenarios, metrics) and its validation. The report
+ * renders only what is here; whoever builds it (the `report`/`demo` commands) decides where it comes
+ * from. Validation names the field and index that is wrong, so a NaN never reaches a chart silently.
+ */
+
+/** One line of the summary box: free text, e.g. { label: 'Model', value: 'L=3, K=4, H=64' }. */
+export interface ReportSummaryItem {
+  label: string;
+  value: string;
+}
+
+/** Per-bar series, all of the same length (one entry per bar, ascending time). */
+export interface ReportBars {
+  /** Bar open time, Unix milliseconds UTC, strictly ascending. */
+  timestamp: number[];
+  /** Close price of the bar (> 0). */
+  close: number[];
+  /** Position held after the close of the bar, signed fraction of capital (+ long, − short, 0 flat). */
+  position: number[];
+  /** Strategy equity after the bar (> 0; any starting level, usually 1). */
+  equity: number[];
+  /** Buy-and-hold equity after the bar, on the same scale as `equity` (> 0). */
+  benchmarkEquity: number[];
+  /** The model's log-likelihood of the bar's feature vector, in nats. */
+  logLikelihood: number[];
+  /** The bar's latent regime (cluster id, integer ≥ 0). */
+  regime: number[];
+}
+
+/** One training epoch. */
+export interface ReportEpoch {
+  epoch: number;
+  /** Mean training NLL, nats per sample. */
+  trainNll: number;
+  /** Validation NLL, nats per sample; null when there was no validation split. */
+  valNll: number | null;
+}
+
+/** Two latent coordinates per point (e.g. z_0 against z_1) with each point's regime. */
+export interface ReportLatents {
+  x: number[];
+  y: number[];
+  /** Regime of each point (integer ≥ 0), same ids as `bars.regime`. */
+  regime: number[];
+  /** What is plotted, e.g. "z_0 vs z_1 (test bars)"; used in the caption. */
+  label?: string;
+  /** Axis titles (default "z_0" and "z_1"). */
+  xLabel?: string;
+  yLabel?: string;
+}
+
+/** Scenario returns for one horizon with their risk numbers. */
+export interface ReportScenarioSet {
+  /** Horizon name shown as the panel title, e.g. "1 bar", "20 bars". */
+  horizon: string;
+  /** Simulated simple returns over the horizon (fractions, 0.01 = +1%). */
+  returns: number[];
+  /** Value at risk and conditional VaR as positive loss fractions (0.03 = a 3% loss). */
+  var95: number;
+  var99: number;
+  cvar95: number;
+  cvar99: number;
+}
+
+/** How a metric value is printed: percentage of a fraction, plain number, or integer. */
+export type MetricFormat = 'pct' | 'num' | 'int';
+
+/** One row of the metrics table; null means "not defined here" and prints "n/a". */
+export interface ReportMetric {
+  name: string;
+  strategy: number | null;
+  benchmark: number | null;
+  format: MetricFormat;
+  /** Why a value is n/a, or how it is defined; shown in the table's note column. */
+  note?: string;
+}
+
+/** Everything the report shows. JSON-able: numbers must be finite (JSON has no NaN). */
+export interface ReportData {
+  title: string;
+  subtitle?: string;
+  /** When the report was made, ISO 8601. */
+  generatedAt: string;
+  /** Model, configuration, seed, data ranges — free text, shown in order. */
+  summary: ReportSummaryItem[];
+  bars: ReportBars;
+  /** The strategy's likelihood filter: bars with log-likelihood below it are not traded (nats). */
+  likelihoodThreshold: number;
+  /** Training curves; may be empty (the chart is then left out). */
+  history: ReportEpoch[];
+  latents?: ReportLatents;
+  scenarios?: ReportScenarioSet[];
+  metrics: ReportMetric[];
+  /** Free-text remarks shown at the end (caveats, warnings such as train/test overlap). */
+  notes?: string[];
+}
+
+/** A field of ReportData that breaks a rule; the message names the field path and index. */
+export class ReportDataError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(`report data: ${field}: ${message}`);
+    this.name = 'ReportDataError';
+  }
+}
+
+type Rule = 'finite' | 'positive' | 'regime';
+
+function checkSeries(field: string, values: unknown, length: number | undefined, rule: Rule): number {
+  if (!Array.isArray(values)) throw new ReportDataError(field, `expected an array of numbers, got ${typeof values}`);
+  if (length !== undefined && values.length !== length) {
+    throw new ReportDataError(field, `has ${values.length} values, expected ${length} (one per bar/point)`);
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const ok = typeof v === 'number' && Number.isFinite(v)
+      && (rule !== 'positive' || v > 0) && (rule !== 'regime' || (Number.isInteger(v) && v >= 0));
+    if (!ok) {
+      const expected = rule === 'positive' ? 'a finite number > 0' : rule === 'regime' ? 'an integer ≥ 0' : 'a finite number';
+      throw new ReportDataError(`${field}[${i}]`, `is ${String(v)}, expected ${expected}`);
+    }
+  }
+  return values.length;
+}
+
+function checkNumber(field: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ReportDataError(field, `is ${String(v)}, expected a finite number`);
+}
+
+function checkText(field: string, v: unknown): void {
+  if (typeof v !== 'string') throw new ReportDataError(field, `expected a string, got ${typeof v}`);
+}
+
+/** Throws a ReportDataError at the first field that breaks a rule documented on ReportData. */
+export function validateReportData(data: ReportData): void {
+  checkText('title', data.title);
+  if (data.subtitle !== undefined) checkText('subtitle', data.subtitle);
+  checkText('generatedAt', data.generatedAt);
+  if (Number.isNaN(Date.parse(data.generatedAt))) throw new ReportDataError('generatedAt', `"${data.generatedAt}" is not an ISO date`);
+  data.summary.forEach((s, i) => { checkText(`summary[${i}].label`, s.label); checkText(`summary[${i}].value`, s.value); });
+
+  const b = data.bars;
+  const n = checkSeries('bars.timestamp', b.timestamp, undefined, 'finite');
+  if (n === 0) throw new ReportDataError('bars.timestamp', 'is empty, expected at least one bar');
+  for (let i = 1; i < n; i++) {
+    if (!(b.timestamp[i] > b.timestamp[i - 1])) {
+      throw new ReportDataError(`bars.timestamp[${i}]`, `is ${b.timestamp[i]}, expected > ${b.timestamp[i - 1]} (strictly ascending)`);
+    }
+  }
+  checkSeries('bars.close', b.close, n, 'positive');
+  checkSeries('bars.position', b.position, n, 'finite');
+  checkSeries('bars.equity', b.equity, n, 'positive');
+  checkSeries('bars.benchmarkEquity', b.benchmarkEquity, n, 'positive');
+  checkSeries('bars.logLikelihood', b.logLikelihood, n, 'finite');
+  checkSeries('bars.regime', b.regime, n, 'regime');
+  checkNumber('likelihoodThreshold', data.likelihoodThreshold);
+
+  data.history.forEach((h, i) => {
+    checkNumber(`history[${i}].epoch`, h.epoch);
+    checkNumber(`history[${i}].trainNll`, h.trainNll);
+    if (h.valNll !== null) checkNumber(`history[${i}].valNll`, h.valNll);
+  });
+  if (data.latents) {
+    const m = checkSeries('latents.x', data.latents.x, undefined, 'finite');
+    checkSeries('latents.y', data.latents.y, m, 'finite');
+    checkSeries('latents.regime', data.latents.regime, m, 'regime');
+  }
+  data.scenarios?.forEach((s, i) => {
+    checkText(`scenarios[${i}].horizon`, s.horizon);
+    const m = checkSeries(`scenarios[${i}].returns`, s.returns, undefined, 'finite');
+    if (m === 0) throw new ReportDataError(`scenarios[${i}].returns`, 'is empty, expected at least one scenario');
+    for (const k of ['var95', 'var99', 'cvar95', 'cvar99'] as const) checkNumber(`scenarios[${i}].${k}`, s[k]);
+  });
+  data.metrics.forEach((m, i) => {
+    checkText(`metrics[${i}].name`, m.name);
+    if (!['pct', 'num', 'int'].includes(m.format)) throw new ReportDataError(`metrics[${i}].format`, `is "${m.format}", expected pct, num or int`);
+    if (m.strategy !== null) checkNumber(`metrics[${i}].strategy`, m.strategy);
+    if (m.benchmark !== null) checkNumber(`metrics[${i}].benchmark`, m.benchmark);
+  });
+  data.notes?.forEach((t, i) => checkText(`notes[${i}]`, t));
+}
