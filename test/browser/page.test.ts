@@ -9,17 +9,17 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Glow } from '../../src/model/glow.js';
 import { defaultEngine, loadEngine } from '../../src/wasm/engine.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import { bundleToBytes, scaledRows, trainOnCandles } from '../../src/train/pipeline.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { type StaticServer, startStaticServer } from '../helpers/static-server.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { chromiumPath, launchChromium } from '../helpers/chromium.js';
 
 const repo = (path: string): string => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 
@@ -31,7 +31,8 @@ interface Opened {
   close(): Promise<void>;
 }
 
-const browser = await launchChromium('test/browser/page.test.ts (the browser example page)');
+const WHAT = 'test/browser/page.test.ts (the browser example page)';
+let browser: Browser;
 let server: StaticServer;
 const trained = trainOnCandles(simulateMarket({ bars: 900, seed: 11 }), {
   model: { levels: 2, steps: 2, hidden: 8 }, fit: { epochs: 2, batchSize: 64 }, seed: 5,
@@ -46,7 +47,7 @@ rows.fill(4, 8 * D);
 
 /** Open the example with `query`; any request not to the local server is recorded and aborted. */
 async function open(query: string): Promise<Opened> {
-  const context = await browser!.newContext();
+  const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [], outside: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -70,9 +71,11 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: st
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol, `${what}[${i}]: page ${a[i]} vs Node ${b[i]}`);
 }
 
-// Without Chromium, launchChromium has printed "SKIPPED: …" and no test is registered.
-if (browser) {
+if (!existsSync(chromiumPath())) {
+  await launchChromium(WHAT); // prints "SKIPPED: …"; no test is registered
+} else {
   test.before(async () => {
+    browser = (await launchChromium(WHAT))!;
     const fixtures = tempDir('glow-trade-browser-');
     writeFileSync(join(fixtures, 'model.bin'), modelBytes);
     const csv = [trained.features.names.join(',')];
@@ -84,7 +87,7 @@ if (browser) {
     });
   });
   test.after(async () => {
-    await browser.close();
+    await browser?.close();
     await server?.close();
     removeTempDirs();
   });
