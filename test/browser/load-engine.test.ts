@@ -23,7 +23,7 @@ const simdBytes = readFileSync(simdUrl);
 const rng = new Rng(21);
 const rows = Float32Array.from({ length: 300 * 6 }, () => rng.normal());
 const modelFile = (() => {
-  const glow = Glow.create({ features: 6, levels: 2, steps: 2, hidden: 8, seed: 4, engine: undefined });
+  const glow = Glow.create({ features: 6, levels: 2, steps: 2, hidden: 8, seed: 4 });
   glow.initialize(rows);
   glow.setParameters(Float32Array.from(glow.getParameters(), (v) => v + 0.05 * rng.normal()));
   return glow.toBytes();
