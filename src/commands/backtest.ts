@@ -1,0 +1,163 @@
+/**
+ * @fileoverview `glow-trade backtest`: test a model's strategy (or a plugin's) on candles it has not
+ * seen, next-bar execution with fees and slippage, metrics beside buy-and-hold; or a walk-forward run
+ * that retrains a model like the given one on every fold.
+ */
+import { Command, Flags } from '@oclif/core';
+import { readCandles } from '../data/candles-csv.js';
+import { ProgressBar } from '../data/progress.js';
+import { isoTime, parseTime } from '../data/time.js';
+import { loadBundle } from '../train/pipeline.js';
+import type { BacktestResult } from '../trading/backtest.js';
+import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
+import { metricsTable } from '../trading/metrics-table.js';
+import { loadPluginStrategies } from '../trading/plugin-strategies.js';
+import { runBacktest } from '../trading/run-backtest.js';
+import { walkForward } from '../trading/walk-forward.js';
+import { formatMetric } from '../trading/metrics.js';
+
+/** A decimal flag as a finite number, or a usage error naming the flag. */
+function decimal(cmd: Command, name: string, text: string, test: (v: number) => boolean, expected: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !test(v)) cmd.error(`--${name} must be ${expected}, got "${text}"`, { exit: 2 });
+  return v;
+}
+
+export default class Backtest extends Command {
+  static override summary = 'Backtest a model on candles: next-bar execution, fees and slippage, metrics beside buy-and-hold.';
+  static override description =
+    'The position decided at the close of bar t is held over bar t+1 and earns its return; every change of ' +
+    'position pays (fee + slippage) × |Δposition|; equity compounds; buy-and-hold is the benchmark. By default ' +
+    "the period is every bar after the model's validation range; a period that overlaps the model's training " +
+    'or validation range is refused unless --allow-in-sample. --walk-forward instead retrains a model with the ' +
+    "given model's configuration on each fold's training window and trades only the bars after it. Strategies: " +
+    "'glow' (default), 'glow-latent0', and any contributed by plugins through the 'strategies' hook.";
+  static override examples = [
+    '<%= config.bin %> backtest --model model.bin --data btc.csv',
+    '<%= config.bin %> backtest --model model.bin --data btc.csv --fee 0.00055 --slippage 0.0002 --equity-out equity.csv --trades-out trades.csv --json',
+    '<%= config.bin %> backtest --model model.bin --data btc.csv --walk-forward --train-bars 8760 --test-bars 720 --epochs 20',
+  ];
+  static override enableJsonFlag = true;
+  static override flags = {
+    model: Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true }),
+    data: Flags.string({ char: 'd', summary: 'Candle CSV to test on.', required: true }),
+    capital: Flags.string({ summary: 'Starting equity.', default: '10000' }),
+    fee: Flags.string({ summary: 'Fee per unit of position traded (0.001 = 0.1%).', default: '0.001' }),
+    slippage: Flags.string({ summary: 'Slippage per unit of position traded.', default: '0.0005' }),
+    from: Flags.string({ summary: 'First bar to test (ISO date/time UTC or Unix ms); default: after the validation range.', exclusive: ['walk-forward'] }),
+    to: Flags.string({ summary: 'Last bar to test (default: the last bar).', exclusive: ['walk-forward'] }),
+    'allow-in-sample': Flags.boolean({ summary: "Test bars inside the model's training or validation range anyway (with a warning)." }),
+    strategy: Flags.string({ char: 's', summary: 'Strategy name.', default: 'glow' }),
+    'walk-forward': Flags.boolean({ summary: 'Retrain per fold and trade each fold\'s test window.' }),
+    'train-bars': Flags.integer({ summary: 'Walk-forward: candles of the (first) training window.', min: 22, dependsOn: ['walk-forward'] }),
+    'test-bars': Flags.integer({ summary: 'Walk-forward: candles tested per fold.', min: 1, dependsOn: ['walk-forward'] }),
+    step: Flags.integer({ summary: 'Walk-forward: candles between fold starts (default --test-bars).', min: 1, dependsOn: ['walk-forward'] }),
+    window: Flags.string({ summary: 'Walk-forward: training window.', options: ['expanding', 'rolling'], default: 'expanding' }),
+    epochs: Flags.integer({ summary: 'Walk-forward: maximum epochs per fold.', default: 20, min: 1 }),
+    'batch-size': Flags.integer({ summary: 'Walk-forward: rows per Adam step.', default: 256, min: 1 }),
+    'learning-rate': Flags.string({ summary: 'Walk-forward: Adam learning rate.', default: '0.001' }),
+    patience: Flags.integer({ summary: 'Walk-forward: epochs without validation improvement before stopping.', default: 5, min: 0 }),
+    'validation-fraction': Flags.string({ summary: "Walk-forward: share of each fold's training rows used for validation.", default: '0.15' }),
+    seed: Flags.integer({ summary: "Walk-forward: seed of every fold's training (default: the model's seed)." }),
+    'equity-out': Flags.string({ summary: 'Write the per-bar equity CSV here (atomically).' }),
+    'trades-out': Flags.string({ summary: 'Write the trade list CSV here (atomically).' }),
+  };
+
+  async run(): Promise<Record<string, unknown>> {
+    const { flags } = await this.parse(Backtest);
+    const capital = decimal(this, 'capital', flags.capital, (v) => v > 0, 'a number > 0');
+    const fee = decimal(this, 'fee', flags.fee, (v) => v >= 0, 'a number ≥ 0');
+    const slippage = decimal(this, 'slippage', flags.slippage, (v) => v >= 0, 'a number ≥ 0');
+    let from: number | undefined, to: number | undefined;
+    try {
+      from = flags.from === undefined ? undefined : parseTime(flags.from, '--from');
+      to = flags.to === undefined ? undefined : parseTime(flags.to, '--to');
+    } catch (err) {
+      this.error((err as Error).message, { exit: 2 });
+    }
+    const plugins = await loadPluginStrategies(this.config);
+    for (const w of plugins.warnings) this.warn(w);
+    const bundle = loadBundle(flags.model);
+    const candles = readCandles(flags.data);
+    let result: BacktestResult & { strategy: string; period: { from: number; to: number; rows: number }; warnings: string[] };
+    let extra: Record<string, unknown>;
+    if (flags['walk-forward']) {
+      if (flags['train-bars'] === undefined || flags['test-bars'] === undefined) {
+        this.error('--walk-forward needs --train-bars and --test-bars', { exit: 2 });
+      }
+      const lr = decimal(this, 'learning-rate', flags['learning-rate'], (v) => v > 0, 'a number > 0');
+      const vf = decimal(this, 'validation-fraction', flags['validation-fraction'], (v) => v > 0 && v < 1, 'a number in (0, 1)');
+      const { levels, steps, hidden, coupling } = bundle.glow.config;
+      const bar = new ProgressBar({ label: 'walk-forward' });
+      const wf = walkForward(candles, {
+        trainBars: flags['train-bars'], testBars: flags['test-bars'], step: flags.step, window: flags.window as 'expanding' | 'rolling',
+        validationFraction: vf, seed: flags.seed ?? bundle.training.seed, model: { levels, steps, hidden, coupling },
+        fit: { epochs: flags.epochs, batchSize: flags['batch-size'], learningRate: lr, patience: flags.patience },
+        strategyOptions: { ...bundle.strategy.calibration.options, allowedRegimes: bundle.strategy.calibration.options.allowedRegimes ?? undefined },
+        strategy: flags.strategy, fee, slippage, capital,
+        onFold: (done, folds) => bar.update(done / folds, `fold ${done}/${folds}`),
+      });
+      bar.done(`${wf.folds.length} folds in ${wf.seconds.toFixed(1)} s`);
+      result = wf;
+      extra = {
+        walkForward: {
+          window: wf.window, trainBars: wf.trainBars, testBars: wf.testBars, step: wf.step, seconds: wf.seconds,
+          folds: wf.folds.map((f) => ({
+            fold: f.fold,
+            train: { start: isoTime(f.train.start), end: isoTime(f.train.end), candles: f.train.candles },
+            test: { start: isoTime(f.test.start), end: isoTime(f.test.end), rows: f.test.rows },
+            metrics: f.metrics, benchmark: f.benchmark, notes: f.notes, model: f.model, seconds: f.seconds,
+          })),
+        },
+      };
+    } else {
+      const bt = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy });
+      result = bt;
+      extra = { inSample: bt.inSample };
+    }
+    if (flags['equity-out']) writeEquityCsv(flags['equity-out'], result.series);
+    if (flags['trades-out']) writeTradesCsv(flags['trades-out'], result.trades);
+    const summary = {
+      mode: flags['walk-forward'] ? 'walk-forward' : 'backtest',
+      strategy: result.strategy,
+      model: flags.model,
+      data: flags.data,
+      period: { from: isoTime(result.period.from), to: isoTime(result.period.to), fromMs: result.period.from, toMs: result.period.to },
+      bars: result.period.rows,
+      capital, fee, slippage,
+      metrics: result.metrics,
+      benchmark: result.benchmark,
+      notes: result.notes,
+      finalEquity: result.finalEquity,
+      benchmarkFinalEquity: result.benchmarkFinalEquity,
+      costs: { rate: result.costRate, total: result.totalCosts, amount: result.costAmount },
+      ...extra,
+      warnings: result.warnings,
+      files: { equity: flags['equity-out'] ?? null, trades: flags['trades-out'] ?? null },
+    };
+    for (const w of result.warnings) this.warn(w);
+    if (!this.jsonEnabled()) this.printHuman(summary, result, extra);
+    return summary;
+  }
+
+  private printHuman(summary: { mode: string; strategy: string; bars: number; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number } }, extra: Record<string, unknown>): void {
+    const t = (ms: number) => isoTime(ms).slice(0, 16).replace('T', ' ');
+    this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${summary.bars} bars, ` +
+      `costs ${(100 * result.costRate).toFixed(3)}% per unit traded (fee ${result.fee} + slippage ${result.slippage})`);
+    this.log('');
+    this.log(metricsTable(result.metrics, result.benchmark, result.notes));
+    this.log('');
+    this.log(`final equity ${result.finalEquity.toFixed(2)} (buy & hold ${result.benchmarkFinalEquity.toFixed(2)}) from ${result.capital}; ` +
+      `costs paid ${result.costAmount.toFixed(2)}`);
+    const wf = extra.walkForward as { folds: Array<{ fold: number; test: { start: string; end: string; rows: number }; metrics: any; benchmark: any; notes: any }>; seconds: number } | undefined;
+    if (wf) {
+      for (const f of wf.folds) {
+        this.log(`fold ${f.fold}: ${f.test.start.slice(0, 16)} → ${f.test.end.slice(0, 16)} (${f.test.rows} bars) ` +
+          `return ${formatMetric('totalReturn', f.metrics.totalReturn, f.notes.strategy)} vs ${formatMetric('totalReturn', f.benchmark.totalReturn, f.notes.benchmark)}, ` +
+          `Sharpe ${formatMetric('sharpe', f.metrics.sharpe, f.notes.strategy)}`);
+      }
+      this.log(`walk-forward took ${wf.seconds.toFixed(1)} s`);
+    }
+    for (const [what, path] of Object.entries(summary.files)) if (path) this.log(`wrote ${what} → ${path}`);
+  }
+}

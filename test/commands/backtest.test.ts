@@ -1,0 +1,142 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Backtest from '../../src/commands/backtest.js';
+import { writeCandles } from '../../src/data/candles-csv.js';
+import { computeFeatures } from '../../src/data/features.js';
+import { simulateMarket } from '../../src/data/synthetic.js';
+import { saveBundle, trainOnCandles } from '../../src/train/pipeline.js';
+import { METRIC_NAMES } from '../../src/trading/metrics.js';
+import { runBacktest } from '../../src/trading/run-backtest.js';
+import { repoRoot, runCommand } from '../helpers/cli.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+
+let dir = '', data = '', model = '';
+const candles = simulateMarket({ bars: 700, seed: 11 });
+const { bundle } = trainOnCandles(candles, { seed: 11, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 3 } });
+
+// Files are made when the suite starts: the temp-dir helper is shared by every test file in the run.
+test.before(() => {
+  dir = tempDir();
+  data = join(dir, 'candles.csv');
+  model = join(dir, 'model.bin');
+  writeCandles(data, candles);
+  saveBundle(model, bundle);
+});
+const EQUITY_HEADER = 'timestamp,close,position,return,equity,benchmark_equity,log_likelihood,regime';
+const csv = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n');
+
+test('--json: the metrics of strategy and benchmark, the equity file (one row per bar) and the trade file', async () => {
+  const equity = join(dir, 'equity.csv'), trades = join(dir, 'trades.csv');
+  const run = await runCommand(Backtest, ['--model', model, '--data', data, '--capital', '1000', '--equity-out', equity, '--trades-out', trades, '--json']);
+  assert.is(run.error, undefined);
+  const j = run.json;
+  assert.equal(Object.keys(j.metrics), [...METRIC_NAMES]);
+  assert.equal(Object.keys(j.benchmark), [...METRIC_NAMES]);
+  assert.equal([j.mode, j.strategy, j.capital, j.fee, j.slippage], ['backtest', 'glow', 1000, 0.001, 0.0005]);
+  const direct = runBacktest(bundle, candles, { capital: 1000 });
+  assert.equal(j.metrics, JSON.parse(JSON.stringify(direct.metrics)));
+  assert.equal(j.benchmark, JSON.parse(JSON.stringify(direct.benchmark)));
+  assert.equal(j.notes, direct.notes);
+  assert.equal([j.period.fromMs, j.period.toMs, j.bars], [direct.period.from, direct.period.to, direct.period.rows]);
+  assert.equal(j.inSample, { train: 0, validation: 0 });
+  assert.equal(j.files, { equity, trades });
+  const rows = csv(equity);
+  assert.is(rows[0], EQUITY_HEADER);
+  assert.is(rows.length, j.bars + 1);
+  const firstRow = rows[1].split(',');
+  assert.equal(firstRow.slice(0, 6).map(Number), [j.period.fromMs, direct.series.close[0], 0, 0, 1000, 1000]);
+  assert.is(Number(rows[rows.length - 1].split(',')[4]), j.finalEquity);
+  for (const r of rows.slice(1)) assert.is(r.split(',').length, 8);
+  const tradeRows = csv(trades);
+  assert.is(tradeRows[0], 'side,entry_time,exit_time,entry_price,exit_price,bars,return,cost,closed');
+  assert.is(tradeRows.length, j.metrics.trades + 1);
+});
+
+test('human output: a metrics table beside buy & hold', async () => {
+  const run = await runCommand(Backtest, ['--model', model, '--data', data, '--fee', '0', '--slippage', '0']);
+  assert.is(run.error, undefined);
+  assert.match(run.stdout, /backtest of strategy "glow": .* bars, costs 0\.000% per unit traded/);
+  assert.match(run.stdout, /\n +strategy +buy & hold\n/);
+  for (const label of ['total return', 'CAGR', 'Sharpe', 'Sortino', 'max drawdown', 'Calmar', 'win rate', 'profit factor', 'trades', 'exposure', 'turnover']) {
+    assert.match(run.stdout, new RegExp(`\\n${label} +\\S`));
+  }
+  assert.not.match(run.stdout, /NaN|Infinity/);
+});
+
+test('an in-sample period is refused (nothing written) unless --allow-in-sample', async () => {
+  const equity = join(dir, 'refused.csv');
+  const from = new Date(bundle.training.train.start).toISOString();
+  const refused = await runCommand(Backtest, ['--model', model, '--data', data, '--from', from, '--equity-out', equity]);
+  assert.match(refused.error!.message, /overlaps the model's training range .* and validation range/);
+  // With --json the error is the JSON document and the exit code says so.
+  const refusedJson = await runCommand(Backtest, ['--model', model, '--data', data, '--from', from, '--equity-out', equity, '--json']);
+  assert.match(refusedJson.json.error.message, /overlaps the model's training range/);
+  assert.is(refusedJson.exitCode, 1);
+  assert.not.ok(existsSync(equity));
+  const allowed = await runCommand(Backtest, ['--model', model, '--data', data, '--from', from, '--allow-in-sample', '--json']);
+  assert.is(allowed.error, undefined);
+  assert.is(allowed.json.inSample.train, bundle.training.train.rows);
+  assert.match(allowed.json.warnings[0], /in-sample/);
+  const human = await runCommand(Backtest, ['--model', model, '--data', data, '--from', from, '--allow-in-sample']);
+  const warning = human.stderr.replace(/\x1b\[[0-9;]*m/g, '').replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ');
+  assert.match(warning, /Warning: the backtest period .* overlaps the model's training range .* not an out-of-sample result/);
+});
+
+test('--walk-forward retrains per fold and writes the stitched equity', async () => {
+  const equity = join(dir, 'wf.csv');
+  const run = await runCommand(Backtest, [
+    '--model', model, '--data', data, '--walk-forward', '--train-bars', '400', '--test-bars', '100', '--epochs', '2', '--equity-out', equity, '--json',
+  ]);
+  assert.is(run.error, undefined);
+  const wf = run.json.walkForward;
+  assert.equal([run.json.mode, run.json.bars, wf.folds.length, wf.trainBars, wf.testBars, wf.step, wf.window], ['walk-forward', 300, 3, 400, 100, 100, 'expanding']);
+  assert.equal(wf.folds.map((f: any) => f.test.rows), [100, 100, 100]);
+  for (const f of wf.folds) assert.equal(Object.keys(f.metrics), [...METRIC_NAMES]);
+  assert.type(wf.seconds, 'number');
+  assert.is(csv(equity).length, 301);
+});
+
+test('bad flags give clear errors', async () => {
+  const base = ['--model', model, '--data', data];
+  assert.match((await runCommand(Backtest, [...base, '--fee', '-1'])).error!.message, /--fee must be a number ≥ 0, got "-1"/);
+  assert.match((await runCommand(Backtest, [...base, '--capital', 'lots'])).error!.message, /--capital must be a number > 0, got "lots"/);
+  assert.match((await runCommand(Backtest, [...base, '--walk-forward'])).error!.message, /--walk-forward needs --train-bars and --test-bars/);
+  assert.match((await runCommand(Backtest, [...base, '--strategy', 'nope'])).error!.message, /unknown strategy "nope"; known: glow, glow-latent0/);
+  assert.match((await runCommand(Backtest, [...base, '--from', 'yesterday'])).error!.message, /--from "yesterday" is neither/);
+});
+
+test('a strategy from a linked oclif plugin (examples/strategy-plugin) is picked up by the CLI', () => {
+  const root = repoRoot();
+  const home = tempDir();
+  const env = {
+    ...process.env, GLOW_TRADE_DATA_DIR: join(home, 'data'), GLOW_TRADE_CACHE_DIR: join(home, 'cache'), GLOW_TRADE_CONFIG_DIR: join(home, 'config'),
+  };
+  mkdirSync(env.GLOW_TRADE_DATA_DIR, { recursive: true });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  const argv = ['backtest', '--model', model, '--data', data, '--strategy', 'momentum', '--json'];
+  const before = cli(...argv);
+  assert.is.not(before.status, 0);
+  assert.match(JSON.parse(before.stdout).error.message, /unknown strategy "momentum"; known: glow, glow-latent0/);
+  const link = cli('plugins', 'link', join(root, 'examples/strategy-plugin'), '--no-install');
+  assert.is(link.status, 0, link.stderr);
+  const equity = join(home, 'momentum.csv');
+  const run = cli(...argv, '--equity-out', equity);
+  assert.is(run.status, 0, run.stderr);
+  assert.is(run.stderr, '');
+  const j = JSON.parse(run.stdout);
+  assert.is(j.strategy, 'momentum');
+  // The plugin's rule: hold sign(return_20 at the previous close) over each bar.
+  const features = computeFeatures(candles);
+  const col = features.names.indexOf('return_20');
+  const rows = csv(equity).slice(1).map((r) => r.split(',').map(Number));
+  const first = features.timestamps.indexOf(j.period.fromMs);
+  assert.ok(first > 0);
+  for (let t = 1; t < rows.length; t++) assert.is(rows[t][2], Math.sign(features.data[(first + t - 1) * features.names.length + col]));
+  assert.is(j.metrics.exposure, 1);
+});
+
+test.after(removeTempDirs);
+test.run();

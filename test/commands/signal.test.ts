@@ -1,0 +1,85 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import Signal from '../../src/commands/signal.js';
+import { sliceCandles } from '../../src/data/candles.js';
+import { writeCandles } from '../../src/data/candles-csv.js';
+import { computeFeatures } from '../../src/data/features.js';
+import { simulateMarket } from '../../src/data/synthetic.js';
+import { saveBundle, scaledRows, trainOnCandles } from '../../src/train/pipeline.js';
+import { makeHistory, startBybitServer } from '../helpers/bybit-server.js';
+import { runCommand } from '../helpers/cli.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+
+const H = 3_600_000;
+let dir = '', data = '', model = '';
+const candles = simulateMarket({ bars: 600, seed: 21 });
+const { bundle } = trainOnCandles(candles, { seed: 21, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 3 } });
+
+// Files are made when the suite starts: the temp-dir helper is shared by every test file in the run.
+test.before(() => {
+  dir = tempDir();
+  data = join(dir, 'candles.csv');
+  model = join(dir, 'model.bin');
+  writeCandles(data, candles);
+  saveBundle(model, bundle);
+});
+
+test('--data: the signal of the last bar, as the model computes it', async () => {
+  const run = await runCommand(Signal, ['--model', model, '--data', data, '--json']);
+  assert.is(run.error, undefined);
+  const j = run.json;
+  const features = computeFeatures(candles);
+  const last = features.rows - 1;
+  const [s] = bundle.strategy.signal(scaledRows(bundle.scaler, features, last, last + 1));
+  assert.equal(
+    [j.source, j.timeMs, j.close, j.position, j.logLikelihood, j.inDistribution, j.confidence, j.regime, j.direction, j.inSample],
+    [data, candles.timestamp[599], candles.close[599], s.position, s.logLikelihood, s.inDistribution, s.confidence, s.regime, s.raw, false],
+  );
+  assert.equal(j.latent, Array.from(s.latent));
+  assert.is(j.latent.length, 16);
+  assert.is(j.threshold, bundle.strategy.calibration.threshold);
+});
+
+test('human output; a bar inside the training range is flagged as in-sample', async () => {
+  const early = join(dir, 'early.csv');
+  writeCandles(early, sliceCandles(candles, 0, 100));
+  const run = await runCommand(Signal, ['--model', model, '--data', early]);
+  assert.is(run.error, undefined);
+  assert.match(run.stdout, /early\.csv: bar 2024-01-05 03:00 closed at /);
+  assert.match(run.stdout, /\nposition +(LONG|SHORT|FLAT) /);
+  assert.match(run.stdout, /\nlog-likelihood +-?\d+\.\d{3} nats \(threshold /);
+  assert.match(run.stdout, /\nlatent +\[/);
+  // oclif colours the marker and wraps long warnings: compare the plain words.
+  const warning = run.stderr.replace(/\x1b\[[0-9;]*m/g, '').replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ');
+  assert.match(warning, "Warning: 2024-01-05T03:00:00.000Z lies inside the model's training/validation range: this signal is in-sample");
+});
+
+test('too few candles, or both sources, are refused clearly', async () => {
+  const short = join(dir, 'short.csv');
+  writeCandles(short, sliceCandles(candles, 0, 15));
+  assert.match((await runCommand(Signal, ['--model', model, '--data', short])).error!.message, /short\.csv: the last bar \(.*\) has no feature row: it needs the 21 consecutive candles/);
+  assert.match((await runCommand(Signal, ['--model', model, '--data', data, '--symbol', 'BTCUSDT'])).error!.message, /--data cannot also be provided when using --symbol/);
+});
+
+test('--symbol: live closed candles from Bybit on the model interval (against a local server)', async () => {
+  const now = Date.now();
+  const currentOpen = Math.floor(now / H) * H;
+  const server = await startBybitServer({ history: makeHistory(60, currentOpen - 59 * H) });
+  try {
+    const run = await runCommand(Signal, ['--model', model, '--symbol', 'btcusdt', '--base-url', server.baseUrl, '--json']);
+    assert.is(run.error, undefined);
+    const hourNow = Math.floor(Date.now() / H) * H;
+    // The candle still open is left out: the signal is for the bar before it.
+    assert.ok([currentOpen - H, hourNow - H].includes(run.json.timeMs), `${run.json.time}`);
+    assert.is(run.json.source, 'Bybit linear BTCUSDT 1h');
+    assert.is(run.json.latent.length, 16);
+    const q = server.requests[0].query;
+    assert.equal([q.category, q.symbol, q.interval], ['linear', 'BTCUSDT', '60']);
+  } finally {
+    await server.close();
+  }
+});
+
+test.after(removeTempDirs);
+test.run();
