@@ -146,14 +146,13 @@ export function likelihoodSpec(bars: ReportBars, threshold: number): TopLevelSpe
         mark: { type: 'point', filled: true, size: 10, color: SHORT_COLOUR }, encoding: { x: timeX(ts), y },
       },
       {
+        // The threshold is named in a legend rather than a text label, which the data would hide.
         data: { values: [{ threshold, label: `threshold ${threshold.toFixed(2)}` }] },
-        layer: [
-          { mark: { type: 'rule', color: SHORT_COLOUR, strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { y: { field: 'threshold', type: 'quantitative' } } },
-          {
-            mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: SHORT_COLOUR, fontSize: 11 },
-            encoding: { x: { value: 0 }, y: { field: 'threshold', type: 'quantitative' }, text: { field: 'label' } },
-          },
-        ],
+        mark: { type: 'rule', color: SHORT_COLOUR, strokeWidth: 1.5 },
+        encoding: {
+          y: { field: 'threshold', type: 'quantitative' },
+          strokeDash: { field: 'label', type: 'nominal', title: null, scale: { range: [[5, 3]] } },
+        },
       },
     ],
   };

@@ -22,6 +22,8 @@ h3 { font-size: 15px; margin: 0 0 8px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dt { color: var(--muted); }
 dd { margin: 0; }
+/* Wide tables scroll inside their box on narrow screens instead of widening the page. */
+.table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; }
 th:first-child, td:first-child, .note { text-align: left; }
@@ -47,8 +49,8 @@ function summaryBlock(data: ReportData): string {
 function metricsTable(data: ReportData): string {
   const rows = data.metrics.map((m) => `<tr><td>${escapeHtml(m.name)}</td>${valueCell(formatMetric(m.strategy, m.format))}`
     + `${valueCell(formatMetric(m.benchmark, m.format))}<td class="note">${escapeHtml(m.note ?? '')}</td></tr>`).join('\n');
-  return `<section class="metrics"><h2>Performance</h2><table data-table="metrics"><thead><tr><th>Metric</th><th>Strategy</th>`
-    + `<th>Buy &amp; hold</th><th class="note">Note</th></tr></thead><tbody>\n${rows}\n</tbody></table></section>`;
+  return `<section class="metrics"><h2>Performance</h2><div class="table-wrap"><table data-table="metrics"><thead><tr><th>Metric</th><th>Strategy</th>`
+    + `<th>Buy &amp; hold</th><th class="note">Note</th></tr></thead><tbody>\n${rows}\n</tbody></table></div></section>`;
 }
 
 /** Mean and sample standard deviation (ddof 1; n/a for a single value). */
@@ -64,8 +66,8 @@ function scenarioTable(scenarios: readonly ReportScenarioSet[]): string {
     const cells = [mean, std, s.var95, s.cvar95, s.var99, s.cvar99].map((v) => valueCell(formatPercent(v))).join('');
     return `<tr><td>${escapeHtml(s.horizon)}</td>${valueCell(s.returns.length.toLocaleString('en-US'))}${cells}</tr>`;
   }).join('\n');
-  return `<table data-table="scenario-risk"><thead><tr><th>Horizon</th><th>Scenarios</th><th>Mean</th><th>Std</th>`
-    + `<th>VaR 95%</th><th>CVaR 95%</th><th>VaR 99%</th><th>CVaR 99%</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+  return `<div class="table-wrap"><table data-table="scenario-risk"><thead><tr><th>Horizon</th><th>Scenarios</th><th>Mean</th><th>Std</th>`
+    + `<th>VaR 95%</th><th>CVaR 95%</th><th>VaR 99%</th><th>CVaR 99%</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
 function figure(chart: ReportChart, extra = ''): string {
