@@ -72,10 +72,11 @@ export function priceSpec(bars: ReportBars): TopLevelSpec {
       {
         width: CHART_WIDTH, height: 240,
         layer: [
-          {
-            data: { values: bands }, mark: { type: 'rect', opacity: 0.16 },
-            encoding: { x: timeX(ts), x2: { field: 't2' }, color: { field: 'side', type: 'nominal', title: 'Position', scale: side } },
-          },
+          // Without any position there are no bands (an empty layer makes Vega warn about its extent).
+          ...(bands.length === 0 ? [] : [{
+            data: { values: bands }, mark: { type: 'rect' as const, opacity: 0.16 },
+            encoding: { x: timeX(ts), x2: { field: 't2' }, color: { field: 'side', type: 'nominal' as const, title: 'Position', scale: side } },
+          }]),
           {
             data: { values: price }, mark: { type: 'line', strokeWidth: 1.2, color: '#222' },
             encoding: { x: timeX(ts), y: { field: 'close', type: 'quantitative', title: 'Close', scale: { zero: false } } },

@@ -7,7 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { drawdownSpec, equitySpec, likelihoodSpec, MAX_LINE_POINTS, priceSpec, regimeTimelineSpec } from './charts-market.js';
 import { latentSpec, MAX_SCATTER_POINTS, scenarioSpec, trainingSpec } from './charts-model.js';
 import { drawdownSeries } from './downsample.js';
-import { formatNumber, formatPercent, formatTime } from './format.js';
+import { countOf, formatNumber, formatPercent, formatTime } from './format.js';
 import { vegaLiteToSvg } from './svg.js';
 import type { ReportData } from './types.js';
 
@@ -50,7 +50,7 @@ function regimeDomain(data: ReportData): number[] {
 export function planCharts(data: ReportData): ChartPlan[] {
   const b = data.bars;
   const n = b.timestamp.length;
-  const span = `${n.toLocaleString('en-US')} bars from ${formatTime(b.timestamp[0])} to ${formatTime(b.timestamp[n - 1])}`;
+  const span = `${countOf(n, 'bar')} from ${formatTime(b.timestamp[0])} to ${formatTime(b.timestamp[n - 1])}`;
   const thinned = n > MAX_LINE_POINTS ? ` Lines are drawn through at most ${MAX_LINE_POINTS} points per series (each bucket's minimum and maximum kept).` : '';
   const regimes = regimeDomain(data);
   const growth = (eq: number[]) => eq[eq.length - 1] / eq[0] - 1;
@@ -85,7 +85,7 @@ export function planCharts(data: ReportData): ChartPlan[] {
     const m = data.latents.x.length;
     plans.push({
       id: 'latent-regimes', title: 'Latent space by regime', spec: latentSpec(data.latents, regimes),
-      caption: `${data.latents.label ?? 'Two latent coordinates'}: ${m.toLocaleString('en-US')} points coloured by regime`
+      caption: `${data.latents.label ?? 'Two latent coordinates'}: ${countOf(m, 'point')} coloured by regime`
         + `${m > MAX_SCATTER_POINTS ? ` (${MAX_SCATTER_POINTS} drawn, extremes kept)` : ''}; colours match the regime timeline.`,
     });
   }

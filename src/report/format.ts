@@ -11,8 +11,15 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-const grouped = (digits: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const INT = grouped(0);
+const formats = new Map<number, Intl.NumberFormat>();
+
+/** `v` with `digits` decimals and en-US grouping; a value that rounds to zero prints without a minus sign. */
+function grouped(v: number, digits: number): string {
+  let f = formats.get(digits);
+  if (!f) formats.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  const rounded = Number(v.toFixed(digits));
+  return f.format(rounded === 0 ? 0 : rounded);
+}
 
 /** True for a number that can be printed. */
 function printable(v: number | null | undefined): v is number {
@@ -27,23 +34,28 @@ export function formatNumber(v: number | null | undefined): string {
   if (!printable(v)) return 'n/a';
   const a = Math.abs(v);
   if (a === 0) return '0';
-  if (a >= 1e5) return INT.format(v);
-  if (a >= 1) return grouped(2).format(v);
+  if (a >= 1e5) return grouped(v, 0);
+  if (a >= 1) return grouped(v, 2);
   if (a < 1e-4) return v.toExponential(2);
   return v.toPrecision(4);
 }
 
 /** A fraction as a percentage with two decimals ("12.34%"), or "n/a". */
 export function formatPercent(v: number | null | undefined, digits = 2): string {
-  return printable(v) ? `${grouped(digits).format(100 * v)}%` : 'n/a';
+  return printable(v) ? `${grouped(100 * v, digits)}%` : 'n/a';
 }
 
 /** A metric value in its declared format, or "n/a". */
 export function formatMetric(v: number | null, format: MetricFormat): string {
   if (!printable(v)) return 'n/a';
   if (format === 'pct') return formatPercent(v);
-  if (format === 'int') return INT.format(Math.round(v));
+  if (format === 'int') return grouped(v, 0);
   return formatNumber(v);
+}
+
+/** "1 bar", "2,000 bars": a count with its noun, pluralised with "s". */
+export function countOf(n: number, noun: string): string {
+  return `${grouped(n, 0)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** A Unix-ms timestamp as "YYYY-MM-DD HH:MM UTC". */

@@ -7,28 +7,20 @@
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { loader, parse, View, Warn } from 'vega';
 
-/** Collects log messages of Vega-Lite's compiler and Vega's runtime instead of printing them. */
+/**
+ * Collects log messages of Vega-Lite's compiler and Vega's runtime instead of printing them. The
+ * methods are arrow functions because Vega calls them detached from the logger.
+ */
 class CollectingLogger {
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
   constructor(private readonly source: string) {}
-  level(_?: number): number | this {
-    return _ === undefined ? Warn : this;
-  }
-  error(...args: unknown[]): this {
-    this.errors.push(`${this.source}: ${args.map(String).join(' ')}`);
-    return this;
-  }
-  warn(...args: unknown[]): this {
-    this.warnings.push(`${this.source}: ${args.map(String).join(' ')}`);
-    return this;
-  }
-  info(): this {
-    return this;
-  }
-  debug(): this {
-    return this;
-  }
+  private text = (args: unknown[]): string => `${this.source}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`;
+  level = (_?: number): number | this => (_ === undefined ? Warn : this);
+  error = (...args: unknown[]): this => { this.errors.push(this.text(args)); return this; };
+  warn = (...args: unknown[]): this => { this.warnings.push(this.text(args)); return this; };
+  info = (): this => this;
+  debug = (): this => this;
 }
 
 /** A loader whose every request fails: report charts must carry their data inline. */

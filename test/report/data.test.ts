@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { escapeHtml, formatMetric, formatNumber, formatPercent, formatTime } from '../../src/report/format.js';
+import { countOf, escapeHtml, formatMetric, formatNumber, formatPercent, formatTime } from '../../src/report/format.js';
 import { ReportDataError, validateReportData, type ReportData } from '../../src/report/types.js';
 import { syntheticReportData } from '../../src/report/synthetic.js';
 
@@ -21,6 +21,9 @@ test('numbers: fixed en-US formats, and "n/a" for null, NaN and ±Infinity', () 
     assert.is(formatMetric(v, 'num'), 'n/a');
     assert.is(formatPercent(v), 'n/a');
   }
+  assert.is(formatPercent(-0.00001), '0.00%', 'no minus sign on a value that rounds to zero');
+  assert.is(formatMetric(-0.4, 'int'), '0');
+  assert.equal([countOf(1, 'bar'), countOf(2000, 'bar')], ['1 bar', '2,000 bars']);
   assert.is(formatTime(Date.UTC(2024, 1, 29, 13, 5)), '2024-02-29 13:05 UTC');
 });
 

@@ -128,6 +128,25 @@ test('long series: the price line keeps first, last and extreme bars in ≤ 2000
   console.log(`  20,000-bar report: ${(written.bytes / 1e6).toFixed(2)} MB`);
 });
 
+test('edge case: one flat bar, no validation split, constant scenarios — every chart renders without warnings', async () => {
+  const data: ReportData = {
+    title: 'one bar', generatedAt: '2024-01-01T00:00:00Z', summary: [], likelihoodThreshold: 5,
+    bars: { timestamp: [T0], close: [1], position: [0], equity: [1], benchmarkEquity: [1], logLikelihood: [1], regime: [0] },
+    history: [{ epoch: 1, trainNll: 2, valNll: null }],
+    latents: { x: [1], y: [1], regime: [3] },
+    scenarios: [{ horizon: '1 bar', returns: [0.01, 0.01], var95: -0.01, var99: -0.01, cvar95: -0.01, cvar99: -0.01 }],
+    metrics: [],
+  };
+  const charts = await buildCharts(data);
+  assert.equal(charts.map((c) => c.id), [...CHART_IDS]);
+  for (const c of charts) assert.equal(c.warnings, [], `${c.id} warnings`);
+  const caption = (id: string) => charts.find((c) => c.id === id)!.caption;
+  assert.match(caption('price'), /^Close price over 1 bar from 2024-01-01 00:00 UTC to 2024-01-01 00:00 UTC/);
+  assert.match(caption('drawdown'), /strategy 0\.00%, buy-and-hold 0\.00%\.$/);
+  assert.match(caption('training'), /No validation split was used\.$/);
+  assert.match(caption('latent-regimes'), /: 1 point coloured by regime/);
+});
+
 test('writeReport refuses invalid data before writing anything', async () => {
   const dir = tempDir();
   const data = tiny();
