@@ -12,11 +12,11 @@
  * Later work adds header sections (scaler, featureNames, strategy, training…); a reader keeps
  * sections it does not know, so old files stay readable and new sections survive a round trip.
  */
-import { readFileSync } from 'node:fs';
 import type { GlowConfig } from './config.js';
 import { type ModelLayout, type TensorSpec, modelLayout } from './layout.js';
 import { crc32 } from '../util/crc32.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { nodeBuiltin } from '../util/node.js';
 
 export const MAGIC = 'GLOWTRD\0';
 export const FORMAT_VERSION = 1;
@@ -169,7 +169,7 @@ export function saveCheckpoint(path: string, content: CheckpointContent): void {
 export function loadCheckpoint(path: string): DecodedCheckpoint {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = nodeBuiltin<typeof import('node:fs')>('node:fs', `reading ${path}`).readFileSync(path);
   } catch (err) {
     throw new Error(`${path}: cannot read the model file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

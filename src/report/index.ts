@@ -1,0 +1,12 @@
+/**
+ * @fileoverview Public API of the HTML report (`glow-trade/report`): a separate entry point because
+ * it loads Vega and Vega-Lite (~0.3 s), which the rest of the library should not pay for.
+ */
+export { renderReport, writeReport, reportHtml, type WrittenReport } from './html.js';
+export { buildCharts, CHART_IDS, type ChartId, type ReportChart } from './charts.js';
+export {
+  validateReportData, ReportDataError, type ReportData, type ReportBars, type ReportEpoch, type ReportLatents,
+  type ReportScenarioSet, type ReportMetric, type ReportSummaryItem, type MetricFormat,
+} from './types.js';
+export { syntheticReportData, type SyntheticReportOptions } from './synthetic.js';
+export { drawdownSeries } from './downsample.js';
