@@ -11,9 +11,13 @@ import { runCommand } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 const TINY = ['--levels', '2', '--steps', '1', '--hidden', '8', '--epochs', '2', '--seed', '3'];
-const dir = tempDir();
-const candles = join(dir, 'c.csv');
-writeCandles(candles, simulateMarket({ bars: 1200, seed: 5 }));
+// Made in `before`, not at load time: other suites' `after` hooks empty the shared temp-dir list.
+let dir = '', candles = '';
+test.before(() => {
+  dir = tempDir();
+  candles = join(dir, 'c.csv');
+  writeCandles(candles, simulateMarket({ bars: 1200, seed: 5 }));
+});
 
 test('train writes one model file with scaler, strategy and ranges; --json summarises; the test rows stay unseen', async () => {
   const model = join(dir, 'm.bin');
