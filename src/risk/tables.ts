@@ -1,0 +1,66 @@
+/**
+ * @fileoverview Plain-text tables of the risk report for the `scenarios` command's human output:
+ * per-horizon risk, the temperature stress table and the out-of-sample VaR test. Returns and losses
+ * print as percentages; anything undefined prints "n/a".
+ */
+import { num, pct } from '../cli/format.js';
+import { PERCENTILES, type ReturnRisk } from './var.js';
+import { RISK_HORIZONS, type RiskHorizon } from './scenarios.js';
+import type { StressRow } from './stress.js';
+import type { VarTestResult } from './var-test.js';
+
+/** Columns padded to their widest cell; the first column left-aligned, the others right-aligned. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function horizonTable(horizons: Record<RiskHorizon, ReturnRisk>): string {
+  return renderTable(
+    ['horizon', 'VaR95', 'CVaR95', 'VaR99', 'CVaR99', 'mean', 'std', 'skewness', 'ex.kurtosis'],
+    RISK_HORIZONS.map((h) => {
+      const r = horizons[h];
+      return [h, pct(r.var95), pct(r.cvar95), pct(r.var99), pct(r.cvar99), pct(r.mean, 3), pct(r.std), num(r.skewness, 3), num(r.kurtosis, 3)];
+    }),
+  );
+}
+
+export function percentileTable(horizons: Record<RiskHorizon, ReturnRisk>): string {
+  return renderTable(
+    ['horizon', ...PERCENTILES.map((p) => `p${p}`)],
+    RISK_HORIZONS.map((h) => [h, ...PERCENTILES.map((p) => pct(horizons[h].percentiles[`p${p}`]))]),
+  );
+}
+
+export function stressTableText(stress: StressRow[]): string {
+  const rows: string[][] = [];
+  for (const s of stress) {
+    for (const h of RISK_HORIZONS) {
+      const r = s.horizons[h];
+      rows.push([h === RISK_HORIZONS[0] ? String(s.temperature) : '', h === RISK_HORIZONS[0] ? String(s.seed) : '', h,
+        pct(r.var95), pct(r.cvar95), pct(r.var99), pct(r.cvar99)]);
+    }
+  }
+  const notes = stress.flatMap((s) => {
+    const below = RISK_HORIZONS.filter((h) => s.belowMinusOne[h] > 0).map((h) => `${s.belowMinusOne[h]} ${h}`);
+    return [
+      ...(s.clamped > 0 ? [`T = ${s.temperature}: ${s.clamped} values at the scaler's ±40σ limit`] : []),
+      ...(below.length > 0 ? [`T = ${s.temperature}: returns below −100% (impossible): ${below.join(', ')}`] : []),
+    ];
+  });
+  return [renderTable(['T', 'seed', 'horizon', 'VaR95', 'CVaR95', 'VaR99', 'CVaR99'], rows), ...notes].join('\n');
+}
+
+export function varTestTable(test: VarTestResult): string {
+  return renderTable(
+    ['horizon', 'bars', 'VaR95', 'exc95 (exp)', 'Kupiec p95', 'VaR99', 'exc99 (exp)', 'Kupiec p99', 'non-overlap bars', 'p95', 'p99'],
+    RISK_HORIZONS.map((h) => {
+      const t = test.horizons[h];
+      if (t === null) return [h, '0', ...Array<string>(9).fill('n/a')];
+      const o = t.nonOverlapping;
+      return [h, String(t.n), pct(t.var95), `${t.exceedances95} (${num(t.expected95, 1)})`, num(t.kupiecP95, 3),
+        pct(t.var99), `${t.exceedances99} (${num(t.expected99, 1)})`, num(t.kupiecP99, 3), String(o.n), num(o.kupiecP95, 3), num(o.kupiecP99, 3)];
+    }),
+  );
+}

@@ -1,0 +1,96 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Scenarios from '../../src/commands/scenarios.js';
+import { writeCandles } from '../../src/data/candles-csv.js';
+import { FEATURE_NAMES } from '../../src/data/features.js';
+import { simulateMarket } from '../../src/data/synthetic.js';
+import { saveBundle, trainOnCandles } from '../../src/train/pipeline.js';
+import { STRESS_TEMPERATURES } from '../../src/risk/stress.js';
+import { runCommand } from '../helpers/cli.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+
+// Made in `before`, not at load time: other suites' `after` hooks empty the shared temp-dir list.
+let dir = '', model = '', candles = '';
+test.before(() => {
+  dir = tempDir();
+  model = join(dir, 'm.bin');
+  candles = join(dir, 'c.csv');
+  const market = simulateMarket({ bars: 700, seed: 4 });
+  writeCandles(candles, market);
+  const { bundle } = trainOnCandles(market, { seed: 2, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 3 } });
+  saveBundle(model, bundle);
+});
+
+const HORIZON_KEYS = ['var95', 'cvar95', 'var99', 'cvar99', 'mean', 'std', 'skewness', 'kurtosis', 'percentiles'];
+
+test('--json prints exactly the agreed document; --output writes the scenarios under the 16 feature names', async () => {
+  const out = join(dir, 's.csv');
+  const run = await runCommand(Scenarios, ['--model', model, '--num', '500', '--temperature', '1.5', '--seed', '9', '--output', out, '--json']);
+  assert.is(run.error, undefined);
+  const j = run.json;
+  assert.equal(Object.keys(j), ['horizons', 'stress', 'seed', 'temperature', 'num']);
+  assert.equal([j.seed, j.temperature, j.num], [9, 1.5, 500]);
+  assert.equal(Object.keys(j.horizons), ['return_1', 'return_5', 'return_10', 'return_20']);
+  for (const h of Object.values<any>(j.horizons)) {
+    assert.equal(Object.keys(h), HORIZON_KEYS);
+    assert.equal(Object.keys(h.percentiles), ['p1', 'p5', 'p10', 'p25', 'p50', 'p75', 'p90', 'p95', 'p99']);
+    assert.ok(h.cvar95 >= h.var95 && h.cvar99 >= h.var99 && h.var99 >= h.var95);
+    assert.is(h.var95, -h.percentiles.p5);
+  }
+  assert.equal(j.stress.map((s: any) => s.temperature), [...STRESS_TEMPERATURES]);
+  for (const s of j.stress) assert.equal(Object.keys(s.horizons.return_20), ['var95', 'cvar95', 'var99', 'cvar99']);
+  const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+  assert.is(lines[0], FEATURE_NAMES.join(','));
+  assert.is(lines.length, 501);
+  // The file is the set the numbers came from: its return_1 column has the reported mean.
+  const r1 = lines.slice(1).map((l) => Number(l.split(',')[0]));
+  assert.ok(Math.abs(r1.reduce((s, v) => s + v, 0) / 500 - j.horizons.return_1.mean) < 1e-12);
+  const again = await runCommand(Scenarios, ['--model', model, '--num', '500', '--temperature', '1.5', '--seed', '9', '--json']);
+  assert.equal(again.json, j, 'same flags, same numbers');
+  const other = await runCommand(Scenarios, ['--model', model, '--num', '500', '--temperature', '1.5', '--seed', '10', '--json']);
+  assert.is.not(other.json.horizons.return_1.var95, j.horizons.return_1.var95);
+});
+
+test('--var-test adds exceedances and Kupiec p-values on the bars after the validation range', async () => {
+  const run = await runCommand(Scenarios, ['--model', model, '--num', '1000', '--var-test', candles, '--json']);
+  assert.is(run.error, undefined);
+  assert.equal(Object.keys(run.json), ['horizons', 'stress', 'varTest', 'seed', 'temperature', 'num']);
+  const v = run.json.varTest;
+  assert.is(v.data, candles);
+  assert.match(v.note, /overlap/);
+  const t = v.horizons.return_1;
+  assert.ok(t.n > 50 && t.from > v.after, `${t.n} bars from ${t.from}`);
+  assert.is(t.var95, run.json.horizons.return_1.var95);
+  for (const k of ['exceedances95', 'kupiecP95', 'exceedances99', 'kupiecP99']) assert.type(t[k], 'number');
+  assert.ok(t.kupiecP95 >= 0 && t.kupiecP95 <= 1);
+});
+
+test('human output: the horizon table, percentiles, the stress table and where the file went', async () => {
+  const out = join(dir, 'h.csv');
+  const run = await runCommand(Scenarios, ['--model', model, '--num', '200', '--output', out]);
+  assert.is(run.error, undefined);
+  assert.match(run.stdout, /200 scenarios at T = 1, seed 0/);
+  assert.match(run.stdout, /horizon\s+VaR95\s+CVaR95\s+VaR99\s+CVaR99\s+mean\s+std\s+skewness\s+ex\.kurtosis\nreturn_1 /);
+  assert.match(run.stdout, /p1\s+p5\s+p10\s+p25\s+p50\s+p75\s+p90\s+p95\s+p99/);
+  assert.match(run.stdout, /\n2\s+\d+\s+return_1\s/);
+  assert.match(run.stdout, /wrote 200 scenarios × 16 features → .*h\.csv/);
+  assert.ok(existsSync(out));
+});
+
+test('a bad --temperature or a missing model file is a clear error, and nothing is written', async () => {
+  const out = join(dir, 'bad.csv');
+  for (const t of ['0', 'abc', '-0.5', 'Infinity', '']) {
+    const run = await runCommand(Scenarios, ['--model', model, `--temperature=${t}`, '--output', out]);
+    assert.match(run.error?.message ?? '', /--temperature must be a finite number > 0, got "/, `T=${t}`);
+  }
+  const missing = await runCommand(Scenarios, ['--model', join(dir, 'nope.bin'), '--output', out]);
+  assert.match(missing.error?.message ?? '', /nope\.bin: cannot read the model file: ENOENT/);
+  const few = await runCommand(Scenarios, ['--model', model, '--num', '10']);
+  assert.match(few.error?.message ?? '', /greater than or equal to 100/);
+  assert.not.ok(existsSync(out));
+});
+
+test.after(removeTempDirs);
+test.run();
