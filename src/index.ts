@@ -32,3 +32,10 @@ export { trainOnCandles, saveBundle, loadBundle, bundleToBytes, bundleFromBytes,
 export { GlowStrategy, calibrateStrategy, percentileRank, type Signal, type StrategyCalibration, type StrategyOptions } from './trading/strategy.js';
 export { fitRidge, predictRidge, type RidgeModel } from './trading/ridge.js';
 export { fitKMeans, assignClusters, type KMeansModel } from './trading/kmeans.js';
+export { backtestPositions, metricsOfRows, DEFAULT_FEE, DEFAULT_SLIPPAGE, DEFAULT_CAPITAL, type BacktestInput, type BacktestResult, type BacktestSeries } from './trading/backtest.js';
+export { computeMetrics, periodsPerYear, maxDrawdown, formatMetric, METRIC_NAMES, type Metrics, type MetricName, type MetricNotes, type MetricsInput } from './trading/metrics.js';
+export { extractTrades, type Trade, type TradeInput } from './trading/trades.js';
+export { runBacktest, type RunBacktestOptions, type RunBacktestResult } from './trading/run-backtest.js';
+export { walkForward, type WalkForwardOptions, type WalkForwardResult, type WalkForwardFold } from './trading/walk-forward.js';
+export { registerStrategy, getStrategy, listStrategies, type Strategy, type StrategyContext, type StrategyInfo } from './trading/registry.js';
+export { equityCsv, tradesCsv, writeEquityCsv, writeTradesCsv, EQUITY_COLUMNS, TRADE_COLUMNS } from './trading/backtest-files.js';

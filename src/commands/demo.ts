@@ -1,25 +1,42 @@
+/**
+ * @fileoverview `glow-trade demo` — the README's main job, fully offline: simulate a market, train
+ * on its first 70% of feature rows (validated on the next 15%), backtest the last 15% (bars the
+ * model never saw), draw scenarios and test their VaR on those same held-out bars, write the HTML
+ * report, and print a short summary. Every file goes to --output-dir.
+ */
 import { Command, Flags } from '@oclif/core';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simulateMarket } from '../data/synthetic.js';
 import { writeCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
-import { saveBundle, scaledRows, trainOnCandles } from '../train/pipeline.js';
-import { isoTime, num, pct } from '../cli/format.js';
+import { saveBundle, trainOnCandles } from '../train/pipeline.js';
+import { runBacktest } from '../trading/run-backtest.js';
+import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
+import { metricsTable } from '../trading/metrics-table.js';
+import { generateScenarios, horizonRisk, scenariosToCsv } from '../risk/scenarios.js';
+import { varTest } from '../risk/var-test.js';
+import { horizonTable, varTestTable } from '../risk/tables.js';
+import { reportDataFromRun } from '../report/from-run.js';
+import { writeReport } from '../report/html.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { isoTime, num } from '../cli/format.js';
 
 export default class Demo extends Command {
-  static override summary = 'The whole job, offline: simulate a market, train, evaluate out of sample, summarise.';
+  static override summary = 'The whole job, offline: simulate a market, train, backtest out of sample, scenarios and VaR test, HTML report.';
   static override description =
     'Simulates a seeded synthetic hourly market (fat tails, volatility clustering, regime switches), trains a ' +
-    'GLOW model on the first 70% of the feature rows (validated on the next 15%), and scores the last 15% — ' +
-    'bars the model never saw. Everything it writes goes to --output-dir.';
+    'GLOW model on the first 70% of the feature rows (validated on the next 15%), backtests the strategy on ' +
+    'the last 15% — bars the model never saw — with fees and slippage, draws one scenario set from the flow and ' +
+    'tests its VaR on the same held-out bars (Kupiec), and writes report.html. Everything goes to --output-dir.';
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --output-dir out --bars 8760 --seed 7 --json'];
   static override enableJsonFlag = true;
   static override flags = {
     'output-dir': Flags.string({ summary: 'Folder for the candles, the model and the outputs.', default: 'glow-demo' }),
     bars: Flags.integer({ summary: 'Hourly bars to simulate.', default: 17520, min: 500 }),
-    seed: Flags.integer({ summary: 'Seed of the market and of every random choice in training.', default: 42 }),
-    epochs: Flags.integer({ summary: 'Maximum training epochs.', default: 30, min: 1 }),
+    seed: Flags.integer({ summary: 'Seed of the market and of every random choice in training and sampling.', default: 42 }),
+    epochs: Flags.integer({ summary: 'Maximum training epochs.', default: 40, min: 1 }),
+    scenarios: Flags.integer({ summary: 'Scenarios drawn from the flow for the risk numbers.', default: 20000, min: 100 }),
   };
 
   async run(): Promise<Record<string, unknown>> {
@@ -30,12 +47,16 @@ export default class Demo extends Command {
       if (!this.jsonEnabled()) this.log(s);
     };
     const t0 = performance.now();
+    const files = {
+      candles: join(dir, 'candles.csv'), model: join(dir, 'model.bin'), equity: join(dir, 'equity.csv'),
+      trades: join(dir, 'trades.csv'), scenarios: join(dir, 'scenarios.csv'), report: join(dir, 'report.html'),
+    };
     const candles = simulateMarket({ bars: flags.bars, seed: flags.seed });
-    const candlePath = join(dir, 'candles.csv');
-    writeCandles(candlePath, candles);
-    say(`simulated ${flags.bars} hourly bars (seed ${flags.seed}) → ${candlePath}`);
+    writeCandles(files.candles, candles);
+    say(`1. simulated ${flags.bars} hourly bars (seed ${flags.seed}) → ${files.candles}`);
+
     const bar = new ProgressBar({ label: 'training' });
-    const { bundle, features, split, fit } = trainOnCandles(candles, {
+    const { bundle, fit } = trainOnCandles(candles, {
       seed: flags.seed,
       fit: {
         epochs: flags.epochs,
@@ -44,32 +65,51 @@ export default class Demo extends Command {
       },
     });
     bar.done();
-    const modelPath = join(dir, 'model.bin');
-    saveBundle(modelPath, bundle);
+    saveBundle(files.model, bundle);
     const t = bundle.training;
     const best = fit.history[fit.bestEpoch - 1];
-    say(`trained ${bundle.glow.numParameters.toLocaleString('en')} parameters on ${t.train.rows} rows ` +
+    say(`2. trained ${bundle.glow.numParameters.toLocaleString('en')} parameters on ${t.train.rows} rows ` +
       `(${isoTime(t.train.start)} → ${isoTime(t.train.end)}), ${fit.history.length} epochs, best ${fit.bestEpoch}: ` +
-      `validation NLL ${num(best.valNll, 3)} nats = ${num(best.valBitsPerDim, 3)} bits/dim → ${modelPath}`);
-    // Out of sample: the test rows were never used for the scaler, training or calibration.
-    const [a, b] = split.test;
-    const x = scaledRows(bundle.scaler, features, a, b);
-    const lp = bundle.glow.logProb(x);
-    const mean = lp.reduce((s, v) => s + v, 0) / lp.length;
-    const below = lp.filter((v) => v < bundle.strategy.calibration.threshold).length / lp.length;
-    const signals = bundle.strategy.signal(x);
-    const active = signals.filter((s) => s.position !== 0).length / signals.length;
-    say(`test split: ${b - a} rows (${isoTime(features.timestamps[a])} → ${isoTime(features.timestamps[b - 1])}), ` +
-      `mean log p ${num(mean, 3)} nats, ${pct(below)} below the likelihood threshold, positions taken on ${pct(active)} of bars`);
+      `validation NLL ${num(best.valNll, 3)} nats = ${num(best.valBitsPerDim, 3)} bits/dim → ${files.model}`);
+
+    // Out of sample: the bars after the validation range were never used for the scaler, training or calibration.
+    const backtest = runBacktest(bundle, candles);
+    writeEquityCsv(files.equity, backtest.series);
+    writeTradesCsv(files.trades, backtest.trades);
+    say(`3. backtest of ${backtest.period.rows} held-out bars (${isoTime(backtest.period.from)} → ${isoTime(backtest.period.to)}), ` +
+      `fee ${backtest.fee} + slippage ${backtest.slippage} per unit traded:\n`);
+    say(metricsTable(backtest.metrics, backtest.benchmark, backtest.notes) + '\n');
+
+    const set = generateScenarios(bundle, { num: flags.scenarios, temperature: 1, seed: flags.seed });
+    writeFileAtomic(files.scenarios, scenariosToCsv(set));
+    const risk = horizonRisk(set);
+    const test = varTest(candles, t, risk, files.candles);
+    say(`4. ${flags.scenarios} scenarios from the flow (T = 1, seed ${flags.seed}) → ${files.scenarios}\n`);
+    say(horizonTable(risk) + '\n');
+    say('   VaR exceedances on the held-out bars (Kupiec POF):\n');
+    say(varTestTable(test) + '\n');
+
+    const written = await writeReport(files.report, reportDataFromRun({
+      bundle, backtest, scenarios: { set, risk },
+      title: 'glow-trade demo', subtitle: `Synthetic hourly market, seed ${flags.seed} — every number below is out of sample`,
+      summary: [
+        { label: 'Data', value: `${flags.bars} simulated hourly bars (seed ${flags.seed})` },
+        { label: 'Scenarios', value: `${flags.scenarios} at temperature 1, seed ${flags.seed}` },
+      ],
+      notes: [test.note],
+    }));
     const seconds = (performance.now() - t0) / 1000;
+    say(`5. report → ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts); open it in a browser`);
     say(`done in ${seconds.toFixed(1)} s`);
+    const h1 = test.horizons.return_1;
     return {
       outputDir: dir,
-      files: { candles: candlePath, model: modelPath },
+      files,
       seed: flags.seed,
       bars: flags.bars,
       training: { rows: t.train.rows, epochs: fit.history.length, bestEpoch: fit.bestEpoch, validationNll: best.valNll, validationBitsPerDim: best.valBitsPerDim },
-      test: { rows: b - a, meanLogLikelihood: mean, shareBelowThreshold: below, shareWithPosition: active },
+      backtest: { period: backtest.period, metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes, warnings: backtest.warnings },
+      risk: { return_1: risk.return_1, varTest: h1 ? { n: h1.n, exceedances95: h1.exceedances95, kupiecP95: h1.kupiecP95, exceedances99: h1.exceedances99, kupiecP99: h1.kupiecP99 } : null },
       seconds,
     };
   }

@@ -1,0 +1,49 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Report from '../../src/commands/report.js';
+import { simulateMarket } from '../../src/data/synthetic.js';
+import { writeCandles } from '../../src/data/candles-csv.js';
+import { saveBundle, trainOnCandles } from '../../src/train/pipeline.js';
+import { runCommand } from '../helpers/cli.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+
+let dir = '', data = '', model = '';
+test.before(() => {
+  dir = tempDir();
+  data = join(dir, 'c.csv');
+  model = join(dir, 'm.bin');
+  const candles = simulateMarket({ bars: 1500, seed: 11 });
+  writeCandles(data, candles);
+  const { bundle } = trainOnCandles(candles, { seed: 2, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 2 } });
+  saveBundle(model, bundle);
+});
+
+test('writes one offline HTML file with every chart for the out-of-sample bars', async () => {
+  const out = join(dir, 'r.html');
+  const run = await runCommand(Report, ['--model', model, '--data', data, '--output', out, '--scenarios', '500', '--seed', '4', '--json']);
+  assert.is(run.error, undefined, run.error?.message);
+  const j = run.json;
+  assert.equal(j.charts, ['price', 'equity', 'drawdown', 'likelihood', 'regime-timeline', 'latent-regimes', 'training', 'scenarios']);
+  assert.equal(j.scenarios, { num: 500, temperature: 1, seed: 4 });
+  // 1500 candles → 1480 rows; the default period is every row after the validation range (the last 15%).
+  assert.is(j.period.rows, 1480 - Math.floor(1480 * 0.7) - Math.floor(1480 * 0.15));
+  const html = readFileSync(out, 'utf8');
+  assert.is(j.bytes, Buffer.byteLength(html));
+  assert.is((html.match(/<figure[^>]*data-chart=/g) ?? []).length, 8);
+  assert.not.match(html, /(src|href)=["']https?:/);
+  assert.match(html, /Sharpe/);
+});
+
+test('refuses in-sample bars and a bad temperature, writing nothing', async () => {
+  const out = join(dir, 'never.html');
+  const r1 = await runCommand(Report, ['--model', model, '--data', data, '--output', out, '--from', '2024-01-02']);
+  assert.match(r1.error!.message, /overlaps the model's training range/);
+  const r2 = await runCommand(Report, ['--model', model, '--data', data, '--output', out, '--temperature', '0']);
+  assert.match(r2.error!.message, /--temperature must be a number > 0, got "0"/);
+  assert.not.ok(existsSync(out));
+});
+
+test.after(removeTempDirs);
+test.run();
