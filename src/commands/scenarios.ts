@@ -7,7 +7,7 @@ import { readCandles } from '../data/candles-csv.js';
 import { loadBundle } from '../train/pipeline.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { isoTime } from '../cli/format.js';
-import { generateScenarios, horizonRisk, returnsBelowMinusOne, scenariosToCsv, RISK_HORIZONS } from '../risk/scenarios.js';
+import { clampedReturns, generateScenarios, horizonRisk, returnsBelowMinusOne, scenariosToCsv, RISK_HORIZONS } from '../risk/scenarios.js';
 import { STRESS_TEMPERATURES, stressTable } from '../risk/stress.js';
 import { varTest } from '../risk/var-test.js';
 import { horizonTable, percentileTable, stressTableText, varTestTable } from '../risk/tables.js';
@@ -53,12 +53,14 @@ export default class Scenarios extends Command {
 
     // Diagnostics go to stderr in both modes: stdout stays the exact JSON document under --json.
     const warn = (s: string) => process.stderr.write(`Warning: ${s}\n`);
-    if (set.clamped > 0) {
-      warn(`${set.clamped} sampled value${set.clamped === 1 ? '' : 's'} reached the scaler's ±40σ limit (the flow put mass beyond the soft clip); ` +
-        'tail numbers involving them are bounded by that limit');
+    const clamped = clampedReturns(set), impossible = returnsBelowMinusOne(set);
+    for (const h of RISK_HORIZONS) {
+      if (clamped[h] > 0) {
+        warn(`${clamped[h]} of ${num} sampled ${h} values reached the scaler's ±40σ limit (the flow put mass beyond ` +
+          'the soft clip); tail numbers that include them are bounded by that limit');
+      }
+      if (impossible[h] > 0) warn(`${impossible[h]} of ${num} sampled ${h} values are below −100% (impossible for a price)`);
     }
-    const impossible = returnsBelowMinusOne(set);
-    for (const h of RISK_HORIZONS) if (impossible[h] > 0) warn(`${impossible[h]} of ${num} sampled ${h} values are below −100% (impossible for a price)`);
 
     if (!this.jsonEnabled()) {
       this.log(`${flags.model}: ${num} scenarios at T = ${temperature}, seed ${seed} — every number below comes from this one set`);

@@ -34,8 +34,8 @@ export interface ScenarioSet {
   rows: number;
   temperature: number;
   seed: number;
-  /** Values (over all columns) that reached the scaler inverse's ±40σ limit. */
-  clamped: number;
+  /** Per feature column (in `names` order), values that reached the scaler inverse's ±40σ limit. */
+  clamped: number[];
 }
 
 /** Draw one seeded scenario set from the model and map it to feature units. */
@@ -55,14 +55,14 @@ export function generateScenarios(model: ScenarioModel, options: ScenarioOptions
   }
   const scaled = model.glow.sample(num, { temperature, seed });
   const limit = model.scaler.clip * Math.tanh(MAX_STANDARD_SCORE / model.scaler.clip);
-  let clamped = 0;
+  const clamped = new Array<number>(d).fill(0);
   for (let k = 0; k < scaled.length; k++) {
     const y = scaled[k];
     if (!Number.isFinite(y)) {
       throw new Error(`scenarios: the flow produced ${y} in scenario ${Math.floor(k / d)}, feature ` +
         `${model.featureNames[k % d]} (temperature ${temperature}, seed ${seed})`);
     }
-    if (Math.abs(y) >= limit) clamped++;
+    if (Math.abs(y) >= limit) clamped[k % d]++;
   }
   const data = unscaleFeatures(model.scaler, scaled);
   return { names: [...model.featureNames], data, rows: num, temperature, seed, clamped };
@@ -82,6 +82,13 @@ export function scenarioColumn(set: ScenarioSet, name: string): Float64Array {
 export function horizonRisk(set: ScenarioSet): Record<RiskHorizon, ReturnRisk> {
   const out = {} as Record<RiskHorizon, ReturnRisk>;
   for (const h of RISK_HORIZONS) out[h] = returnRisk(scenarioColumn(set, h), `scenario ${h}`);
+  return out;
+}
+
+/** Per horizon, how many sampled returns reached the scaler inverse's ±40σ limit. */
+export function clampedReturns(set: ScenarioSet): Record<RiskHorizon, number> {
+  const out = {} as Record<RiskHorizon, number>;
+  for (const h of RISK_HORIZONS) out[h] = set.clamped[set.names.indexOf(h)] ?? 0;
   return out;
 }
 

@@ -6,7 +6,7 @@
  */
 import { sortedFinite } from './stats.js';
 import { varCvarSorted, type VarCvar } from './var.js';
-import { generateScenarios, returnsBelowMinusOne, RISK_HORIZONS, scenarioColumn, type RiskHorizon, type ScenarioModel } from './scenarios.js';
+import { clampedReturns, generateScenarios, returnsBelowMinusOne, RISK_HORIZONS, scenarioColumn, type RiskHorizon, type ScenarioModel } from './scenarios.js';
 
 export const STRESS_TEMPERATURES: readonly number[] = [0.5, 0.75, 1, 1.25, 1.5, 2];
 
@@ -15,8 +15,8 @@ export interface StressRow {
   /** Seed of this row's scenario set (`stressSeed(seed, temperature)`). */
   seed: number;
   horizons: Record<RiskHorizon, VarCvar>;
-  /** Values of this set that reached the scaler inverse's ±40σ limit. */
-  clamped: number;
+  /** Per horizon, sampled returns at the scaler inverse's ±40σ limit (they bound the tail numbers). */
+  clamped: Record<RiskHorizon, number>;
   /** Per horizon, sampled returns below −1 (impossible for a price; they inflate VaR/CVaR). */
   belowMinusOne: Record<RiskHorizon, number>;
 }
@@ -43,6 +43,6 @@ export function stressTable(model: ScenarioModel, options: { num: number; seed?:
     const set = generateScenarios(model, { num: options.num, temperature, seed });
     const horizons = {} as Record<RiskHorizon, VarCvar>;
     for (const h of RISK_HORIZONS) horizons[h] = varCvarSorted(sortedFinite(scenarioColumn(set, h), `T=${temperature} ${h}`));
-    return { temperature, seed, horizons, clamped: set.clamped, belowMinusOne: returnsBelowMinusOne(set) };
+    return { temperature, seed, horizons, clamped: clampedReturns(set), belowMinusOne: returnsBelowMinusOne(set) };
   });
 }

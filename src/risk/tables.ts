@@ -42,11 +42,12 @@ export function stressTableText(stress: StressRow[]): string {
         pct(r.var95), pct(r.cvar95), pct(r.var99), pct(r.cvar99)]);
     }
   }
+  const counts = (c: Record<RiskHorizon, number>) => RISK_HORIZONS.filter((h) => c[h] > 0).map((h) => `${c[h]} ${h}`).join(', ');
   const notes = stress.flatMap((s) => {
-    const below = RISK_HORIZONS.filter((h) => s.belowMinusOne[h] > 0).map((h) => `${s.belowMinusOne[h]} ${h}`);
+    const clamped = counts(s.clamped), below = counts(s.belowMinusOne);
     return [
-      ...(s.clamped > 0 ? [`T = ${s.temperature}: ${s.clamped} values at the scaler's ±40σ limit`] : []),
-      ...(below.length > 0 ? [`T = ${s.temperature}: returns below −100% (impossible): ${below.join(', ')}`] : []),
+      ...(clamped ? [`T = ${s.temperature}: returns at the scaler's ±40σ limit: ${clamped}`] : []),
+      ...(below ? [`T = ${s.temperature}: returns below −100% (impossible): ${below}`] : []),
     ];
   });
   return [renderTable(['T', 'seed', 'horizon', 'VaR95', 'CVaR95', 'VaR99', 'CVaR99'], rows), ...notes].join('\n');

@@ -5,7 +5,7 @@ import { FEATURE_NAMES } from '../../src/data/features.js';
 import { MAX_STANDARD_SCORE, unscaleFeatures, type Scaler } from '../../src/data/scaler.js';
 import { Rng } from '../../src/util/rng.js';
 import {
-  generateScenarios, horizonRisk, returnsBelowMinusOne, RISK_HORIZONS, scenarioColumn, scenariosToCsv, type ScenarioModel, type ScenarioSet,
+  clampedReturns, generateScenarios, horizonRisk, returnsBelowMinusOne, RISK_HORIZONS, scenarioColumn, scenariosToCsv, type ScenarioModel, type ScenarioSet,
 } from '../../src/risk/scenarios.js';
 import { returnRisk } from '../../src/risk/var.js';
 import { moments } from '../../src/risk/stats.js';
@@ -62,11 +62,13 @@ test('values beyond the soft clip are counted and map to exactly ±40 training s
   const beyond = raw.filter((y) => Math.abs(y) >= limit).length;
   const set = generateScenarios(m, { num: 200, temperature: 40, seed: 1 });
   assert.ok(beyond > 100);
-  assert.is(set.clamped, beyond);
+  assert.is(set.clamped.reduce((a, b) => a + b, 0), beyond);
+  assert.is(set.clamped[0], raw.filter((y, k) => k % 16 === 0 && Math.abs(y) >= limit).length, 'return_1 column');
+  assert.is(clampedReturns(set).return_5, set.clamped[1]);
   const r1 = scenarioColumn(set, 'return_1');
   const top = Math.max(...r1);
   assert.ok(Math.abs(top - (0.0001 + 40 * 0.008)) < 1e-9, String(top));
-  assert.is(generateScenarios(m, { num: 200, temperature: 0.5, seed: 1 }).clamped, 0);
+  assert.equal(generateScenarios(m, { num: 200, temperature: 0.5, seed: 1 }).clamped, new Array(16).fill(0));
 });
 
 test('returns below −100% are counted per horizon; the CSV has the feature names and round-trips', () => {
@@ -75,7 +77,7 @@ test('returns below −100% are counted per horizon; the CSV has the feature nam
   data.set([-1.5, -0.2, -1.01, -1], 0);
   data.set([0.1, -2, 0.3, 0.4], 16);
   data.set([1e-17, 0.5, 0.25, -0.125], 32);
-  const set: ScenarioSet = { names, data, rows: 3, temperature: 1, seed: 0, clamped: 0 };
+  const set: ScenarioSet = { names, data, rows: 3, temperature: 1, seed: 0, clamped: new Array(16).fill(0) };
   // −1 itself is a total loss, possible; only values strictly below −1 are impossible.
   assert.equal(returnsBelowMinusOne(set), { return_1: 1, return_5: 1, return_10: 1, return_20: 0 });
   const lines = scenariosToCsv(set).split('\n');
