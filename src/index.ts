@@ -39,3 +39,11 @@ export { runBacktest, type RunBacktestOptions, type RunBacktestResult } from './
 export { walkForward, type WalkForwardOptions, type WalkForwardResult, type WalkForwardFold } from './trading/walk-forward.js';
 export { registerStrategy, getStrategy, listStrategies, type Strategy, type StrategyContext, type StrategyInfo } from './trading/registry.js';
 export { equityCsv, tradesCsv, writeEquityCsv, writeTradesCsv, EQUITY_COLUMNS, TRADE_COLUMNS } from './trading/backtest-files.js';
+
+// Risk: scenarios from the flow, VaR/CVaR, stress, out-of-sample VaR tests.
+export { generateScenarios, horizonRisk, scenarioColumn, scenariosToCsv, returnsBelowMinusOne, RISK_HORIZONS, type RiskHorizon, type ScenarioSet, type ScenarioOptions, type ScenarioModel } from './risk/scenarios.js';
+export { returnRisk, tailRisk, PERCENTILES, type ReturnRisk, type TailRisk, type VarCvar } from './risk/var.js';
+export { quantile, quantileSorted, moments, type Moments } from './risk/stats.js';
+export { stressTable, stressSeed, STRESS_TEMPERATURES, type StressRow } from './risk/stress.js';
+export { varTest, forwardReturns, exceedanceCounts, HORIZON_BARS, type VarTestResult, type HorizonVarTest } from './risk/var-test.js';
+export { kupiecPof, erfc, chiSquare1Survival, type KupiecResult } from './risk/kupiec.js';
