@@ -47,3 +47,7 @@ export { quantile, quantileSorted, moments, type Moments } from './risk/stats.js
 export { stressTable, stressSeed, STRESS_TEMPERATURES, type StressRow } from './risk/stress.js';
 export { varTest, forwardReturns, exceedanceCounts, HORIZON_BARS, type VarTestResult, type HorizonVarTest } from './risk/var-test.js';
 export { kupiecPof, erfc, chiSquare1Survival, type KupiecResult } from './risk/kupiec.js';
+export { clampedReturns } from './risk/scenarios.js';
+export { tailRiskSorted, varCvarSorted, type PercentileKey } from './risk/var.js';
+export { sortedFinite } from './risk/stats.js';
+export { OVERLAP_NOTE, type ExceedanceCounts, type ForwardReturns } from './risk/var-test.js';

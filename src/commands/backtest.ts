@@ -15,13 +15,7 @@ import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
 import { walkForward } from '../trading/walk-forward.js';
 import { formatMetric } from '../trading/metrics.js';
-
-/** A decimal flag as a finite number, or a usage error naming the flag. */
-function decimal(cmd: Command, name: string, text: string, test: (v: number) => boolean, expected: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !test(v)) cmd.error(`--${name} must be ${expected}, got "${text}"`, { exit: 2 });
-  return v;
-}
+import { decimal } from '../cli/flags.js';
 
 export default class Backtest extends Command {
   static override summary = 'Backtest a model on candles: next-bar execution, fees and slippage, metrics beside buy-and-hold.';
