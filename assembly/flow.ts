@@ -142,10 +142,20 @@ export function glowInverse(plan: usize, n: i32): void {
  * GRADS (overwritten). The input gradient dL/dx is left in the P buffer (n×D).
  */
 export function glowBackward(plan: usize, n: i32): void {
+  backwardScaled(plan, n, 1.0 / <f64>n, 1.0);
+}
+
+/**
+ * Backward of (Σ over the n rows of NLL)·invN, i.e. of the mean when invN = 1/n, or of one shard's
+ * share of a larger batch's mean (invN = 1/total) so that shard gradients simply add up.
+ * `ldWeight` = n·invN is the weight of the batch-independent log-determinant terms (passed exactly,
+ * so the plain mean keeps weight 1.0 bit for bit).
+ */
+export function backwardScaled(plan: usize, n: i32, invNf: f64, ldWeight: f64): void {
   const D = hdr(plan, H_D);
   const z = hptr(plan, H_Z);
   memory.fill(hptr(plan, H_GRADS), 0, <usize>hdr(plan, H_NUMEL) * 4);
-  const invN: f32 = <f32>(1.0 / <f64>n);
+  const invN: f32 = <f32>invNf;
   const g = hptr(plan, H_G), gh = hptr(plan, H_GH);
   let cur = hptr(plan, H_P), other = hptr(plan, H_Q);
   const levels = hdr(plan, H_LEVELS);
@@ -173,7 +183,7 @@ export function glowBackward(plan: usize, n: i32): void {
       gemm(d, d, n, other, 1, d, x, d, g, d, 0, 0, 0);
       colSum(n, d, other, d, gh, false);
       gemm(n, d, d, other, d, 1, recPtr(r, S_A), d, cur, d, 0, 0, 0);
-      backwardAffine(plan, r, g, gh);
+      backwardAffine(plan, r, g, gh, ldWeight);
     }
   }
   if (cur != hptr(plan, H_P)) memory.copy(hptr(plan, H_P), cur, <usize>(n * D) * 4);

@@ -6,6 +6,8 @@
 export { alloc, mark, release } from './memory';
 export { planHeaderWords, planLevelWords, planStepWords } from './plan';
 export { glowDiagnose, glowForward, glowInitActNorm, glowInverse, glowPrepare, glowBackward } from './flow';
-export { gatherRows, glowLossGrad, glowSample, glowTrainStep } from './train';
+export {
+  gatherRows, glowApplyGradient, glowLossGrad, glowNoise, glowSample, glowShardGrad, glowTrainStep, vecAdd,
+} from './train';
 export { gemm, colSum } from './gemm';
 export { vexp, vtanh } from './simdmath';

@@ -112,10 +112,10 @@ export function prepareAffine(plan: usize, r: usize): f64 {
 
 /**
  * Gradients of the fused map from G = dHᵀ·X (d×d f32) and gh = Σ_rows dH (d f32), where the
- * forward was h = x·Aᵀ + c. `invN`-scaled log-determinant terms: the loss holds −Σlogs − ΣlogS
- * once per sample, so its mean contributes −1 to each of those gradients.
+ * forward was h = x·Aᵀ + c. The loss holds −Σlogs − ΣlogS once per sample, so its mean contributes
+ * −1 to each of those gradients; a shard of a larger batch contributes −`ldWeight` (= its share).
  */
-export function backwardAffine(plan: usize, r: usize, g: usize, gh: usize): void {
+export function backwardAffine(plan: usize, r: usize, g: usize, gh: usize, ldWeight: f64): void {
   const d = rec(r, S_D);
   const dd = d * d;
   const scr = hptr(plan, H_SCR);
@@ -134,7 +134,7 @@ export function backwardAffine(plan: usize, r: usize, g: usize, gh: usize): void
   }
   for (let j = 0; j < d; j++) {
     const es = Math.exp(<f64>f32at(logs, j));
-    let gb: f64 = 0, gs: f64 = -1.0;
+    let gb: f64 = 0, gs: f64 = -ldWeight;
     for (let i = 0; i < d; i++) {
       const aij = f64at(w, i * d + j) * es;
       gb += <f64>f32at(gh, i) * aij;
@@ -165,7 +165,7 @@ export function backwardAffine(plan: usize, r: usize, g: usize, gh: usize): void
         store<f32>(p, load<f32>(p) + <f32>s);
       } else {
         const p = gLogSv + <usize>k * 4;
-        store<f32>(p, load<f32>(p) + <f32>(s * udiag(sign, logSv, k) - 1.0));
+        store<f32>(p, load<f32>(p) + <f32>(s * udiag(sign, logSv, k) - ldWeight));
       }
     }
   }

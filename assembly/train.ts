@@ -1,10 +1,12 @@
 /**
  * @fileoverview One whole training step in one call: gather a minibatch by index, forward, mean
- * NLL, backward, gradient-norm clipping, Adam, rebuild the derived matrices. Sampling: noise then
- * inverse, also in one call.
+ * NLL, backward, gradient-norm clipping, Adam, rebuild the derived matrices. The same step split
+ * for data-parallel training: each replica computes its shard's share of the batch gradient
+ * (`glowShardGrad`), the host adds the shares in a fixed order (`vecAdd`), and every replica
+ * applies the identical update (`glowApplyGradient`). Sampling: noise then inverse, also in one call.
  */
 import { adamUpdate, gradNorm } from './adam';
-import { glowBackward, glowForward, glowInverse, glowPrepare } from './flow';
+import { backwardScaled, glowBackward, glowForward, glowInverse, glowPrepare } from './flow';
 import { fillNormal } from './rng';
 import {
   H_D, H_GRADS, H_M, H_NUMEL, H_PARAMS, H_RNG, H_V, H_X0, H_Z, R_GNORM, R_LOSS, hdr, hptr, setResult,
@@ -29,6 +31,25 @@ export function glowLossGrad(plan: usize, n: i32): f64 {
 }
 
 /**
+ * Clip the gradient in GRADS to global norm `clipNorm` (0: no clipping), take Adam step t and
+ * rebuild the derived matrices. Returns the norm before clipping; when it is not finite nothing
+ * changes.
+ */
+export function glowApplyGradient(
+  plan: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, clipNorm: f64, t: i32, weightDecay: f64,
+): f64 {
+  const numel = hdr(plan, H_NUMEL);
+  const gn = gradNorm(hptr(plan, H_GRADS), numel);
+  setResult(plan, R_GNORM, gn);
+  if (!isFinite<f64>(gn)) return gn;
+  const scale = clipNorm > 0 && gn > clipNorm ? clipNorm / gn : 1.0;
+  adamUpdate(hptr(plan, H_PARAMS), hptr(plan, H_GRADS), hptr(plan, H_M), hptr(plan, H_V), numel,
+    lr, beta1, beta2, eps, t, scale, weightDecay);
+  glowPrepare(plan);
+  return gn;
+}
+
+/**
  * Train on rows idx[0..n) of `data`. Returns the batch's mean NLL before the update. Nothing is
  * updated when the loss or the gradient is not finite (the host then reports where it happened).
  */
@@ -42,19 +63,43 @@ export function glowTrainStep(
   setResult(plan, R_GNORM, NaN);
   if (!isFinite<f64>(loss)) return loss;
   glowBackward(plan, n);
-  const numel = hdr(plan, H_NUMEL);
-  const gn = gradNorm(hptr(plan, H_GRADS), numel);
-  setResult(plan, R_GNORM, gn);
-  if (!isFinite<f64>(gn)) return loss;
-  const scale = clipNorm > 0 && gn > clipNorm ? clipNorm / gn : 1.0;
-  adamUpdate(hptr(plan, H_PARAMS), hptr(plan, H_GRADS), hptr(plan, H_M), hptr(plan, H_V), numel,
-    lr, beta1, beta2, eps, t, scale, weightDecay);
-  glowPrepare(plan);
+  glowApplyGradient(plan, lr, beta1, beta2, eps, clipNorm, t, weightDecay);
   return loss;
+}
+
+/**
+ * One shard of a data-parallel step: gather rows idx[0..n) of `data`, forward, and the gradient of
+ * (Σ of their NLL) / total into GRADS, i.e. this shard's share of the mean over a batch of `total`
+ * rows. Returns the shard's mean NLL; GRADS are left untouched when it is not finite.
+ */
+export function glowShardGrad(plan: usize, data: usize, idx: usize, n: i32, total: i32): f64 {
+  gatherRows(plan, data, idx, n);
+  const loss = glowForward(plan, n);
+  setResult(plan, R_LOSS, loss);
+  if (isFinite<f64>(loss)) backwardScaled(plan, n, 1.0 / <f64>total, <f64>n / <f64>total);
+  return loss;
+}
+
+/** dst[i] += src[i] for i < n (f32; the host's fixed-order reduction of shard gradients). */
+export function vecAdd(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** Draw n latents z ~ N(0, T²·I) into Z from the RNG state (advancing it). */
+export function glowNoise(plan: usize, n: i32, temperature: f64): void {
+  fillNormal(hptr(plan, H_RNG), hptr(plan, H_Z), n * hdr(plan, H_D), temperature);
 }
 
 /** Draw n latents z ~ N(0, T²·I) into Z and map them to x in X0. */
 export function glowSample(plan: usize, n: i32, temperature: f64): void {
-  fillNormal(hptr(plan, H_RNG), hptr(plan, H_Z), n * hdr(plan, H_D), temperature);
+  glowNoise(plan, n, temperature);
   glowInverse(plan, n);
 }

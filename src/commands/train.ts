@@ -3,6 +3,7 @@ import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
 import { saveBundle, trainOnCandles } from '../train/pipeline.js';
 import { isoTime, num } from '../cli/format.js';
+import { resolveThreads } from '../train/parallel.js';
 
 export default class Train extends Command {
   static override summary = 'Train a GLOW model on a candle CSV and calibrate its trading strategy.';
@@ -30,6 +31,7 @@ export default class Train extends Command {
     'train-fraction': Flags.string({ summary: 'Share of feature rows used for training (the first rows).', default: '0.7' }),
     'validation-fraction': Flags.string({ summary: 'Share of feature rows for validation (after the training rows).', default: '0.15' }),
     patience: Flags.integer({ summary: 'Epochs without validation improvement before stopping (0: never).', default: 10, min: 0 }),
+    threads: Flags.string({ summary: 'Training threads: a number, or "auto" for every core (a run is reproducible for a given count).', default: '1' }),
   };
 
   async run(): Promise<Record<string, unknown>> {
@@ -38,6 +40,11 @@ export default class Train extends Command {
     const trainFraction = Number(flags['train-fraction']);
     const validationFraction = Number(flags['validation-fraction']);
     if (!(lr > 0)) this.error(`--learning-rate must be a number > 0, got ${flags['learning-rate']}`);
+    const threadsArg = flags.threads === 'auto' ? 'auto' : Number(flags.threads);
+    if (threadsArg !== 'auto' && !(Number.isInteger(threadsArg) && threadsArg >= 1 && threadsArg <= 64)) {
+      this.error(`--threads must be an integer from 1 to 64 or "auto", got ${flags.threads}`);
+    }
+    const threads = resolveThreads(threadsArg);
     const candles = readCandles(flags.input);
     const bar = new ProgressBar({ label: 'training' });
     const log = (s: string) => {
@@ -53,6 +60,7 @@ export default class Train extends Command {
         batchSize: flags['batch-size'],
         learningRate: lr,
         patience: flags.patience,
+        threads,
         onBatch: ({ epoch, batch, batches }) => bar.update((epoch - 1 + batch / batches) / flags.epochs, `epoch ${epoch}`),
         onEpoch: (r) => {
           bar.update(r.epoch / flags.epochs, `epoch ${r.epoch}: train ${num(r.trainNll, 3)} val ${num(r.valNll, 3)} nats, ` +
@@ -70,6 +78,7 @@ export default class Train extends Command {
       parameters: bundle.glow.numParameters,
       engine: bundle.glow.engineVariant,
       seed: flags.seed,
+      threads,
       rows: { train: t.train.rows, validation: t.validation?.rows ?? 0, test: t.test?.rows ?? 0 },
       ranges: { train: t.train, validation: t.validation, test: t.test },
       epochs: fit.history.length,

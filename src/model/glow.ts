@@ -11,12 +11,25 @@ import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } fr
 import { type Engine, type GlowExports, defaultEngine } from '../wasm/engine.js';
 import { H, ModelMemory, R } from '../wasm/plan.js';
 import { type FitOptions, type FitResult, fitGlow } from '../train/fit.js';
+import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, parallelUnavailable, resolveThreads } from '../train/parallel.js';
 
 export interface GlowCreateOptions extends Partial<GlowConfig> {
   /** Seed of the initial parameters (random rotations, coupling weights). Default 0. */
   seed?: number;
   /** Engine to run on (default: the package's build/glow.wasm). */
   engine?: Engine;
+  /**
+   * Threads for training and for batches of log p, encoding, decoding and sampling (default 1;
+   * 'auto' = every core). Training with T threads is deterministic for that T; inference gives the
+   * single-thread result row for row. Falls back to 1 where workers or shared memory are missing.
+   */
+  threads?: ThreadsOption;
+}
+
+/** Options of the loading functions. */
+export interface GlowLoadOptions {
+  engine?: Engine;
+  threads?: ThreadsOption;
 }
 
 /** A named tensor as `namedParameters()` returns it. */
@@ -41,20 +54,56 @@ export class Glow {
   optimizerSteps = 0;
   /** @internal */ readonly mem: ModelMemory;
   /** @internal */ readonly ex: GlowExports;
+  /** Threads this model runs on (1 when workers are unavailable here; see `threadsNote`). */
+  readonly threads: number;
+  /** Why fewer threads than requested run, or null. */
+  readonly threadsNote: string | null = null;
+  /** @internal Bumped whenever the parameters change, so worker replicas know when to resync. */
+  parametersVersion = 0;
+  private pool: WorkerPool | null = null;
 
-  private constructor(layout: ModelLayout, seed: number, private readonly engine: Engine) {
+  private constructor(layout: ModelLayout, seed: number, private readonly engine: Engine, threads?: ThreadsOption) {
     this.config = layout.config;
     this.layout = layout;
     this.seed = seed;
     this.ex = engine.instantiate();
     this.mem = new ModelMemory(this.ex, layout, 1024);
+    const want = resolveThreads(threads);
+    const why = want > 1 ? parallelUnavailable() : null;
+    this.threads = why ? 1 : want;
+    if (why) this.threadsNote = `running on 1 thread instead of ${want}: ${why}`;
+  }
+
+  /**
+   * @internal The model's worker pool (started on first use), or null on one thread; for another
+   * thread count, a new pool the caller closes.
+   */
+  workers(threads = this.threads): WorkerPool | null {
+    if (threads < 2) return null;
+    if (threads !== this.threads) return new WorkerPool(this.engine, this.config, threads);
+    this.pool ??= new WorkerPool(this.engine, this.config, this.threads, this);
+    return this.pool;
+  }
+
+  /** Terminate this model's worker threads (they also end with the process or the model). */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
+
+  /** The pool when `rows` are worth sharding, else null. */
+  private shardPool(rows: number): WorkerPool | null {
+    if (this.threads < 2 || rows < MIN_ROWS_PER_THREAD * this.threads) return null;
+    const pool = this.workers()!;
+    pool.syncParameters(this.mem, this.parametersVersion);
+    return pool;
   }
 
   /** A new model with seeded initial parameters (ActNorm not yet initialised). */
   static create(options: GlowCreateOptions = {}): Glow {
-    const { seed = 0, engine, ...partial } = options;
+    const { seed = 0, engine, threads, ...partial } = options;
     const layout = modelLayout(resolveConfig(partial));
-    const glow = new Glow(layout, seed, engine ?? defaultEngine());
+    const glow = new Glow(layout, seed, engine ?? defaultEngine(), threads);
     const st = initialState(layout, seed);
     glow.mem.f32(glow.mem.params, layout.numel).set(st.params);
     glow.mem.i32(glow.mem.perm, layout.permLength).set(st.perm);
@@ -94,6 +143,7 @@ export class Glow {
     this.mem.ensureCapacity(rows);
     this.mem.f32(this.mem.header(H.X0), rows * this.features).set(data);
     const loss = this.ex.glowInitActNorm(this.mem.plan, rows);
+    this.parametersVersion++;
     if (!Number.isFinite(loss)) throw new Error('initialize(x): the data-dependent initialisation produced non-finite values');
     this.initialized = true;
     return this;
@@ -117,11 +167,15 @@ export class Glow {
     const D = this.features;
     const { data, rows } = toFloat32Matrix(x, D, 'logProb(x)');
     const out = new Float64Array(rows);
-    this.chunks(rows, (off, n) => {
+    const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
+      const off = lo + o;
       this.mem.f32(this.mem.header(H.X0), n * D).set(data.subarray(off * D, (off + n) * D));
       this.ex.glowForward(this.mem.plan, n);
       out.set(this.mem.f64(this.mem.header(H.LOGP), n), off);
     });
+    const pool = this.shardPool(rows);
+    if (pool) pool.forward(data, rows, { logp: out }, part);
+    else part(0, rows);
     return out;
   }
 
@@ -132,7 +186,8 @@ export class Glow {
     const { data, rows } = toFloat32Matrix(x, D, 'encode(x)');
     const z = new Float32Array(rows * D);
     const logDet = new Float64Array(rows);
-    this.chunks(rows, (off, n) => {
+    const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
+      const off = lo + o;
       this.mem.f32(this.mem.header(H.X0), n * D).set(data.subarray(off * D, (off + n) * D));
       this.ex.glowForward(this.mem.plan, n);
       z.set(this.mem.f32(this.mem.header(H.Z), n * D), off * D);
@@ -140,6 +195,9 @@ export class Glow {
       const c = this.mem.result(R.LOGDET_CONST);
       for (let i = 0; i < n; i++) logDet[off + i] = ld[i] + c;
     });
+    const pool = this.shardPool(rows);
+    if (pool) pool.forward(data, rows, { z, logDet }, part);
+    else part(0, rows);
     return { z, logDet };
   }
 
@@ -149,11 +207,15 @@ export class Glow {
     const D = this.features;
     const { data, rows } = toFloat32Matrix(z, D, 'decode(z)');
     const x = new Float32Array(rows * D);
-    this.chunks(rows, (off, n) => {
+    const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
+      const off = lo + o;
       this.mem.f32(this.mem.header(H.Z), n * D).set(data.subarray(off * D, (off + n) * D));
       this.ex.glowInverse(this.mem.plan, n);
       x.set(this.mem.f32(this.mem.header(H.X0), n * D), off * D);
     });
+    const pool = this.shardPool(rows);
+    if (pool) pool.inverse(rows, x, (lo, hi, dst) => dst.set(data.subarray(lo * D, hi * D)), part);
+    else part(0, rows);
     return x;
   }
 
@@ -171,10 +233,18 @@ export class Glow {
     for (let i = 0; i < 4; i++) state[i] = rng.nextU32() | 0;
     if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
     const x = new Float32Array(n * D);
-    this.chunks(n, (off, m) => {
+    const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, m) => {
       this.ex.glowSample(this.mem.plan, m, temperature);
-      x.set(this.mem.f32(this.mem.header(H.X0), m * D), off * D);
+      x.set(this.mem.f32(this.mem.header(H.X0), m * D), (lo + o) * D);
     });
+    // Workers invert latents the main thread draws first, so the seeded stream runs in row order.
+    const noise = (lo: number, hi: number, dst: Float32Array) => this.chunks(hi - lo, (o, m) => {
+      this.ex.glowNoise(this.mem.plan, m, temperature);
+      dst.set(this.mem.f32(this.mem.header(H.Z), m * D), o * D);
+    });
+    const pool = this.shardPool(n);
+    if (pool) pool.inverse(n, x, noise, part);
+    else part(0, n);
     return x;
   }
 
@@ -214,6 +284,7 @@ export class Glow {
     }
     this.mem.f32(this.mem.params, this.layout.numel).set(p);
     this.ex.glowPrepare(this.mem.plan);
+    this.parametersVersion++;
   }
 
   /** Name of the parameter tensor holding flat element i. */
@@ -294,8 +365,8 @@ export class Glow {
   }
 
   /** A model from its file bytes; the header's extra sections come back in `extra`. */
-  static fromBytes(bytes: Uint8Array, options: { engine?: Engine; source?: string } = {}): Glow {
-    return Glow.fromDecoded(decodeCheckpoint(bytes, { source: options.source }), options.engine);
+  static fromBytes(bytes: Uint8Array, options: GlowLoadOptions & { source?: string } = {}): Glow {
+    return Glow.fromDecoded(decodeCheckpoint(bytes, { source: options.source }), options);
   }
 
   /** Save atomically (temp file + rename). */
@@ -310,16 +381,16 @@ export class Glow {
     });
   }
 
-  static load(path: string, options: { engine?: Engine } = {}): Glow {
-    return Glow.fromDecoded(loadCheckpoint(path), options.engine);
+  static load(path: string, options: GlowLoadOptions = {}): Glow {
+    return Glow.fromDecoded(loadCheckpoint(path), options);
   }
 
   /** Header sections of the file this model was loaded from (empty for a new model). */
   extra: Record<string, unknown> = {};
 
-  private static fromDecoded(ck: ReturnType<typeof decodeCheckpoint>, engine?: Engine): Glow {
+  private static fromDecoded(ck: ReturnType<typeof decodeCheckpoint>, options: GlowLoadOptions): Glow {
     const seed = typeof ck.extra.seed === 'number' ? ck.extra.seed : 0;
-    const glow = new Glow(ck.layout, seed, engine ?? defaultEngine());
+    const glow = new Glow(ck.layout, seed, options.engine ?? defaultEngine(), options.threads);
     glow.mem.f32(glow.mem.params, ck.layout.numel).set(ck.params);
     glow.mem.i32(glow.mem.perm, ck.layout.permLength).set(ck.perm);
     glow.mem.f32(glow.mem.sign, ck.layout.signLength).set(ck.sign);

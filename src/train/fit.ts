@@ -2,13 +2,16 @@
  * @fileoverview Maximum-likelihood training of a Glow: Adam on shuffled minibatches (seeded),
  * global gradient-norm clipping, a chronological validation split, early stopping with best-state
  * restore, and a guard that stops with an error naming where a non-finite value appeared.
- * Every minibatch is one call into the wasm engine (gather, forward, backward, clip, Adam).
+ * Every minibatch is one call into the wasm engine (gather, forward, backward, clip, Adam); with
+ * T > 1 threads, each of T replicas takes a shard of every minibatch (src/train/parallel.ts): the
+ * result is then deterministic for that T, and equal to one thread's up to f32 summation order.
  */
 import { Rng } from '../util/rng.js';
 import { type MatrixInput, toFloat32Matrix } from '../model/matrix.js';
 import { parameterTensors } from '../model/layout.js';
 import { H, R } from '../wasm/plan.js';
 import type { Glow } from '../model/glow.js';
+import { type ThreadsOption, type WorkerPool, parallelUnavailable, resolveThreads } from './parallel.js';
 
 export interface FitOptions {
   /** Passes over the training rows (default 50). */
@@ -37,6 +40,8 @@ export interface FitOptions {
   initRows?: number;
   /** Called after every epoch; return false to stop. */
   onEpoch?: (record: EpochRecord) => void | boolean;
+  /** Threads (default: the model's `threads`); the model's worker pool serves its own count. */
+  threads?: ThreadsOption;
   /** Called after every minibatch (for progress bars). */
   onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
   signal?: AbortSignal;
@@ -122,7 +127,9 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
   }
   const mem = glow.mem;
   const ex = glow.ex;
-  mem.ensureCapacity(Math.min(batchSize, trainRows));
+  const threads = options.threads === undefined ? glow.threads
+    : parallelUnavailable() ? 1 : resolveThreads(options.threads, 'fit: threads');
+  mem.ensureCapacity(Math.max(Math.min(batchSize, trainRows), Math.ceil(batchSize / threads) + 1));
   const monitored: FitResult['monitored'] = val ? 'validation' : 'train';
   const history: EpochRecord[] = [];
   let best = Infinity;
@@ -131,10 +138,15 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
   let stopReason: FitResult['stopReason'] = 'epochs';
   const t0 = performance.now();
   const tmp = mem.allocTemp(trainRows * D * 4 + trainRows * 4);
+  let pool: WorkerPool | null = null;
+  const ownPool = threads > 1 && threads !== glow.threads;
   try {
     const dataPtr = tmp.ptr;
     const idxPtr = tmp.ptr + trainRows * D * 4;
     mem.f32(dataPtr, trainRows * D).set(train);
+    pool = threads > 1 ? glow.workers(threads) : null;
+    const index = pool?.beginTraining(mem, glow.parametersVersion, train, dataPtr, batchSize);
+    const hyper = { lr: learningRate, beta1, beta2, eps, clipNorm, weightDecay };
     const batches = Math.ceil(trainRows / batchSize);
     let sinceBest = 0;
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -143,16 +155,27 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
         break;
       }
       const te = performance.now();
-      mem.i32(idxPtr, trainRows).set(rng.permutation(trainRows));
+      const perm = rng.permutation(trainRows);
+      mem.i32(idxPtr, trainRows).set(perm);
+      index?.set(perm);
       let lossSum = 0;
       let gnSum = 0;
       for (let b = 0; b < batches; b++) {
         const off = b * batchSize;
         const nb = Math.min(batchSize, trainRows - off);
         glow.optimizerSteps++;
-        const loss = ex.glowTrainStep(mem.plan, dataPtr, idxPtr + off * 4, nb, learningRate, beta1, beta2, eps,
-          clipNorm, glow.optimizerSteps, weightDecay);
-        const gn = mem.result(R.GNORM);
+        let loss: number, gn: number;
+        if (pool) {
+          ({ loss, gradNorm: gn } = pool.trainStep(off, nb, glow.optimizerSteps, hyper));
+          if (!Number.isFinite(loss)) { // redo the forward here to find where it broke
+            ex.gatherRows(mem.plan, dataPtr, idxPtr + off * 4, nb);
+            loss = ex.glowForward(mem.plan, nb);
+          }
+        } else {
+          loss = ex.glowTrainStep(mem.plan, dataPtr, idxPtr + off * 4, nb, learningRate, beta1, beta2, eps,
+            clipNorm, glow.optimizerSteps, weightDecay);
+          gn = mem.result(R.GNORM);
+        }
         if (!Number.isFinite(loss) || !Number.isFinite(gn)) {
           glow.optimizerSteps--;
           throw nonFinite(glow, epoch, b + 1, batches, nb, loss);
@@ -161,6 +184,8 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
         gnSum += gn;
         onBatch?.({ epoch, batch: b + 1, batches, loss });
       }
+      glow.parametersVersion++;
+      if (pool && !ownPool) pool.syncedVersion = glow.parametersVersion; // its replicas took the same steps
       const trainNll = lossSum / trainRows;
       const valNll = val ? meanNll(glow, val) : null;
       const monitor = valNll ?? trainNll;
@@ -197,7 +222,10 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
       }
     }
   } finally {
+    if (ownPool) pool?.close();
+    else pool?.endTraining();
     mem.releaseTemp(tmp.mark);
+    glow.parametersVersion++;
     if (bestEpoch > 0) glow.setParameters(bestParams);
   }
   return {

@@ -29,6 +29,12 @@ export interface GlowExports {
     lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, weightDecay: number,
   ): number;
   glowSample(plan: number, n: number, temperature: number): void;
+  glowNoise(plan: number, n: number, temperature: number): void;
+  glowShardGrad(plan: number, data: number, idx: number, n: number, total: number): number;
+  glowApplyGradient(
+    plan: number, lr: number, beta1: number, beta2: number, eps: number, clipNorm: number, t: number, weightDecay: number,
+  ): number;
+  vecAdd(dst: number, src: number, n: number): void;
   vexp(src: number, dst: number, n: number): void;
   vtanh(src: number, dst: number, n: number): void;
   gemm(

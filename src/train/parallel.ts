@@ -1,0 +1,265 @@
+/**
+ * @fileoverview Data parallelism over worker threads. A `WorkerPool` keeps T − 1 workers
+ * (src/wasm/worker.ts), each with a replica of one model in its own wasm instance; the main
+ * thread is replica 0. Training: every replica computes its shard of each minibatch, the shard
+ * gradients are added in a fixed order and every replica applies the same Adam update
+ * (worker-replica.ts), so a run is bit-identical for a given thread count. Inference: rows are
+ * split in row order (workers first, the main thread last) and every row's result is exactly
+ * the single-thread one; sampling draws all latents from the one seeded stream on the main thread.
+ *
+ * The public API stays synchronous: the main thread blocks on Atomics while workers run. Workers
+ * are unref'd (they never keep a process alive), terminated by `close()`, and by a finalizer when
+ * their model is garbage-collected. Where worker_threads or SharedArrayBuffer are missing (a
+ * browser page without cross-origin isolation), `parallelUnavailable()` says why and models run
+ * on one thread.
+ */
+import type { Worker as NodeWorker, MessagePort as NodeMessagePort } from 'node:worker_threads';
+import type { Engine } from '../wasm/engine.js';
+import type { GlowConfig } from '../model/config.js';
+import {
+  Cmd, Control, IoViews, W, type WorkerInit, type WorkerMessage, shardRange, signal, waitUntil,
+} from '../wasm/worker-protocol.js';
+import { type ReplicaStepResult, type StepHyper, TrainReplica } from '../wasm/worker-replica.js';
+import type { ModelMemory } from '../wasm/plan.js';
+
+/** A thread count, or 'auto' (every available core). */
+export type ThreadsOption = number | 'auto';
+
+type WorkerThreads = typeof import('node:worker_threads');
+
+function workerThreads(): WorkerThreads | null {
+  const get = (globalThis as any).process?.getBuiltinModule;
+  if (typeof get !== 'function') return null;
+  try {
+    return get('node:worker_threads') as WorkerThreads;
+  } catch {
+    return null;
+  }
+}
+
+/** Why this runtime cannot run engine workers, or null if it can. */
+export function parallelUnavailable(): string | null {
+  if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is unavailable (a page without cross-origin isolation)';
+  if (typeof Atomics?.wait !== 'function') return 'Atomics.wait is unavailable';
+  if (!workerThreads()) return 'node:worker_threads is unavailable (not Node)';
+  return null;
+}
+
+/** The number of threads an option asks for: 'auto' = the available cores; validated. */
+export function resolveThreads(threads: ThreadsOption | undefined, what = 'threads'): number {
+  if (threads === undefined) return 1;
+  if (threads === 'auto') {
+    const os = (globalThis as any).process?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
+    return Math.max(1, os?.availableParallelism?.() ?? 1);
+  }
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new RangeError(`${what} must be an integer from 1 to 64 or "auto", got ${String(threads)}`);
+  }
+  return threads;
+}
+
+/** Fewer rows than this per thread are not worth a hand-off (tens of µs) to a worker. */
+export const MIN_ROWS_PER_THREAD = 256;
+
+const START_TIMEOUT_MS = 30_000;
+
+/** The parent's Node options minus those that make no sense for a worker file (`-e`, `-p`, …). */
+function workerExecArgv(): string[] {
+  const argv: string[] = (globalThis as any).process?.execArgv ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (['-e', '--eval', '-p', '--print', '--input-type'].includes(a)) i++;
+    else if (!/^--(eval|print|input-type)=/.test(a)) out.push(a);
+  }
+  return out;
+}
+
+const finalizer = new FinalizationRegistry<WorkerPool>((pool) => pool.close());
+
+export class WorkerPool {
+  readonly replicas: number;
+  readonly ctl: Control;
+  private readonly workers: NodeWorker[] = [];
+  private readonly ports: NodeMessagePort[] = [];
+  private readonly seq: number[];
+  private readonly started: boolean[];
+  private steps = 0;
+  private io: IoViews | null = null;
+  private train: { replica: TrainReplica; index: Int32Array } | null = null;
+  private closed = false;
+  /** Parameter version of the owner the workers hold (see Glow.parametersVersion). */
+  syncedVersion = -1;
+
+  constructor(engine: Engine, private readonly config: GlowConfig, threads: number, owner?: object) {
+    const wt = workerThreads();
+    const reason = parallelUnavailable();
+    if (!wt || reason) throw new Error(`cannot start engine workers: ${reason}`);
+    this.replicas = threads;
+    this.ctl = new Control(new SharedArrayBuffer(Control.bytes(threads)), threads);
+    this.seq = new Array(threads).fill(0);
+    this.started = new Array(threads).fill(false);
+    const url = new URL('../wasm/worker.js', import.meta.url);
+    for (let w = 1; w < threads; w++) {
+      const { port1, port2 } = new wt.MessageChannel();
+      const init: WorkerInit = { module: engine.module, config, control: this.ctl.sab, replicas: threads, replica: w, port: port2 as unknown as MessagePort };
+      const worker = new wt.Worker(url, { workerData: init, transferList: [port2], execArgv: workerExecArgv() });
+      worker.unref();
+      port1.unref();
+      this.workers[w] = worker;
+      this.ports[w] = port1;
+    }
+    if (owner) finalizer.register(owner, this, this);
+  }
+
+  private command(w: number, cmd: number, ints: number[] = [], f64s: number[] = []): void {
+    const { ctl } = this;
+    ints.forEach((v, i) => (ctl.i32[ctl.word(w, W.A0 + i)] = v));
+    f64s.forEach((v, i) => (ctl.f64[w * 8 + i] = v));
+    ctl.i32[ctl.word(w, W.CMD)] = cmd;
+    signal(ctl.i32, ctl.word(w, W.SEQ), ++this.seq[w]);
+  }
+
+  /** Wait for worker w's last command; throw its error if it failed. */
+  private finish(w: number): void {
+    const { ctl } = this;
+    // A worker that never answers its first command did not start (its error event cannot reach
+    // a main thread blocked here); later commands report their errors through STATUS.
+    const timeout = this.started[w] ? Infinity : START_TIMEOUT_MS;
+    if (waitUntil(ctl.i32, ctl.word(w, W.DONE), (v) => v >= this.seq[w], timeout) === null) {
+      this.close();
+      throw new Error(`engine worker ${w} did not start within ${START_TIMEOUT_MS / 1000} s (is dist/src/wasm/worker.js built?)`);
+    }
+    this.started[w] = true;
+    if (ctl.i32[ctl.word(w, W.STATUS)] !== 0) throw new Error(`engine ${ctl.error(w)}`);
+  }
+
+  private post(msg: WorkerMessage): void {
+    for (let w = 1; w < this.replicas; w++) {
+      this.ports[w].postMessage(msg);
+      this.command(w, Cmd.MESSAGE);
+    }
+    for (let w = 1; w < this.replicas; w++) this.finish(w);
+  }
+
+  /** Give every worker the owner's parameters (and Adam moments for training). */
+  syncParameters(mem: ModelMemory, version: number, withAdam = false): void {
+    if (!withAdam && version === this.syncedVersion) return;
+    const { layout } = mem;
+    this.post({
+      type: 'params',
+      params: mem.f32(mem.params, layout.numel).slice(),
+      perm: mem.i32(mem.perm, layout.permLength).slice(),
+      sign: mem.f32(mem.sign, layout.signLength).slice(),
+      ...(withAdam ? { adamM: mem.f32(mem.adamM, layout.numel).slice(), adamV: mem.f32(mem.adamV, layout.numel).slice() } : {}),
+    });
+    this.syncedVersion = version;
+  }
+
+  /**
+   * Start data-parallel training on `rows` rows already copied to `dataPtr` in the main replica's
+   * memory. Returns the shared index vector the caller fills with each epoch's permutation.
+   */
+  beginTraining(mem: ModelMemory, version: number, data: Float32Array, dataPtr: number, batchSize: number): Int32Array {
+    const rows = data.length / this.config.features;
+    this.syncParameters(mem, version, true);
+    const index = new SharedArrayBuffer(rows * 4);
+    const grads = new SharedArrayBuffer(2 * this.replicas * mem.layout.numel * 4);
+    const capacity = Math.ceil(batchSize / this.replicas) + 1;
+    this.post({ type: 'train', data, rows, index, grads, capacity });
+    const replica = new TrainReplica(mem, this.ctl, 0, grads, index, { ptr: dataPtr }, capacity);
+    this.train = { replica, index: new Int32Array(index) };
+    return this.train.index;
+  }
+
+  /** One step on rows index[off … off+nb) of the current permutation (every replica updates). */
+  trainStep(off: number, nb: number, t: number, h: StepHyper): ReplicaStepResult {
+    if (!this.train) throw new Error('trainStep before beginTraining');
+    const step = ++this.steps;
+    const f = [h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, h.weightDecay];
+    for (let w = 1; w < this.replicas; w++) this.command(w, Cmd.TRAIN, [step, off, nb, t], f);
+    const r = this.train.replica.step(step, off, nb, t, h);
+    if (!r.finite) for (let w = 1; w < this.replicas; w++) this.finish(w); // a worker error beats a NaN
+    return r;
+  }
+
+  endTraining(): void {
+    if (!this.train) return;
+    this.train.replica.release();
+    this.train = null;
+    this.post({ type: 'endTrain' });
+  }
+
+  private ioFor(rows: number): IoViews {
+    if (!this.io || this.io.rows < rows) {
+      const cap = Math.max(rows, 2 * (this.io?.rows ?? 0));
+      const D = this.config.features;
+      this.io = new IoViews(new SharedArrayBuffer(IoViews.bytes(cap, D)), cap, D);
+      this.post({ type: 'io', io: this.io.sab, rows: cap });
+    }
+    return this.io;
+  }
+
+  /** The row range of replica w; workers take the first shares, the main thread the last. */
+  share(rows: number, w: number): [number, number] {
+    return shardRange(rows, this.replicas, w === 0 ? this.replicas - 1 : w - 1);
+  }
+
+  /**
+   * Sharded forward pass: workers run their rows from `input`, `mainShare(lo, hi)` runs the main
+   * thread's rows meanwhile; then the workers' log p (and z, log-det) are copied into the outputs.
+   */
+  forward(input: Float32Array, rows: number, out: { logp?: Float64Array; z?: Float32Array; logDet?: Float64Array },
+    mainShare: (lo: number, hi: number) => void): void {
+    const D = this.config.features;
+    const io = this.ioFor(rows);
+    const latents = out.z !== undefined;
+    for (let w = 1; w < this.replicas; w++) {
+      const [lo, hi] = this.share(rows, w);
+      io.input.set(input.subarray(lo * D, hi * D), lo * D);
+      this.command(w, Cmd.FORWARD, [lo, hi, latents ? 1 : 0]);
+    }
+    mainShare(...this.share(rows, 0));
+    for (let w = 1; w < this.replicas; w++) {
+      this.finish(w);
+      const [lo, hi] = this.share(rows, w);
+      out.logp?.set(io.logp.subarray(lo, hi), lo);
+      out.z?.set(io.output.subarray(lo * D, hi * D), lo * D);
+      out.logDet?.set(io.logdet.subarray(lo, hi), lo);
+    }
+  }
+
+  /**
+   * Sharded inverse: `latents(lo, hi, dst)` writes the latents of rows [lo, hi) of the workers'
+   * shares (in row order, so a seeded stream is drawn in the single-thread order), then
+   * `mainShare` inverts the main thread's rows while the workers invert theirs into `x`.
+   */
+  inverse(rows: number, x: Float32Array, latents: (lo: number, hi: number, dst: Float32Array) => void,
+    mainShare: (lo: number, hi: number) => void): void {
+    const D = this.config.features;
+    const io = this.ioFor(rows);
+    for (let w = 1; w < this.replicas; w++) {
+      const [lo, hi] = this.share(rows, w);
+      latents(lo, hi, io.input.subarray(lo * D, hi * D));
+      this.command(w, Cmd.INVERSE, [lo, hi]);
+    }
+    mainShare(...this.share(rows, 0));
+    for (let w = 1; w < this.replicas; w++) {
+      this.finish(w);
+      const [lo, hi] = this.share(rows, w);
+      x.set(io.output.subarray(lo * D, hi * D), lo * D);
+    }
+  }
+
+  /** Stop and terminate the workers (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    finalizer.unregister(this);
+    for (let w = 1; w < this.replicas; w++) {
+      this.command(w, Cmd.EXIT);
+      void this.workers[w].terminate();
+      this.ports[w].close();
+    }
+  }
+}

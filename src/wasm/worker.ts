@@ -1,0 +1,141 @@
+/**
+ * @fileoverview Entry point of an engine worker thread (started by src/train/parallel.ts). The
+ * worker owns one instance of the wasm module holding a replica of the model, and runs commands
+ * the main thread writes into the shared control block: a shard of a training step, or the forward
+ * / inverse pass of a range of rows of the shared io buffer. Messages (parameters, training rows,
+ * buffers) are read synchronously from its port when a MESSAGE command says one is waiting, so
+ * the worker never needs its event loop while it serves a model.
+ */
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { Engine } from './engine.js';
+import { H, ModelMemory, R } from './plan.js';
+import { modelLayout } from '../model/layout.js';
+import { Cmd, Control, IoViews, W, type WorkerInit, type WorkerMessage, signal, waitUntil } from './worker-protocol.js';
+import { TrainReplica } from './worker-replica.js';
+
+/** Rows per wasm call in inference: a block's activations stay in the core's caches. */
+export const INFER_CHUNK = 1024;
+
+const init = workerData as WorkerInit;
+const ctl = new Control(init.control, init.replicas);
+const w = init.replica;
+const ex = new Engine(init.module, 'worker').instantiate();
+const layout = modelLayout(init.config);
+const mem = new ModelMemory(ex, layout, 64);
+const D = layout.config.features;
+let io: IoViews | null = null;
+let replica: TrainReplica | null = null;
+
+function onMessage(msg: WorkerMessage): void {
+  switch (msg.type) {
+    case 'params':
+      mem.f32(mem.params, layout.numel).set(msg.params);
+      mem.i32(mem.perm, layout.permLength).set(msg.perm);
+      mem.f32(mem.sign, layout.signLength).set(msg.sign);
+      if (msg.adamM) mem.f32(mem.adamM, layout.numel).set(msg.adamM);
+      if (msg.adamV) mem.f32(mem.adamV, layout.numel).set(msg.adamV);
+      ex.glowPrepare(mem.plan);
+      break;
+    case 'train':
+      replica?.release();
+      replica = new TrainReplica(mem, ctl, w, msg.grads, msg.index, { rows: msg.data }, msg.capacity);
+      break;
+    case 'endTrain':
+      replica?.release();
+      replica = null;
+      break;
+    case 'io':
+      io = new IoViews(msg.io, msg.rows, D);
+      break;
+  }
+}
+
+/** A larger workspace for inference, unless training rows live after it (growing would free them). */
+function growForInference(rows: number): void {
+  if (!replica) mem.ensureCapacity(Math.min(INFER_CHUNK, rows));
+}
+
+function forward(lo: number, hi: number, withLatents: boolean): void {
+  if (!io) throw new Error('no io buffer');
+  growForInference(hi - lo);
+  const cap = mem.capacity;
+  for (let off = lo; off < hi; off += cap) {
+    const n = Math.min(cap, hi - off);
+    mem.f32(mem.header(H.X0), n * D).set(io.input.subarray(off * D, (off + n) * D));
+    ex.glowForward(mem.plan, n);
+    io.logp.set(mem.f64(mem.header(H.LOGP), n), off);
+    if (withLatents) {
+      io.output.set(mem.f32(mem.header(H.Z), n * D), off * D);
+      const ld = mem.f32(mem.header(H.LOGDET), n);
+      const c = mem.result(R.LOGDET_CONST);
+      for (let i = 0; i < n; i++) io.logdet[off + i] = ld[i] + c;
+    }
+  }
+}
+
+function inverse(lo: number, hi: number): void {
+  if (!io) throw new Error('no io buffer');
+  growForInference(hi - lo);
+  const cap = mem.capacity;
+  for (let off = lo; off < hi; off += cap) {
+    const n = Math.min(cap, hi - off);
+    mem.f32(mem.header(H.Z), n * D).set(io.input.subarray(off * D, (off + n) * D));
+    ex.glowInverse(mem.plan, n);
+    io.output.set(mem.f32(mem.header(H.X0), n * D), off * D);
+  }
+}
+
+function run(cmd: number, a: Int32Array, f: Float64Array): boolean {
+  const at = (slot: number) => a[ctl.word(w, slot)];
+  switch (cmd) {
+    case Cmd.MESSAGE: {
+      const got = receiveMessageOnPort(init.port as unknown as import('node:worker_threads').MessagePort);
+      if (!got) throw new Error('MESSAGE command without a message');
+      onMessage(got.message as WorkerMessage);
+      return true;
+    }
+    case Cmd.TRAIN: {
+      if (!replica) throw new Error('TRAIN command before the training data');
+      const o = w * 8;
+      const step = at(W.A0);
+      try {
+        replica.step(step, at(W.A1), at(W.A2), at(W.A3), {
+          lr: f[o], beta1: f[o + 1], beta2: f[o + 2], eps: f[o + 3], clipNorm: f[o + 4], weightDecay: f[o + 5],
+        });
+      } catch (err) {
+        // arrive anyway (with a NaN loss), so no replica waits forever at this step's barrier
+        ctl.losses[(step & 1) * ctl.replicas + w] = NaN;
+        signal(ctl.i32, ctl.arrive(w), step);
+        throw err;
+      }
+      return true;
+    }
+    case Cmd.FORWARD:
+      forward(at(W.A0), at(W.A1), at(W.A2) !== 0);
+      return true;
+    case Cmd.INVERSE:
+      inverse(at(W.A0), at(W.A1));
+      return true;
+    case Cmd.EXIT:
+      return false;
+    default:
+      throw new Error(`unknown command ${cmd}`);
+  }
+}
+
+let seen = 0;
+for (;;) {
+  const seq = waitUntil(ctl.i32, ctl.word(w, W.SEQ), (v) => v !== seen)!;
+  seen = seq;
+  let more = true;
+  try {
+    more = run(ctl.i32[ctl.word(w, W.CMD)], ctl.i32, ctl.f64);
+    ctl.i32[ctl.word(w, W.STATUS)] = 0;
+  } catch (err) {
+    ctl.setError(w, `worker ${w}: ${(err as Error).stack ?? String(err)}`);
+    ctl.i32[ctl.word(w, W.STATUS)] = 1;
+  }
+  signal(ctl.i32, ctl.word(w, W.DONE), seq);
+  if (!more) break;
+}
+(init.port as unknown as { close(): void }).close();
