@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, CHART_WIDTH, SHORT_COLOUR, STRATEGY_COLOUR } from './charts-market.js';
-import { histogram, thinScatter } from './downsample.js';
+import { centralRange, histogram, thinScatter } from './downsample.js';
 import type { ReportEpoch, ReportLatents, ReportScenarioSet } from './types.js';
 
 /** Most points in the latent scatter. */
@@ -63,7 +63,7 @@ export function scenarioSpec(scenarios: readonly ReportScenarioSet[]): TopLevelS
     title: s.horizon,
     layer: [
       {
-        data: { values: histogram(s.returns, binCount(s.returns.length)) },
+        data: { values: histogram(s.returns, binCount(s.returns.length), centralRange(s.returns, [-s.var99])) },
         mark: { type: 'rect' as const, color: STRATEGY_COLOUR, opacity: 0.75, stroke: 'white', strokeWidth: 0.3 },
         encoding: {
           x: { field: 'x0', type: 'quantitative' as const, title: 'Return over horizon', axis: { format: '.1%' } },

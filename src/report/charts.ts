@@ -102,7 +102,8 @@ export function planCharts(data: ReportData): ChartPlan[] {
     plans.push({
       id: 'scenarios', title: 'Scenario return distributions', spec: scenarioSpec(data.scenarios),
       caption: 'Returns of scenarios sampled from the flow, per horizon. Vertical lines mark the 95% and 99% value at risk '
-        + '(a loss of VaR is a return of −VaR); the table below lists VaR and CVaR as positive losses.',
+        + '(a loss of VaR is a return of −VaR); the table below lists VaR and CVaR as positive losses. Each panel shows the '
+        + 'central 99% of the scenarios (and the VaR lines); the rarer draws beyond it are counted in the edge bins.',
     });
   }
   return plans;

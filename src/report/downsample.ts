@@ -116,19 +116,34 @@ export interface HistogramBin {
 }
 
 /** Equal-width histogram over [min, max] with `bins` bins (a single bin of width 1 if all values are equal). */
-export function histogram(values: ArrayLike<number>, bins: number): HistogramBin[] {
+export function histogram(values: ArrayLike<number>, bins: number, range?: readonly [number, number]): HistogramBin[] {
   const n = values.length;
   if (n === 0) return [];
   let min = Infinity, max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (values[i] < min) min = values[i];
-    if (values[i] > max) max = values[i];
+  if (range) [min, max] = range;
+  else {
+    for (let i = 0; i < n; i++) {
+      if (values[i] < min) min = values[i];
+      if (values[i] > max) max = values[i];
+    }
   }
   if (max === min) return [{ x0: min - 0.5, x1: max + 0.5, count: n, share: 1 }];
   const width = (max - min) / bins;
   const counts = new Array<number>(bins).fill(0);
-  for (let i = 0; i < n; i++) counts[Math.min(bins - 1, Math.floor((values[i] - min) / width))]++;
+  // With a display range, values beyond it are counted in the edge bins (the caption says so).
+  for (let i = 0; i < n; i++) counts[Math.max(0, Math.min(bins - 1, Math.floor((values[i] - min) / width)))]++;
   return counts.map((count, b) => ({ x0: min + b * width, x1: b === bins - 1 ? max : min + (b + 1) * width, count, share: count / n }));
+}
+
+/**
+ * The display range of a heavy-tailed sample: its 0.5% and 99.5% quantiles (nearest rank), widened
+ * to include `include` (e.g. the −VaR lines), so a handful of extreme draws cannot squeeze the body
+ * of the distribution into one bin.
+ */
+export function centralRange(values: ArrayLike<number>, include: readonly number[] = [], tail = 0.005): [number, number] {
+  const s = Float64Array.from(values).sort();
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+  return [Math.min(at(tail), ...include), Math.max(at(1 - tail), ...include)];
 }
 
 /** Drawdown after each point: equity / running peak − 1 (0 at a new peak, −0.25 when 25% below it). */

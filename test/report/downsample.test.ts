@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { coarseRuns, drawdownSeries, histogram, minMaxIndices, runsOf, thinScatter } from '../../src/report/downsample.js';
+import { centralRange, coarseRuns, drawdownSeries, histogram, minMaxIndices, runsOf, thinScatter } from '../../src/report/downsample.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('minMaxIndices keeps first, last and each bucket\'s min and max (hand-computed)', () => {
@@ -65,6 +65,19 @@ test('histogram: equal-width bins, last bin closed, shares sum to 1; a constant 
 
 test('drawdownSeries is equity over the running peak minus one', () => {
   assert.equal(drawdownSeries([1, 2, 1.5, 3, 1.5]), [0, 0, -0.25, 0, -0.5]);
+});
+
+test('histogram with a display range counts values beyond it in the edge bins; centralRange ignores rare extremes', () => {
+  assert.equal(histogram([-100, 0, 1, 2, 3, 4, 50], 2, [0, 4]), [
+    { x0: 0, x1: 2, count: 3, share: 3 / 7 },
+    { x0: 2, x1: 4, count: 4, share: 4 / 7 },
+  ]);
+  const values = Array.from({ length: 1001 }, (_, i) => i / 1000); // 0, 0.001, …, 1
+  values[0] = -1e6;
+  values[1000] = 1e6;
+  // Nearest-rank 0.5% / 99.5% quantiles of 1001 values: ranks 5 and 995.
+  assert.equal(centralRange(values), [0.005, 0.995]);
+  assert.equal(centralRange(values, [-0.2]), [-0.2, 0.995]);
 });
 
 test.run();
