@@ -4,10 +4,36 @@
  * names the flag, the rule and the text given (exit code 2, like any usage error).
  */
 import type { Command } from '@oclif/core';
+import { parseTime } from '../data/time.js';
 
 /** `text` as a finite number passing `test`, or a usage error "--name must be <expected>, got …". */
 export function decimal(cmd: Command, name: string, text: string, test: (v: number) => boolean, expected: string): number {
   const v = Number(text);
   if (text.trim() === '' || !Number.isFinite(v) || !test(v)) cmd.error(`--${name} must be ${expected}, got "${text}"`, { exit: 2 });
   return v;
+}
+
+/** The cost, capital and period flags of a backtest, checked: what `runBacktest` takes. */
+export interface BacktestSettings {
+  capital: number;
+  fee: number;
+  slippage: number;
+  from: number | undefined;
+  to: number | undefined;
+}
+
+/** Parse --capital --fee --slippage (decimals) and --from --to (ISO time or Unix ms) as usage errors. */
+export function backtestSettings(
+  cmd: Command, flags: { capital: string; fee: string; slippage: string; from?: string; to?: string },
+): BacktestSettings {
+  const capital = decimal(cmd, 'capital', flags.capital, (v) => v > 0, 'a number > 0');
+  const fee = decimal(cmd, 'fee', flags.fee, (v) => v >= 0, 'a number ≥ 0');
+  const slippage = decimal(cmd, 'slippage', flags.slippage, (v) => v >= 0, 'a number ≥ 0');
+  try {
+    const from = flags.from === undefined ? undefined : parseTime(flags.from, '--from');
+    const to = flags.to === undefined ? undefined : parseTime(flags.to, '--to');
+    return { capital, fee, slippage, from, to };
+  } catch (err) {
+    return cmd.error((err as Error).message, { exit: 2 });
+  }
 }

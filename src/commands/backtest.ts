@@ -6,7 +6,7 @@
 import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
-import { isoTime, parseTime } from '../data/time.js';
+import { isoTime } from '../data/time.js';
 import { loadBundle } from '../train/pipeline.js';
 import type { BacktestResult } from '../trading/backtest.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
@@ -15,7 +15,7 @@ import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
 import { walkForward } from '../trading/walk-forward.js';
 import { formatMetric } from '../trading/metrics.js';
-import { decimal } from '../cli/flags.js';
+import { backtestSettings, decimal } from '../cli/flags.js';
 
 export default class Backtest extends Command {
   static override summary = 'Backtest a model on candles: next-bar execution, fees and slippage, metrics beside buy-and-hold.';
@@ -59,16 +59,7 @@ export default class Backtest extends Command {
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Backtest);
-    const capital = decimal(this, 'capital', flags.capital, (v) => v > 0, 'a number > 0');
-    const fee = decimal(this, 'fee', flags.fee, (v) => v >= 0, 'a number ≥ 0');
-    const slippage = decimal(this, 'slippage', flags.slippage, (v) => v >= 0, 'a number ≥ 0');
-    let from: number | undefined, to: number | undefined;
-    try {
-      from = flags.from === undefined ? undefined : parseTime(flags.from, '--from');
-      to = flags.to === undefined ? undefined : parseTime(flags.to, '--to');
-    } catch (err) {
-      this.error((err as Error).message, { exit: 2 });
-    }
+    const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
     const plugins = await loadPluginStrategies(this.config);
     for (const w of plugins.warnings) this.warn(w);
     const bundle = loadBundle(flags.model);

@@ -6,14 +6,13 @@
  */
 import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
-import { parseTime } from '../data/time.js';
 import { loadBundle } from '../train/pipeline.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
 import { generateScenarios, horizonRisk } from '../risk/scenarios.js';
 import { reportDataFromRun } from '../report/from-run.js';
 import { writeReport } from '../report/html.js';
-import { decimal } from '../cli/flags.js';
+import { backtestSettings, decimal } from '../cli/flags.js';
 
 export default class Report extends Command {
   static override summary = 'Write a self-contained HTML report: backtest, likelihood, regimes, training curves, scenario risk.';
@@ -45,17 +44,8 @@ export default class Report extends Command {
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Report);
-    const capital = decimal(this, 'capital', flags.capital, (v) => v > 0, 'a number > 0');
-    const fee = decimal(this, 'fee', flags.fee, (v) => v >= 0, 'a number ≥ 0');
-    const slippage = decimal(this, 'slippage', flags.slippage, (v) => v >= 0, 'a number ≥ 0');
+    const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
     const temperature = decimal(this, 'temperature', flags.temperature, (v) => v > 0, 'a number > 0');
-    let from: number | undefined, to: number | undefined;
-    try {
-      from = flags.from === undefined ? undefined : parseTime(flags.from, '--from');
-      to = flags.to === undefined ? undefined : parseTime(flags.to, '--to');
-    } catch (err) {
-      this.error((err as Error).message, { exit: 2 });
-    }
     const plugins = await loadPluginStrategies(this.config);
     for (const w of plugins.warnings) this.warn(w);
     const bundle = loadBundle(flags.model);
