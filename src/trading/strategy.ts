@@ -2,10 +2,13 @@
  * @fileoverview The GLOW trading strategy (DESIGN §5): at the close of bar t, from the scaled
  * feature row x_t, the flow gives log p(x_t) and the latent z_t.
  *  - likelihood filter: trade only if log p ≥ the q-quantile of the TRAINING log-likelihoods;
- *  - direction: a ridge regression of r_{t+1} on z fitted on the training split,
- *    raw = tanh(pred / std(pred on train)) — or the seed's tanh(z_0) as an option;
+ *  - direction: a ridge regression of the forward h-bar return c_{t+h}/c_t − 1 on z fitted on the
+ *    training split, raw = tanh(pred / std(pred on train)) — or the seed's tanh(z_0) as an option;
+ *  - cost awareness: flat when the predicted return |pred| < minEdge × costRate (it cannot pay
+ *    for the trade);
  *  - confidence: percentile rank of log p among the training log-likelihoods;
- *  - position = raw × confidence × maxPosition, 0 below minConfidence, clamped at 0 if long-only;
+ *  - target = raw × confidence × maxPosition, 0 below minConfidence, clamped at 0 if long-only;
+ *  - held position: the targets, in time order, through the rebalance band (rebalance.ts);
  *  - regimes: seeded k-means++ on the training latents; every bar reports its regime, and an
  *    allowed-regime list can act as a filter.
  * Calibration uses training rows only and is stored in the model file (plain JSON).
@@ -14,29 +17,13 @@ import type { Glow } from '../model/glow.js';
 import { type MatrixInput, toFloat32Matrix } from '../model/matrix.js';
 import { fitRidge, predictRidge, type RidgeModel } from './ridge.js';
 import { assignClusters, fitKMeans, type KMeansModel } from './kmeans.js';
+import { resolveStrategyOptions, storedStrategyOptions, type ResolvedStrategyOptions, type StrategyOptions } from './strategy-options.js';
+import { applyRebalanceBand } from './rebalance.js';
 
-export interface StrategyOptions {
-  /** Quantile of the training log-likelihoods below which the strategy stays flat (default 0.05). */
-  likelihoodQuantile?: number;
-  /** 'ridge' (default): regression of the next return on z; 'latent0': the seed's tanh(z_0). */
-  direction?: 'ridge' | 'latent0';
-  /** Ridge penalty (default 10). */
-  ridgeLambda?: number;
-  /** Largest absolute position, as a fraction of equity (default 1). */
-  maxPosition?: number;
-  /** Positions with confidence below this are zero (default 0). */
-  minConfidence?: number;
-  longOnly?: boolean;
-  /** Number of k-means regimes (default 4). */
-  regimes?: number;
-  /** Trade only in these regimes (default: all). */
-  allowedRegimes?: number[];
-  /** Seed of the k-means++ initialisation (default 0). */
-  seed?: number;
-}
+export type { StrategyOptions, ResolvedStrategyOptions } from './strategy-options.js';
 
 export interface StrategyCalibration {
-  options: Required<Omit<StrategyOptions, 'allowedRegimes'>> & { allowedRegimes: number[] | null };
+  options: ResolvedStrategyOptions;
   /** log p threshold = the likelihoodQuantile of training log-likelihoods. */
   threshold: number;
   /** 1001 quantiles (0‰…1000‰) of the training log-likelihoods, for percentile ranks. */
@@ -57,6 +44,15 @@ export interface Signal {
   regime: number;
   /** Direction before confidence scaling, in [−1, 1]. */
   raw: number;
+  /** The ridge's predicted forward return over the horizon (NaN for the tanh(z_0) direction). */
+  edge: number;
+  /** False when |edge| is below minEdge × costRate, which makes the position flat. */
+  edgeClearsCost: boolean;
+  /**
+   * Over a sequence, keep the held position at this row: only the edge hurdle made it flat and the
+   * options say belowEdge 'hold' (see `hold`).
+   */
+  keep: boolean;
   latent: Float32Array;
 }
 
@@ -90,49 +86,20 @@ export function percentileRank(grid: ArrayLike<number>, v: number): number {
   return (lo + (span > 0 ? (v - grid[lo]) / span : 0)) / n;
 }
 
-function resolve(o: StrategyOptions): StrategyCalibration['options'] {
-  const opts = {
-    likelihoodQuantile: o.likelihoodQuantile ?? 0.05,
-    direction: o.direction ?? 'ridge',
-    ridgeLambda: o.ridgeLambda ?? 10,
-    maxPosition: o.maxPosition ?? 1,
-    minConfidence: o.minConfidence ?? 0,
-    longOnly: o.longOnly ?? false,
-    regimes: o.regimes ?? 4,
-    allowedRegimes: o.allowedRegimes ?? null,
-    seed: o.seed ?? 0,
-  };
-  if (!(opts.likelihoodQuantile >= 0 && opts.likelihoodQuantile < 1)) {
-    throw new RangeError(`strategy: likelihoodQuantile must be in [0, 1), got ${opts.likelihoodQuantile}`);
-  }
-  if (!(opts.maxPosition > 0) || !Number.isFinite(opts.maxPosition)) {
-    throw new RangeError(`strategy: maxPosition must be a finite number > 0, got ${opts.maxPosition}`);
-  }
-  if (!(opts.minConfidence >= 0 && opts.minConfidence <= 1)) {
-    throw new RangeError(`strategy: minConfidence must be in [0, 1], got ${opts.minConfidence}`);
-  }
-  if (opts.direction !== 'ridge' && opts.direction !== 'latent0') {
-    throw new RangeError(`strategy: direction must be 'ridge' or 'latent0', got ${opts.direction}`);
-  }
-  if (!(Number.isInteger(opts.regimes) && opts.regimes >= 1)) {
-    throw new RangeError(`strategy: regimes must be a positive integer, got ${opts.regimes}`);
-  }
-  return opts;
-}
-
 /**
- * Fit the strategy on TRAINING rows only: scaled features x (n×d) and the next-bar returns
- * nextReturn[i] = r_{t_i + 1} (NaN where unknown, e.g. the last row; those rows are skipped by the
- * regression but still calibrate the likelihood).
+ * Fit the strategy on TRAINING rows only: scaled features x (n×d) and the forward returns at the
+ * options' horizon h, forwardReturn[i] = c_{t_i + h} / c_{t_i} − 1 (see `forwardReturns` in
+ * src/train/pipeline.ts; NaN where unknown, e.g. a target reaching past the last training candle:
+ * those rows are skipped by the regression but still calibrate the likelihood).
  */
 export function calibrateStrategy(
-  glow: Glow, x: MatrixInput, nextReturn: ArrayLike<number>, options: StrategyOptions = {},
+  glow: Glow, x: MatrixInput, forwardReturn: ArrayLike<number>, options: StrategyOptions = {},
 ): StrategyCalibration {
-  const opts = resolve(options);
+  const opts = resolveStrategyOptions(options);
   const d = glow.features;
   const { data, rows } = toFloat32Matrix(x, d, 'calibrateStrategy(x)');
-  if (nextReturn.length !== rows) {
-    throw new RangeError(`calibrateStrategy: ${rows} feature rows but ${nextReturn.length} next returns`);
+  if (forwardReturn.length !== rows) {
+    throw new RangeError(`calibrateStrategy: ${rows} feature rows but ${forwardReturn.length} forward returns`);
   }
   if (rows < opts.regimes) throw new RangeError(`calibrateStrategy: ${rows} rows cannot fit ${opts.regimes} regimes`);
   const { z } = glow.encode(data);
@@ -144,13 +111,13 @@ export function calibrateStrategy(
   let predictionStd = 1;
   if (opts.direction === 'ridge') {
     const keep: number[] = [];
-    for (let i = 0; i < rows; i++) if (Number.isFinite(nextReturn[i])) keep.push(i);
-    if (keep.length < d + 2) throw new RangeError(`calibrateStrategy: only ${keep.length} rows with a known next return`);
+    for (let i = 0; i < rows; i++) if (Number.isFinite(forwardReturn[i])) keep.push(i);
+    if (keep.length < d + 2) throw new RangeError(`calibrateStrategy: only ${keep.length} rows with a known ${opts.horizon}-bar forward return`);
     const X = new Float64Array(keep.length * d);
     const y = new Float64Array(keep.length);
     keep.forEach((r, i) => {
       for (let j = 0; j < d; j++) X[i * d + j] = z[r * d + j];
-      y[i] = nextReturn[r];
+      y[i] = forwardReturn[r];
     });
     ridge = fitRidge(X, y, { lambda: opts.ridgeLambda });
     const pred = predictRidge(ridge, X);
@@ -166,9 +133,17 @@ export function calibrateStrategy(
 
 /** A calibrated strategy bound to its model. */
 export class GlowStrategy {
-  constructor(readonly glow: Glow, readonly calibration: StrategyCalibration) {}
+  readonly calibration: StrategyCalibration;
 
-  /** Signals for scaled feature rows (each row is judged on its own: no look-ahead is possible). */
+  /** Options missing from an older model file's calibration get the behaviour it was fitted for. */
+  constructor(readonly glow: Glow, calibration: StrategyCalibration) {
+    this.calibration = { ...calibration, options: storedStrategyOptions(calibration.options) };
+  }
+
+  /**
+   * Signals for scaled feature rows. Each row is judged on its own (no look-ahead is possible); the
+   * position is the TARGET before the rebalance band (see `positions` for the held positions).
+   */
   signal(x: MatrixInput): Signal[] {
     const d = this.glow.features;
     const { data, rows } = toFloat32Matrix(x, d, 'signal(x)');
@@ -178,24 +153,46 @@ export class GlowStrategy {
     const o = cal.options;
     const regimes = assignClusters(cal.kmeans, Float64Array.from(z));
     const pred = cal.ridge ? predictRidge(cal.ridge, Float64Array.from(z)) : null;
+    const hurdle = o.minEdge * o.costRate;
     const out: Signal[] = [];
     for (let i = 0; i < rows; i++) {
       const latent = z.slice(i * d, (i + 1) * d);
       const raw = pred ? Math.tanh(pred[i] / cal.predictionStd) : Math.tanh(latent[0]);
+      const edge = pred ? pred[i] : NaN;
+      // The seed's tanh(z_0) predicts no return, so there is no edge to weigh against costs.
+      const edgeClearsCost = !pred || Math.abs(edge) >= hurdle;
       const confidence = percentileRank(cal.logLikQuantiles, lp[i]);
       const inDistribution = lp[i] >= cal.threshold;
       const regime = regimes[i];
       let position = raw * confidence * o.maxPosition;
-      if (!inDistribution || confidence < o.minConfidence) position = 0;
-      if (o.allowedRegimes && !o.allowedRegimes.includes(regime)) position = 0;
+      const filtered = !inDistribution || confidence < o.minConfidence || (o.allowedRegimes !== null && !o.allowedRegimes.includes(regime));
+      if (filtered || !edgeClearsCost) position = 0;
       if (o.longOnly && position < 0) position = 0;
-      out.push({ position: position === 0 ? 0 : position, logLikelihood: lp[i], inDistribution, confidence, regime, raw, latent });
+      const keep = !filtered && !edgeClearsCost && o.belowEdge === 'hold';
+      out.push({ position: position === 0 ? 0 : position, logLikelihood: lp[i], inDistribution, confidence, regime, raw, edge, edgeClearsCost, keep, latent });
     }
     return out;
   }
 
-  /** Just the positions. */
+  /** The target position of every row (stateless, row by row; the band is NOT applied). */
   positions(x: MatrixInput): Float64Array {
     return Float64Array.from(this.signal(x), (s) => s.position);
+  }
+
+  /**
+   * Held positions for rows IN TIME ORDER, starting flat: the targets through the calibrated
+   * rebalance band. Path-dependent but causal: position t depends on rows 0…t only.
+   */
+  heldPositions(x: MatrixInput): Float64Array {
+    return this.hold(this.signal(x));
+  }
+
+  /**
+   * Held positions over already computed signals (in time order), from the `initial` position: rows
+   * marked `keep` hold on, the others trade only outside the rebalance band.
+   */
+  hold(signals: readonly Signal[], initial = 0): Float64Array {
+    const targets = Float64Array.from(signals, (s) => s.position);
+    return applyRebalanceBand(targets, this.calibration.options.rebalanceBand, { initial, keep: signals.map((s) => s.keep) });
   }
 }

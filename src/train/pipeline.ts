@@ -13,6 +13,7 @@ import { computeFeatures, type FeatureSet } from '../data/features.js';
 import { fitScaler, scaleFeatures, scalerFromJSON, scalerToJSON, type Scaler } from '../data/scaler.js';
 import { chronologicalSplit } from '../data/split.js';
 import { calibrateStrategy, GlowStrategy, type StrategyCalibration, type StrategyOptions } from '../trading/strategy.js';
+import { resolveStrategyOptions } from '../trading/strategy-options.js';
 import type { Engine } from '../wasm/engine.js';
 
 export interface TimeRange {
@@ -63,12 +64,17 @@ export function scaledRows(scaler: Scaler, f: FeatureSet, from = 0, to = f.rows)
   return Float32Array.from(scaleFeatures(scaler, f.data.subarray(from * d, to * d)));
 }
 
-/** r_{t+1} for each feature row in [from, to), NaN when bar t+1 lies at or beyond candle `limit`. */
-export function nextReturns(candles: Candles, f: FeatureSet, from: number, to: number, limit = candles.close.length): Float64Array {
+/**
+ * The forward h-bar return c_{t+h} / c_t − 1 of each feature row in [from, to) (h = `horizon`,
+ * default 1: the next bar), NaN when candle t+h lies at or beyond candle `limit` — so a target never
+ * reaches past the candles the caller may use (the last training candle, for calibration).
+ */
+export function nextReturns(candles: Candles, f: FeatureSet, from: number, to: number, limit = candles.close.length, horizon = 1): Float64Array {
+  if (!(Number.isInteger(horizon) && horizon >= 1)) throw new RangeError(`nextReturns: horizon must be a whole number of bars ≥ 1, got ${horizon}`);
   const out = new Float64Array(to - from);
   for (let i = from; i < to; i++) {
     const t = f.index[i];
-    out[i - from] = t + 1 < limit ? candles.close[t + 1] / candles.close[t] - 1 : NaN;
+    out[i - from] = t + horizon < Math.min(limit, candles.close.length) ? candles.close[t + horizon] / candles.close[t] - 1 : NaN;
   }
   return out;
 }
@@ -77,6 +83,9 @@ export function trainOnCandles(candles: Candles, options: TrainOnCandlesOptions 
   bundle: ModelBundle; features: FeatureSet; split: { train: [number, number]; validation: [number, number]; test: [number, number] }; fit: FitResult;
 } {
   const seed = options.seed ?? 0;
+  // Bad strategy options are refused before the (long) fit.
+  const strategyOptions = { seed, ...options.strategy };
+  const { horizon } = resolveStrategyOptions(strategyOptions);
   const features = computeFeatures(candles);
   const d = features.names.length;
   const split = chronologicalSplit(features.rows, { train: options.split?.train ?? 0.7, validation: options.split?.validation ?? 0.15 });
@@ -87,11 +96,10 @@ export function trainOnCandles(candles: Candles, options: TrainOnCandlesOptions 
   const validation = c > b ? scaledRows(scaler, features, b, c) : undefined;
   const glow = Glow.create({ ...options.model, features: d, seed, engine: options.engine });
   const fit = glow.fit(train, { seed, ...options.fit, ...(validation ? { validation } : { validationFraction: 0 }) });
-  // Calibration sees training rows only; a next return reaching past the training candles is unknown.
+  // Calibration sees training rows only; a forward return reaching past the training candles is unknown.
   const lastTrainCandle = features.index[b - 1];
-  const calibration = calibrateStrategy(glow, train, nextReturns(candles, features, a, b, lastTrainCandle + 1), {
-    seed, ...options.strategy,
-  });
+  const forward = nextReturns(candles, features, a, b, lastTrainCandle + 1, horizon);
+  const calibration = calibrateStrategy(glow, train, forward, strategyOptions);
   const { history, ...fitSummary } = fit;
   const training: TrainingRecord = {
     intervalMs: features.intervalMs,
