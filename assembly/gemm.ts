@@ -224,12 +224,35 @@ export function colSum(m: i32, n: i32, a: usize, lda: i32, out: usize, accumulat
   }
 }
 
-/** Copy an m×n block between row-major matrices with leading dimensions lds and ldd. */
+/**
+ * Copy an m×n block between row-major matrices with leading dimensions lds and ldd. Rows here are
+ * a few floats wide, so they move as v128 / u64 / f32 loads and stores: `memory.copy` costs a call
+ * into the runtime per row.
+ */
 export function copyBlock(m: i32, n: i32, src: usize, lds: i32, dst: usize, ldd: i32): void {
-  const bytes = <usize>n << 2;
-  for (let i = 0; i < m; i++) {
-    memory.copy(dst + <usize>(i * ldd) * 4, src + <usize>(i * lds) * 4, bytes);
+  if (n == lds && n == ldd) {
+    memory.copy(dst, src, <usize>(m * n) << 2);
+    return;
   }
+  const sb = <usize>lds << 2, db = <usize>ldd << 2;
+  let s = src, d = dst;
+  for (let i = 0; i < m; i++) {
+    copyRow(s, d, n);
+    s += sb;
+    d += db;
+  }
+}
+
+/** Copy n floats (non-overlapping). */
+@inline export function copyRow(s: usize, d: usize, n: i32): void {
+  let o: usize = 0;
+  const end = <usize>n << 2;
+  for (; o + 16 <= end; o += 16) v128.store(d + o, v128.load(s + o));
+  if (o + 8 <= end) {
+    store<u64>(d + o, load<u64>(s + o));
+    o += 8;
+  }
+  if (o < end) store<f32>(d + o, load<f32>(s + o));
 }
 
 /** Transpose an r×c row-major matrix into a c×r one. */

@@ -8,6 +8,7 @@
 import { adamUpdate, gradNorm } from './adam';
 import { backwardScaled, glowBackward, glowForward, glowInverse, glowPrepare } from './flow';
 import { fillNormal } from './rng';
+import { copyRow } from './gemm';
 import {
   H_D, H_GRADS, H_M, H_NUMEL, H_PARAMS, H_RNG, H_V, H_X0, H_Z, R_GNORM, R_LOSS, hdr, hptr, setResult,
 } from './plan';
@@ -19,7 +20,7 @@ export function gatherRows(plan: usize, data: usize, idx: usize, n: i32): void {
   const rowBytes = <usize>D * 4;
   for (let i = 0; i < n; i++) {
     const k = <usize>load<i32>(idx + <usize>i * 4);
-    memory.copy(x0 + <usize>i * rowBytes, data + k * rowBytes, rowBytes);
+    copyRow(data + k * rowBytes, x0 + <usize>i * rowBytes, D);
   }
 }
 

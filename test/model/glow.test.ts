@@ -140,6 +140,31 @@ test(`[${variant}] every parameter tensor: WASM gradient = central differences o
   console.log(`    [${variant}] worst per-tensor relative gradient error (f32 WASM vs f64 FD): ${worst.toExponential(2)}`);
 });
 
+for (const [variant, engine] of engines)
+for (const [label, config] of [
+  ['full f32x4 columns 16/2/1/8 affine', { features: 16, levels: 2, steps: 1, hidden: 8 }],
+  ['paired rows 4/1/2/8 affine', { features: 4, levels: 1, steps: 2, hidden: 8 }],
+  ['additive 9/2/2/8', { features: 9, levels: 2, steps: 2, hidden: 8, coupling: 'additive' as const }],
+] as const) {
+  test(`[${variant}] the WASM gradient equals the f64 oracle's analytic gradient within 1e-3 relative (${label})`, () => {
+    const { glow } = generic(config, 7, engine);
+    const d = glow.features;
+    const x = gaussianRows(203, d, 45, 1.1); // odd: the last row of a pair is alone
+    const { loss, grad } = glow.lossAndGradient(x);
+    const ref = new ReferenceGlow(glow.layout, oracleState(glow)).lossAndGradient(Float64Array.from(x), 203);
+    assert.ok(Math.abs(loss - ref.loss) < 1e-4 * Math.abs(ref.loss), `loss ${loss} vs ${ref.loss}`);
+    for (const t of parameterTensors(glow.layout)) {
+      let num = 0, den = 0;
+      for (let i = t.offset; i < t.offset + t.size; i++) {
+        num += (grad[i] - ref.grad[i]) ** 2;
+        den += ref.grad[i] ** 2;
+      }
+      const rel = Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-6);
+      assert.ok(rel <= 1e-3, `${t.name}: relative gradient error ${rel}`);
+    }
+  });
+}
+
 test('sampling is seeded, and temperature scales the latent', () => {
   const { glow } = generic({ features: 4, levels: 2, steps: 1, hidden: 8 });
   const a = glow.sample(100, { seed: 5 });
