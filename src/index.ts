@@ -51,3 +51,5 @@ export { clampedReturns } from './risk/scenarios.js';
 export { tailRiskSorted, varCvarSorted, type PercentileKey } from './risk/var.js';
 export { sortedFinite } from './risk/stats.js';
 export { OVERLAP_NOTE, type ExceedanceCounts, type ForwardReturns } from './risk/var-test.js';
+export { applyRebalanceBand, type RebalanceOptions } from './trading/rebalance.js';
+export { resolveStrategyOptions, DEFAULT_HORIZON, DEFAULT_COST_RATE, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND, LEGACY_OPTIONS, type ResolvedStrategyOptions } from './trading/strategy-options.js';

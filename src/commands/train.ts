@@ -3,6 +3,7 @@ import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
 import { saveBundle, trainOnCandles } from '../train/pipeline.js';
 import { isoTime, num } from '../cli/format.js';
+import { decimal } from '../cli/flags.js';
 import { resolveThreads } from '../train/parallel.js';
 
 export default class Train extends Command {
@@ -31,6 +32,11 @@ export default class Train extends Command {
     'train-fraction': Flags.string({ summary: 'Share of feature rows used for training (the first rows).', default: '0.7' }),
     'validation-fraction': Flags.string({ summary: 'Share of feature rows for validation (after the training rows).', default: '0.15' }),
     patience: Flags.integer({ summary: 'Epochs without validation improvement before stopping (0: never).', default: 10, min: 0 }),
+    horizon: Flags.integer({ summary: 'Strategy: bars of forward return the ridge on the latent predicts.', default: 8, min: 1 }),
+    'cost-rate': Flags.string({ summary: 'Strategy: fee + slippage per unit of position traded that a predicted edge must beat.', default: '0.0015' }),
+    'min-edge': Flags.string({ summary: 'Strategy: stay out unless |predicted return| ≥ min-edge × cost-rate (0: off).', default: '1.5' }),
+    'rebalance-band': Flags.string({ summary: 'Strategy: keep the held position until the target moves further than this.', default: '0.75' }),
+    'below-edge': Flags.string({ summary: 'Strategy: below the cost hurdle, hold the current position or go flat.', options: ['hold', 'flat'], default: 'hold' }),
     threads: Flags.string({ summary: 'Training threads: a number, or "auto" for every core (a run is reproducible for a given count).', default: '1' }),
   };
 
@@ -55,6 +61,13 @@ export default class Train extends Command {
       seed: flags.seed,
       model: { levels: flags.levels, steps: flags.steps, hidden: flags.hidden, coupling: flags.coupling as 'affine' | 'additive' },
       split: { train: trainFraction, validation: validationFraction },
+      strategy: {
+        horizon: flags.horizon,
+        costRate: decimal(this, 'cost-rate', flags['cost-rate'], (v) => v >= 0, 'a number ≥ 0'),
+        minEdge: decimal(this, 'min-edge', flags['min-edge'], (v) => v >= 0, 'a number ≥ 0'),
+        rebalanceBand: decimal(this, 'rebalance-band', flags['rebalance-band'], (v) => v >= 0, 'a number ≥ 0'),
+        belowEdge: flags['below-edge'] as 'hold' | 'flat',
+      },
       fit: {
         epochs: flags.epochs,
         batchSize: flags['batch-size'],
@@ -88,6 +101,7 @@ export default class Train extends Command {
       validationNll: last?.valNll ?? null,
       validationBitsPerDim: last?.valBitsPerDim ?? null,
       likelihoodThreshold: bundle.strategy.calibration.threshold,
+      strategy: bundle.strategy.calibration.options,
       seconds: fit.seconds,
     };
     log(`best epoch ${fit.bestEpoch}/${fit.history.length} (${fit.stopReason}): validation NLL ${num(summary.validationNll, 4)} nats ` +

@@ -103,8 +103,11 @@ export function positionsOf(strategy: Strategy, context: StrategyContext): Float
 
 export const glowStrategy: Strategy = {
   name: 'glow',
-  description: "The model's calibrated strategy: likelihood filter, ridge direction on the latent, confidence sizing, regimes.",
-  positions: (ctx) => Float64Array.from(ctx.signals, (s) => s.position),
+  description: "The model's calibrated strategy: likelihood filter, ridge direction on the latent, confidence sizing, regimes, " +
+    'cost hurdle and rebalance band (positions held in time order).',
+  // In time order: a row below the cost hurdle keeps the held position, and the position moves only
+  // when the target leaves the rebalance band. `hold` looks backwards only, so there is no look-ahead.
+  positions: (ctx) => ctx.bundle.strategy.hold(ctx.signals),
 };
 
 export const glowLatent0Strategy: Strategy = {

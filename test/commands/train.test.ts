@@ -35,6 +35,20 @@ test('train writes one model file with scaler, strategy and ranges; --json summa
   assert.equal(bundle.training.train, j.ranges.train);
   assert.is(bundle.featureNames.length, 16);
   assert.is(bundle.strategy.calibration.rows, 826);
+  const o = bundle.strategy.calibration.options;
+  assert.equal([o.horizon, o.costRate, o.minEdge, o.rebalanceBand, o.belowEdge], [8, 0.0015, 1.5, 0.75, 'hold']);
+  assert.equal(j.strategy, o);
+});
+
+test('strategy flags reach the calibration stored in the model file', async () => {
+  const model = join(dir, 's.bin');
+  const run = await runCommand(Train, ['--input', candles, '--output', model, ...TINY, '--horizon', '4', '--cost-rate', '0.001',
+    '--min-edge', '0', '--rebalance-band', '0.25', '--below-edge', 'flat']);
+  assert.is(run.error, undefined, run.error?.message);
+  const o = loadBundle(model).strategy.calibration.options;
+  assert.equal([o.horizon, o.costRate, o.minEdge, o.rebalanceBand, o.belowEdge], [4, 0.001, 0, 0.25, 'flat']);
+  const bad = await runCommand(Train, ['--input', candles, '--output', join(dir, 'x.bin'), ...TINY, '--min-edge', '-1']);
+  assert.match(bad.error!.message, /--min-edge must be a number ≥ 0, got "-1"/);
 });
 
 test('same flags, same seed ⇒ bit-identical parameters and calibration (only timings differ)', async () => {
