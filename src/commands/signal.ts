@@ -3,6 +3,7 @@
  * candle CSV (its last bar) or live from Bybit (enough recent closed candles for the 20-bar windows).
  */
 import { Command, Flags } from '@oclif/core';
+import { decimal } from '../cli/flags.js';
 import { BYBIT_CATEGORIES, fetchCandles, type BybitCategory } from '../data/bybit.js';
 import type { Candles } from '../data/candles.js';
 import { readCandles } from '../data/candles-csv.js';
@@ -37,6 +38,7 @@ export default class Signal extends Command {
     data: Flags.string({ char: 'd', summary: 'Candle CSV: the signal of its last bar.', exactlyOne: ['data', 'symbol'] }),
     symbol: Flags.string({ char: 's', summary: 'Bybit symbol: the signal of the latest closed bar, fetched live.', exactlyOne: ['data', 'symbol'] }),
     category: Flags.string({ summary: 'Bybit product category (with --symbol).', options: [...BYBIT_CATEGORIES], default: 'linear' }),
+    holding: Flags.string({ summary: 'The position you hold now (fraction of equity): the answer keeps it unless the target leaves the rebalance band or the cost hurdle.', default: '0' }),
     'base-url': Flags.string({ summary: 'Bybit API base URL (default $BYBIT_BASE_URL, else https://api.bybit.com).' }),
   };
 
@@ -66,7 +68,10 @@ export default class Signal extends Command {
       this.error(`${source}: the last bar (${n ? isoTime(candles.timestamp[n - 1]) : 'none'}) has no feature row: ` +
         `it needs the ${FEATURE_LOOKBACK + 1} consecutive candles ending at it`);
     }
+    const holding = decimal(this, 'holding', flags.holding, (v) => Math.abs(v) <= 1e6, 'a number');
     const [s] = bundle.strategy.signal(scaledRows(bundle.scaler, features, last, last + 1));
+    // What to hold over the next bar, given what is held now (the strategy's band and cost hurdle).
+    const position = bundle.strategy.hold([s], holding)[0];
     const t = bundle.training;
     const fitted = t.validation ?? t.train;
     const time = features.timestamps[last];
@@ -75,7 +80,9 @@ export default class Signal extends Command {
       time: isoTime(time),
       timeMs: time,
       close: candles.close[n - 1],
-      position: s.position,
+      position,
+      holding,
+      target: s.position,
       logLikelihood: s.logLikelihood,
       threshold: bundle.strategy.calibration.threshold,
       inDistribution: s.inDistribution,
@@ -87,9 +94,10 @@ export default class Signal extends Command {
     };
     if (result.inSample) this.warn(`${result.time} lies inside the model's training/validation range: this signal is in-sample`);
     if (!this.jsonEnabled()) {
-      const side = s.position > 0 ? 'LONG' : s.position < 0 ? 'SHORT' : 'FLAT';
+      const side = position > 0 ? 'LONG' : position < 0 ? 'SHORT' : 'FLAT';
       this.log(`${source}: bar ${result.time.slice(0, 16).replace('T', ' ')} closed at ${result.close}`);
-      this.log(`position        ${side} ${(100 * Math.abs(s.position)).toFixed(2)}% of equity (${s.position.toFixed(4)})`);
+      this.log(`position        ${side} ${(100 * Math.abs(position)).toFixed(2)}% of equity (${position.toFixed(4)}; ` +
+        `target ${s.position.toFixed(4)}, holding ${holding})`);
       this.log(`log-likelihood  ${s.logLikelihood.toFixed(3)} nats (threshold ${result.threshold.toFixed(3)}: ${s.inDistribution ? 'in' : 'OUT OF'} distribution)`);
       this.log(`confidence      ${s.confidence.toFixed(3)}   direction ${s.raw.toFixed(3)}   regime ${s.regime}`);
       this.log(`latent          [${result.latent.map((v) => v.toFixed(3)).join(', ')}]`);

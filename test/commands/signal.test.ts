@@ -33,12 +33,30 @@ test('--data: the signal of the last bar, as the model computes it', async () =>
   const last = features.rows - 1;
   const [s] = bundle.strategy.signal(scaledRows(bundle.scaler, features, last, last + 1));
   assert.equal(
-    [j.source, j.timeMs, j.close, j.position, j.logLikelihood, j.inDistribution, j.confidence, j.regime, j.direction, j.inSample],
+    [j.source, j.timeMs, j.close, j.target, j.logLikelihood, j.inDistribution, j.confidence, j.regime, j.direction, j.inSample],
     [data, candles.timestamp[599], candles.close[599], s.position, s.logLikelihood, s.inDistribution, s.confidence, s.regime, s.raw, false],
   );
+  // From flat, the position is the strategy's held position after this one bar.
+  assert.equal([j.holding, j.position], [0, bundle.strategy.hold([s], 0)[0]]);
   assert.equal(j.latent, Array.from(s.latent));
   assert.is(j.latent.length, 16);
   assert.is(j.threshold, bundle.strategy.calibration.threshold);
+});
+
+test('--holding: the answer keeps a position held inside the rebalance band', async () => {
+  const features = computeFeatures(candles);
+  const last = features.rows - 1;
+  const [s] = bundle.strategy.signal(scaledRows(bundle.scaler, features, last, last + 1));
+  const band = bundle.strategy.calibration.options.rebalanceBand;
+  // A holding just inside the band around the target is kept; one far outside moves to the target
+  // (unless the cost hurdle says hold on, in which case the holding is kept in both cases).
+  const near = s.position + band / 2, far = s.position + band + 1;
+  const a = (await runCommand(Signal, ['--model', model, '--data', data, '--holding', String(near), '--json'])).json;
+  const b = (await runCommand(Signal, ['--model', model, '--data', data, '--holding', String(far), '--json'])).json;
+  assert.is(a.position, near);
+  assert.is(b.position, s.keep ? far : s.position);
+  const bad = await runCommand(Signal, ['--model', model, '--data', data, '--holding', 'long']);
+  assert.match(bad.error!.message, /--holding must be a number, got "long"/);
 });
 
 test('human output; a bar inside the training range is flagged as in-sample', async () => {
