@@ -7,7 +7,8 @@
  * input (X), coupling input (HC) and network activations for the backward. Per-sample log p is
  * accumulated in f64 from the f32 latents: −½Σz² − ½·D·ln 2π + Σ logS (f32 per sample) + const.
  */
-import { colSum, copyBlock, gemm } from './gemm';
+import { gemm } from './gemm';
+import { colSum, copyBlock, transpose } from './blocks';
 import { backwardAffine, prepareAffine } from './invconv';
 import { couplingBackward, couplingForward, couplingInverse } from './coupling';
 import {
@@ -16,7 +17,6 @@ import {
   S_BT, S_C, S_D, S_DA, S_HC, S_LOGS, S_NB, S_NOUT, S_W1, S_W1T, S_W2, S_W2T, S_W3, S_W3T, S_X, S_Y,
   hdr, hptr, levelRec, param, rec, recPtr, result, setResult, stepRec,
 } from './plan';
-import { transpose } from './gemm';
 
 const HALF_LOG_2PI: f64 = 0.9189385332046727;
 

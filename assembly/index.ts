@@ -9,5 +9,6 @@ export { glowDiagnose, glowForward, glowInitActNorm, glowInverse, glowPrepare, g
 export {
   gatherRows, glowApplyGradient, glowLossGrad, glowNoise, glowSample, glowShardGrad, glowTrainStep, vecAdd,
 } from './train';
-export { gemm, colSum } from './gemm';
+export { gemm } from './gemm';
+export { colSum } from './blocks';
 export { vexp, vtanh } from './simdmath';

@@ -8,7 +8,7 @@
 import { adamUpdate, gradNorm } from './adam';
 import { backwardScaled, glowBackward, glowForward, glowInverse, glowPrepare } from './flow';
 import { fillNormal } from './rng';
-import { copyRow } from './gemm';
+import { copyRow } from './blocks';
 import {
   H_D, H_GRADS, H_M, H_NUMEL, H_PARAMS, H_RNG, H_V, H_X0, H_Z, R_GNORM, R_LOSS, hdr, hptr, setResult,
 } from './plan';

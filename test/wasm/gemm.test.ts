@@ -16,28 +16,39 @@ function variants(): { variant: EngineVariant; ex: GlowExports }[] {
   return out;
 }
 
+/** The product in f64, and per entry the error budget of gemm.ts: (k + 2)·2⁻²⁴·(Σ|A||B| + |C₀| + |bias|). */
 function naive(m: number, n: number, k: number, a: Float32Array, rsA: number, csA: number, b: Float32Array,
-  c0: Float32Array, bias: Float32Array | null, mask: Float32Array | null, flags: number): Float64Array {
-  const out = new Float64Array(m * n);
+  c0: Float32Array, bias: Float32Array | null, mask: Float32Array | null, flags: number): { want: Float64Array; budget: Float64Array } {
+  const want = new Float64Array(m * n), budget = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = flags & ACC ? c0[i * n + j] : 0;
-      for (let p = 0; p < k; p++) s += a[i * rsA + p * csA] * b[p * n + j];
-      if (bias) s += bias[j];
+      let mag = Math.abs(s);
+      for (let p = 0; p < k; p++) {
+        s += a[i * rsA + p * csA] * b[p * n + j];
+        mag += Math.abs(a[i * rsA + p * csA] * b[p * n + j]);
+      }
+      if (bias) {
+        s += bias[j];
+        mag += Math.abs(bias[j]);
+      }
       if (flags & RELU) s = Math.max(s, 0);
       if (mask && !(mask[i * n + j] > 0)) s = 0;
-      out[i * n + j] = s;
+      want[i * n + j] = s;
+      budget[i * n + j] = (k + 2) * 2 ** -24 * mag + 1e-30;
     }
   }
-  return out;
+  return { want, budget };
 }
 
 for (const { variant, ex } of variants()) {
-test(`[${variant}] gemm matches an f64 reference on every tile path, flag and transposition, and frees its memory`, () => {
+test(`[${variant}] gemm matches an f64 reference on every tile and narrow-column path, flag and transposition, and frees its memory`, () => {
   const rng = new Rng(1);
   const mark = ex.mark();
   let worst = 0;
-  for (const [m, n, k] of [[1, 1, 1], [5, 3, 2], [4, 8, 7], [9, 12, 16], [13, 21, 5], [64, 64, 64], [7, 4, 33], [3, 17, 1]]) {
+  for (const [m, n, k] of [[1, 1, 1], [5, 3, 2], [4, 8, 7], [9, 12, 16], [13, 21, 5], [64, 64, 64], [7, 4, 33], [3, 17, 1],
+    // narrow C (< 4 columns left): 16-row vector blocks with a transposed A, packed columns (k ≤ 1024 and beyond)
+    [37, 2, 19], [50, 7, 70], [20, 3, 1100]]) {
     for (const trans of [false, true]) {
       for (const flags of [0, ACC, RELU, ACC | RELU]) {
         for (const withBias of [false, true]) {
@@ -64,11 +75,11 @@ test(`[${variant}] gemm matches an f64 reference on every tile path, flag and tr
             }
             ex.gemm(m, n, k, pa, rsA, csA, pb, n, pc, n, withBias ? pbias : 0, withMask ? pmask : 0, flags);
             const got = new Float32Array(mem(), pc, m * n);
-            const want = naive(m, n, k, a, k, 1, b, c, withBias ? bias : null, withMask ? mask : null, flags);
+            const { want, budget } = naive(m, n, k, a, k, 1, b, c, withBias ? bias : null, withMask ? mask : null, flags);
             for (let i = 0; i < m * n; i++) {
-              const err = Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i]));
+              const err = Math.abs(got[i] - want[i]) / budget[i];
               worst = Math.max(worst, err);
-              assert.ok(err < 1e-5, `m=${m} n=${n} k=${k} trans=${trans} flags=${flags} bias=${withBias} mask=${withMask}: ${got[i]} vs ${want[i]}`);
+              assert.ok(err <= 1, `m=${m} n=${n} k=${k} trans=${trans} flags=${flags} bias=${withBias} mask=${withMask}: ${got[i]} vs ${want[i]} (budget ${budget[i]})`);
             }
             ex.release(ptr);
           }
@@ -76,6 +87,7 @@ test(`[${variant}] gemm matches an f64 reference on every tile path, flag and tr
       }
     }
   }
+  console.log(`    [${variant}] worst gemm error: ${worst.toFixed(3)} of the (k + 2)·2⁻²⁴·Σ|terms| budget`);
   assert.is(ex.mark(), mark, 'gemm test leaked arena memory');
 });
 }
