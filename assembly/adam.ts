@@ -5,11 +5,20 @@
  * `weight_decay`).
  */
 
-/** ‖g‖₂ of n f32 values, accumulated in f64. */
+/** ‖g‖₂ of n f32 values, squares summed in f64 (two f64x2 lanes per half vector, then the tail). */
 export function gradNorm(g: usize, n: i32): f64 {
-  let s: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = <f64>load<f32>(g + <usize>i * 4);
+  let s0 = f64x2.splat(0), s1 = s0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(g + (<usize>i << 2));
+    const lo = f64x2.promote_low_f32x4(v), hi = f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0));
+    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
+  }
+  const t = f64x2.add(s0, s1);
+  let s: f64 = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(g + (<usize>i << 2));
     s += v * v;
   }
   return Math.sqrt(s);

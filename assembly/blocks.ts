@@ -60,10 +60,27 @@ export function copyBlock(m: i32, n: i32, src: usize, lds: i32, dst: usize, ldd:
   if (o < end) store<f32>(d + o, load<f32>(s + o));
 }
 
-/** Transpose an r×c row-major matrix into a c×r one. */
+/** Transpose an r×c row-major matrix into a c×r one: 4×4 blocks in registers, scalar edges. */
 export function transpose(r: i32, c: i32, src: usize, dst: usize): void {
+  const sr = <usize>c << 2, dr = <usize>r << 2; // row strides of src and dst (bytes)
+  const r4 = r & ~3, c4 = c & ~3;
+  for (let i = 0; i < r4; i += 4) {
+    for (let j = 0; j < c4; j += 4) {
+      const s = src + <usize>i * sr + (<usize>j << 2);
+      const r0 = v128.load(s), r1 = v128.load(s + sr), r2 = v128.load(s + 2 * sr), r3 = v128.load(s + 3 * sr);
+      // [a0 b0 a1 b1], [a2 b2 a3 b3], [c0 d0 c1 d1], [c2 d2 c3 d3] → columns
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      const d = dst + <usize>j * dr + (<usize>i << 2);
+      v128.store(d, i64x2.shuffle(t0, t2, 0, 2));
+      v128.store(d + dr, i64x2.shuffle(t0, t2, 1, 3));
+      v128.store(d + 2 * dr, i64x2.shuffle(t1, t3, 0, 2));
+      v128.store(d + 3 * dr, i64x2.shuffle(t1, t3, 1, 3));
+    }
+  }
   for (let i = 0; i < r; i++) {
-    for (let j = 0; j < c; j++) {
+    const j0 = i < r4 ? c4 : 0; // rows inside the blocked part only miss their last columns
+    for (let j = j0; j < c; j++) {
       store<f32>(dst + <usize>(j * r + i) * 4, load<f32>(src + <usize>(i * c + j) * 4));
     }
   }

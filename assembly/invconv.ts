@@ -24,22 +24,21 @@ import {
   store<f64>(p + (<usize>i << 3), v);
 }
 
-/** Diagonal of U' = sign⊙exp(logS). */
-@inline function udiag(sign: usize, logSv: usize, k: i32): f64 {
-  return <f64>f32at(sign, k) * Math.exp(<f64>f32at(logSv, k));
+/** U'[k][j] for k ≤ j (f64); `diag` holds the diagonal sign⊙exp(logS). */
+@inline function uprime(upper: usize, diag: usize, d: i32, k: i32, j: i32): f64 {
+  return k == j ? f64at(diag, k) : <f64>f32at(upper, k * d + j);
 }
 
-/** U'[k][j] for k ≤ j (f64). */
-@inline function uprime(upper: usize, sign: usize, logSv: usize, d: i32, k: i32, j: i32): f64 {
-  return k == j ? udiag(sign, logSv, k) : <f64>f32at(upper, k * d + j);
-}
-
-/** W (f64, d×d) into `w`, using `m` as scratch for M = L·U'. */
-function assembleW(plan: usize, r: usize, m: usize, w: usize): void {
+/**
+ * W (f64, d×d) into `w`, using `m` as scratch for M = L·U', after writing the diagonal of U'
+ * (sign⊙exp(logS), one exp per entry) into `diag` (d f64).
+ */
+function assembleW(plan: usize, r: usize, m: usize, w: usize, diag: usize): void {
   const d = rec(r, S_D);
   const lower = param(plan, r, S_LOWER), upper = param(plan, r, S_UPPER), logSv = param(plan, r, S_LOGSV);
   const sign = hptr(plan, H_SIGN) + (<usize>rec(r, S_SIGN) << 2);
   const perm = hptr(plan, H_PERM) + (<usize>rec(r, S_PERM) << 2);
+  for (let k = 0; k < d; k++) setf64(diag, k, <f64>f32at(sign, k) * Math.exp(<f64>f32at(logSv, k)));
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) {
       // (L·U')[i][j] = Σ_{k ≤ min(i,j)} L[i][k]·U'[k][j], L unit lower-triangular
@@ -47,7 +46,7 @@ function assembleW(plan: usize, r: usize, m: usize, w: usize): void {
       let acc: f64 = 0;
       for (let k = 0; k <= kmax; k++) {
         const lik: f64 = k == i ? 1.0 : <f64>f32at(lower, i * d + k);
-        acc += lik * uprime(upper, sign, logSv, d, k, j);
+        acc += lik * uprime(upper, diag, d, k, j);
       }
       setf64(m, i * d + j, acc);
     }
@@ -64,8 +63,8 @@ export function prepareAffine(plan: usize, r: usize): f64 {
   const dd = d * d;
   const scr = hptr(plan, H_SCR);
   const m = scr, w = scr + <usize>dd * 8, minv = scr + <usize>(2 * dd) * 8;
-  const y = scr + <usize>(3 * dd) * 8;
-  assembleW(plan, r, m, w);
+  const y = scr + <usize>(3 * dd) * 8, diag = scr + <usize>(4 * dd) * 8;
+  assembleW(plan, r, m, w, diag);
   const bias = param(plan, r, S_BIAS), logs = param(plan, r, S_LOGS);
   const lower = param(plan, r, S_LOWER), upper = param(plan, r, S_UPPER), logSv = param(plan, r, S_LOGSV);
   const sign = hptr(plan, H_SIGN) + (<usize>rec(r, S_SIGN) << 2);
@@ -74,11 +73,12 @@ export function prepareAffine(plan: usize, r: usize): f64 {
   const bt = recPtr(r, S_BT), nb = recPtr(r, S_NB);
   let logdet: f64 = 0;
   for (let j = 0; j < d; j++) logdet += <f64>f32at(logs, j) + <f64>f32at(logSv, j);
-  // A = W·diag(exp(s)), c = A·b
+  // A = W·diag(exp(s)), c = A·b (exp(s) once per column, into y before the solves reuse it)
+  for (let j = 0; j < d; j++) setf64(y, j, Math.exp(<f64>f32at(logs, j)));
   for (let i = 0; i < d; i++) {
     let ci: f64 = 0;
     for (let j = 0; j < d; j++) {
-      const aij = f64at(w, i * d + j) * Math.exp(<f64>f32at(logs, j));
+      const aij = f64at(w, i * d + j) * f64at(y, j);
       store<f32>(a + <usize>(i * d + j) * 4, <f32>aij);
       store<f32>(at + <usize>(j * d + i) * 4, <f32>aij);
       ci += aij * <f64>f32at(bias, j);
@@ -96,7 +96,7 @@ export function prepareAffine(plan: usize, r: usize): f64 {
     for (let i = d - 1; i >= 0; i--) {
       let s = f64at(y, i);
       for (let k = i + 1; k < d; k++) s -= <f64>f32at(upper, i * d + k) * f64at(minv, k * d + j);
-      setf64(minv, i * d + j, s / udiag(sign, logSv, i));
+      setf64(minv, i * d + j, s / f64at(diag, i));
     }
   }
   // W⁻¹[r][c] = M⁻¹[r][perm[c]];  B = diag(exp(−s))·W⁻¹;  store Bᵀ.
@@ -120,7 +120,8 @@ export function backwardAffine(plan: usize, r: usize, g: usize, gh: usize, ldWei
   const dd = d * d;
   const scr = hptr(plan, H_SCR);
   const m = scr, w = scr + <usize>dd * 8, dA = scr + <usize>(2 * dd) * 8, dM = scr + <usize>(3 * dd) * 8;
-  assembleW(plan, r, m, w);
+  const diag = scr + <usize>(4 * dd) * 8;
+  assembleW(plan, r, m, w, diag);
   const bias = param(plan, r, S_BIAS), logs = param(plan, r, S_LOGS);
   const lower = param(plan, r, S_LOWER), upper = param(plan, r, S_UPPER), logSv = param(plan, r, S_LOGSV);
   const sign = hptr(plan, H_SIGN) + (<usize>rec(r, S_SIGN) << 2);
@@ -150,7 +151,7 @@ export function backwardAffine(plan: usize, r: usize, g: usize, gh: usize, ldWei
   for (let i = 1; i < d; i++) {
     for (let k = 0; k < i; k++) {
       let s: f64 = 0;
-      for (let j = k; j < d; j++) s += f64at(dM, i * d + j) * uprime(upper, sign, logSv, d, k, j);
+      for (let j = k; j < d; j++) s += f64at(dM, i * d + j) * uprime(upper, diag, d, k, j);
       const p = gLower + <usize>(i * d + k) * 4;
       store<f32>(p, load<f32>(p) + <f32>s);
     }
@@ -165,7 +166,7 @@ export function backwardAffine(plan: usize, r: usize, g: usize, gh: usize, ldWei
         store<f32>(p, load<f32>(p) + <f32>s);
       } else {
         const p = gLogSv + <usize>k * 4;
-        store<f32>(p, load<f32>(p) + <f32>(s * udiag(sign, logSv, k) - ldWeight));
+        store<f32>(p, load<f32>(p) + <f32>(s * f64at(diag, k) - ldWeight));
       }
     }
   }
