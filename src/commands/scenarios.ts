@@ -53,6 +53,10 @@ export default class Scenarios extends Command {
 
     // Diagnostics go to stderr in both modes: stdout stays the exact JSON document under --json.
     const warn = (s: string) => process.stderr.write(`Warning: ${s}\n`);
+    if (set.rejected > 0) {
+      warn(`${set.rejected} of ${set.draws} draws (${(100 * set.rejected / set.draws).toFixed(2)}%) were impossible market states ` +
+        "(beyond the scaler's range or a return below −100%) and were redrawn: the set is the flow conditioned on possible states");
+    }
     const clamped = clampedReturns(set), impossible = returnsBelowMinusOne(set);
     for (const h of RISK_HORIZONS) {
       if (clamped[h] > 0) {

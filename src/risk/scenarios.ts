@@ -4,8 +4,11 @@
  *
  * The scaler's inverse limits a scaled value at or beyond its soft clip to ±40 training standard
  * deviations (see src/data/scaler.ts). Such values are points the flow put where no training row could
- * be; they are counted (`clamped`) so a caller can say how many scenarios reached that limit. A
- * sampled return below −1 (a price below zero) is likewise counted per horizon, not altered.
+ * be, and a sampled return below −1 is a price below zero. By default (`invalid: 'reject'`) a scenario
+ * holding either is an impossible market state: it is dropped and redrawn (further seeded draws), so
+ * the set is the flow conditioned on states that can exist, and `rejected` / `draws` say how much mass
+ * the flow put outside them — at high temperatures that share is itself the finding. With
+ * `invalid: 'keep'` they stay in the set, counted in `clamped` and by `returnsBelowMinusOne`.
  */
 import type { ModelBundle } from '../train/pipeline.js';
 import { MAX_STANDARD_SCORE, unscaleFeatures } from '../data/scaler.js';
@@ -25,6 +28,8 @@ export interface ScenarioOptions {
   temperature?: number;
   /** Seed of the latent draw (default 0). */
   seed?: number;
+  /** Scenarios beyond the scaler's range or with a return below −1: 'reject' and redraw (default) or 'keep'. */
+  invalid?: 'reject' | 'keep';
 }
 
 /** One scenario set: `rows` × names.length values in feature units, row-major. */
@@ -34,8 +39,23 @@ export interface ScenarioSet {
   rows: number;
   temperature: number;
   seed: number;
-  /** Per feature column (in `names` order), values that reached the scaler inverse's ±40σ limit. */
+  /** Per feature column (in `names` order), values of the set that reached the scaler inverse's ±40σ limit. */
   clamped: number[];
+  /** Scenarios examined in all (= rows + rejected) and dropped as impossible (0 with `invalid: 'keep'`). */
+  draws: number;
+  rejected: number;
+}
+
+/** Draws allowed per requested scenario before giving up on a set that is nearly all impossible (≥ 98% rejected). */
+const MAX_DRAWS_PER_SCENARIO = 50;
+
+/** Seed of draw round r: the base seed first, then a 32-bit avalanche mix (murmur3 finaliser) of (seed, r). */
+export function roundSeed(seed: number, round: number): number {
+  if (round === 0) return seed;
+  let h = (seed ^ Math.imul(round, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Draw one seeded scenario set from the model and map it to feature units. */
@@ -53,19 +73,44 @@ export function generateScenarios(model: ScenarioModel, options: ScenarioOptions
     throw new Error(`scenarios: the model has ${model.glow.features} inputs and ${model.scaler.mean.length} scaler columns ` +
       `but ${d} feature names`);
   }
-  const scaled = model.glow.sample(num, { temperature, seed });
+  const reject = (options.invalid ?? 'reject') === 'reject';
   const limit = model.scaler.clip * Math.tanh(MAX_STANDARD_SCORE / model.scaler.clip);
+  const horizonColumns = RISK_HORIZONS.map((h) => model.featureNames.indexOf(h)).filter((j) => j >= 0);
+  const data = new Float64Array(num * d);
   const clamped = new Array<number>(d).fill(0);
-  for (let k = 0; k < scaled.length; k++) {
-    const y = scaled[k];
-    if (!Number.isFinite(y)) {
-      throw new Error(`scenarios: the flow produced ${y} in scenario ${Math.floor(k / d)}, feature ` +
-        `${model.featureNames[k % d]} (temperature ${temperature}, seed ${seed})`);
+  let have = 0, draws = 0, rejected = 0;
+  const budget = MAX_DRAWS_PER_SCENARIO * num;
+  for (let round = 0; have < num; round++) {
+    if (draws >= budget) {
+      throw new Error(`scenarios: after ${draws} draws only ${have} of ${num} scenarios are possible market states ` +
+        `(${rejected} lay beyond the scaler's range or had a return below −100%); temperature ${temperature} is too high for this model`);
     }
-    if (Math.abs(y) >= limit) clamped[k % d]++;
+    // Later rounds oversample by the rejection rate seen so far, so one or two rounds usually finish.
+    const want = round === 0 ? num : Math.min(budget - draws, Math.ceil(((num - have) * draws) / Math.max(have, 1) * 1.1) + 16);
+    const drawSeed = roundSeed(seed, round);
+    const scaled = model.glow.sample(want, { temperature, seed: drawSeed });
+    for (let k = 0; k < scaled.length; k++) {
+      if (!Number.isFinite(scaled[k])) {
+        throw new Error(`scenarios: the flow produced ${scaled[k]} in scenario ${Math.floor(k / d)}, feature ` +
+          `${model.featureNames[k % d]} (temperature ${temperature}, seed ${drawSeed})`);
+      }
+    }
+    const values = unscaleFeatures(model.scaler, scaled);
+    for (let i = 0; i < want && have < num; i++) {
+      draws++;
+      let beyond = false;
+      for (let j = 0; j < d; j++) if (Math.abs(scaled[i * d + j]) >= limit) beyond = true;
+      const impossible = horizonColumns.some((j) => values[i * d + j] < -1);
+      if (reject && (beyond || impossible)) {
+        rejected++;
+        continue;
+      }
+      for (let j = 0; j < d; j++) if (Math.abs(scaled[i * d + j]) >= limit) clamped[j]++;
+      data.set(values.subarray(i * d, (i + 1) * d), have * d);
+      have++;
+    }
   }
-  const data = unscaleFeatures(model.scaler, scaled);
-  return { names: [...model.featureNames], data, rows: num, temperature, seed, clamped };
+  return { names: [...model.featureNames], data, rows: num, temperature, seed, clamped, draws, rejected };
 }
 
 /** One column of a scenario set, by feature name. */

@@ -19,6 +19,9 @@ export interface StressRow {
   clamped: Record<RiskHorizon, number>;
   /** Per horizon, sampled returns below −1 (impossible for a price; they inflate VaR/CVaR). */
   belowMinusOne: Record<RiskHorizon, number>;
+  /** Scenarios examined for this row's set, and those dropped as impossible market states. */
+  draws: number;
+  rejected: number;
 }
 
 /**
@@ -43,6 +46,9 @@ export function stressTable(model: ScenarioModel, options: { num: number; seed?:
     const set = generateScenarios(model, { num: options.num, temperature, seed });
     const horizons = {} as Record<RiskHorizon, VarCvar>;
     for (const h of RISK_HORIZONS) horizons[h] = varCvarSorted(sortedFinite(scenarioColumn(set, h), `T=${temperature} ${h}`));
-    return { temperature, seed, horizons, clamped: clampedReturns(set), belowMinusOne: returnsBelowMinusOne(set) };
+    return {
+      temperature, seed, horizons, clamped: clampedReturns(set), belowMinusOne: returnsBelowMinusOne(set),
+      draws: set.draws, rejected: set.rejected,
+    };
   });
 }

@@ -5,7 +5,7 @@ import { FEATURE_NAMES } from '../../src/data/features.js';
 import { MAX_STANDARD_SCORE, unscaleFeatures, type Scaler } from '../../src/data/scaler.js';
 import { Rng } from '../../src/util/rng.js';
 import {
-  clampedReturns, generateScenarios, horizonRisk, returnsBelowMinusOne, RISK_HORIZONS, scenarioColumn, scenariosToCsv, type ScenarioModel, type ScenarioSet,
+  clampedReturns, generateScenarios, roundSeed, horizonRisk, returnsBelowMinusOne, RISK_HORIZONS, scenarioColumn, scenariosToCsv, type ScenarioModel, type ScenarioSet,
 } from '../../src/risk/scenarios.js';
 import { returnRisk } from '../../src/risk/var.js';
 import { moments } from '../../src/risk/stats.js';
@@ -60,8 +60,9 @@ test('values beyond the soft clip are counted and map to exactly ±40 training s
   const raw = m.glow.sample(200, { temperature: 40, seed: 1 });
   const limit = 5 * Math.tanh(MAX_STANDARD_SCORE / 5);
   const beyond = raw.filter((y) => Math.abs(y) >= limit).length;
-  const set = generateScenarios(m, { num: 200, temperature: 40, seed: 1 });
+  const set = generateScenarios(m, { num: 200, temperature: 40, seed: 1, invalid: 'keep' });
   assert.ok(beyond > 100);
+  assert.equal([set.draws, set.rejected], [200, 0]);
   assert.is(set.clamped.reduce((a, b) => a + b, 0), beyond);
   assert.is(set.clamped[0], raw.filter((y, k) => k % 16 === 0 && Math.abs(y) >= limit).length, 'return_1 column');
   assert.is(clampedReturns(set).return_5, set.clamped[1]);
@@ -71,13 +72,42 @@ test('values beyond the soft clip are counted and map to exactly ±40 training s
   assert.equal(generateScenarios(m, { num: 200, temperature: 0.5, seed: 1 }).clamped, new Array(16).fill(0));
 });
 
+test('by default impossible scenarios are dropped and redrawn: the set keeps the possible draws in order', () => {
+  const limit = 5 * Math.tanh(MAX_STANDARD_SCORE / 5);
+  const T = 4;
+  const kept = generateScenarios(m, { num: 300, temperature: T, seed: 9, invalid: 'keep' });
+  const set = generateScenarios(m, { num: 300, temperature: T, seed: 9 });
+  const raw = m.glow.sample(300, { temperature: T, seed: 9 });
+  const valid: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const row = raw.subarray(i * 16, (i + 1) * 16);
+    const returns = [0, 1, 2, 3].map((j) => kept.data[i * 16 + j]);
+    if (row.every((y) => Math.abs(y) < limit) && returns.every((r) => r >= -1)) valid.push(i);
+  }
+  assert.ok(valid.length > 0 && valid.length < 300, `${valid.length} possible of 300`);
+  // The first rows of the set are the possible rows of the first draw, in order; the rest come from redraws.
+  for (let r = 0; r < valid.length; r++) {
+    assert.equal(Array.from(set.data.subarray(r * 16, (r + 1) * 16)), Array.from(kept.data.subarray(valid[r] * 16, (valid[r] + 1) * 16)));
+  }
+  assert.is(set.rows, 300);
+  assert.is(set.draws, set.rows + set.rejected);
+  assert.ok(set.rejected >= 300 - valid.length);
+  assert.equal(set.clamped, new Array(16).fill(0));
+  assert.equal(returnsBelowMinusOne(set), { return_1: 0, return_5: 0, return_10: 0, return_20: 0 });
+  assert.equal(generateScenarios(m, { num: 300, temperature: T, seed: 9 }), set, 'deterministic');
+  assert.not.equal(roundSeed(9, 1), roundSeed(9, 2));
+  assert.is(roundSeed(9, 0), 9);
+  // When nearly every draw is impossible the call says so instead of looping.
+  assert.throws(() => generateScenarios(m, { num: 200, temperature: 400, seed: 1 }), /are possible market states .* temperature 400 is too high/);
+});
+
 test('returns below −100% are counted per horizon; the CSV has the feature names and round-trips', () => {
   const names = [...FEATURE_NAMES];
   const data = new Float64Array(3 * 16);
   data.set([-1.5, -0.2, -1.01, -1], 0);
   data.set([0.1, -2, 0.3, 0.4], 16);
   data.set([1e-17, 0.5, 0.25, -0.125], 32);
-  const set: ScenarioSet = { names, data, rows: 3, temperature: 1, seed: 0, clamped: new Array(16).fill(0) };
+  const set: ScenarioSet = { names, data, rows: 3, temperature: 1, seed: 0, clamped: new Array(16).fill(0), draws: 3, rejected: 0 };
   // −1 itself is a total loss, possible; only values strictly below −1 are impossible.
   assert.equal(returnsBelowMinusOne(set), { return_1: 1, return_5: 1, return_10: 1, return_20: 0 });
   const lines = scenariosToCsv(set).split('\n');
