@@ -13,7 +13,7 @@
  * bit-reproducible. Error budget: each entry is a k-term f32 dot product, relative error
  * ≤ k·2⁻²⁴ of Σ|A||B| (k ≤ 128 here, i.e. ≤ 1e-5 relative).
  */
-import { tile1x4, tile1x8, tile4x4, tile4x8 } from './gemmtile';
+import { tile1x16, tile1x4, tile1x8, tile4x4, tile4x8 } from './gemmtile';
 import { gemmNarrowColumns } from './gemmnarrow';
 
 export const GEMM_ACC: i32 = 1;
@@ -24,17 +24,26 @@ export const GEMM_RELU: i32 = 2;
   bias: usize, mask: usize, ACC: bool, RELU: bool, BIAS: bool, MASK: bool,
 ): void {
   const rsAb = <usize>rsA << 2, csAb = <usize>csA << 2, ldbb = <usize>ldb << 2, ldcb = <usize>ldc << 2;
+  const m4 = m & ~3;
   let j = 0;
   for (; j + 8 <= n; j += 8) {
     const jb = <usize>j << 2;
-    let i = 0;
-    for (; i + 4 <= m; i += 4) {
+    for (let i = 0; i < m4; i += 4) {
       const o = <usize>i * ldcb + jb;
       tile4x8(k, a + <usize>i * rsAb, rsAb, csAb, b + jb, ldbb, c + o, ldcb, bias + jb, mask + o, ACC, RELU, BIAS, MASK);
     }
-    for (; i < m; i++) {
-      const o = <usize>i * ldcb + jb;
-      tile1x8(k, a + <usize>i * rsAb, csAb, b + jb, ldbb, c + o, bias + jb, mask + o, ACC, RELU, BIAS, MASK);
+  }
+  // rows left over (all of them for a single row): 16 columns at a time, then 8
+  for (let i = m4; i < m; i++) {
+    const pa = a + <usize>i * rsAb, pc = c + <usize>i * ldcb;
+    let jj = 0;
+    for (; jj + 16 <= j; jj += 16) {
+      const jb = <usize>jj << 2;
+      tile1x16(k, pa, csAb, b + jb, ldbb, pc + jb, bias + jb, mask + <usize>i * ldcb + jb, ACC, RELU, BIAS, MASK);
+    }
+    for (; jj < j; jj += 8) {
+      const jb = <usize>jj << 2;
+      tile1x8(k, pa, csAb, b + jb, ldbb, pc + jb, bias + jb, mask + <usize>i * ldcb + jb, ACC, RELU, BIAS, MASK);
     }
   }
   for (; j + 4 <= n; j += 4) {

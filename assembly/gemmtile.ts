@@ -1,7 +1,7 @@
 /**
  * @fileoverview The register tiles of the SIMD gemm (gemm.ts): 4 rows × 8 columns (8 accumulators
  * + 2 B vectors + 1 broadcast = 11 live v128, inside the ~13 V8 can keep in xmm registers without
- * spilling), 1×8, 4×4 and 1×4. Every tile is @inline and takes its epilogue as compile-time flags
+ * spilling), 1×16 and 1×8 for rows left over, 4×4 and 1×4. Every tile is @inline and takes its epilogue as compile-time flags
  * (accumulate into C, add a bias row, ReLU, multiply by a ReLU mask), so each gemm specialisation
  * gets branch-free copies. Each output is Σ_p in order p = 0, 1, …: results do not depend on which
  * tile computed them.
@@ -84,6 +84,33 @@
   }
   put(c00, c, bias, mask, RELU, BIAS, MASK);
   put(c01, c + 16, bias + 16, mask + 16, RELU, BIAS, MASK);
+}
+
+/**
+ * One row × 16 columns: 4 independent accumulators, so a lone row (the single-row log p) is not
+ * held up by the latency of one chain of multiply-adds per 8 columns. (1×32 measured slower: V8
+ * spills.)
+ */
+@inline export function tile1x16(
+  k: i32, a: usize, csA: usize, b: usize, ldb: usize, c: usize, bias: usize, mask: usize,
+  ACC: bool, RELU: bool, BIAS: bool, MASK: bool,
+): void {
+  let c0 = start(c, ACC), c1 = start(c + 16, ACC), c2 = start(c + 32, ACC), c3 = start(c + 48, ACC);
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const av = v128.load32_splat(pa);
+    c0 = madd(av, v128.load(pb), c0);
+    c1 = madd(av, v128.load(pb, 16), c1);
+    c2 = madd(av, v128.load(pb, 32), c2);
+    c3 = madd(av, v128.load(pb, 48), c3);
+    pa += csA;
+    pb += ldb;
+  }
+  put(c0, c, bias, mask, RELU, BIAS, MASK);
+  put(c1, c + 16, bias + 16, mask + 16, RELU, BIAS, MASK);
+  put(c2, c + 32, bias + 32, mask + 32, RELU, BIAS, MASK);
+  put(c3, c + 48, bias + 48, mask + 48, RELU, BIAS, MASK);
 }
 
 @inline export function tile4x4(
