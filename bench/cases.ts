@@ -1,7 +1,7 @@
 /**
  * @fileoverview Benchmark cases of glow-trade's own engines: the WASM engine (each build this
- * runtime can run) and the f64 TypeScript reference. A case is a closure that processes `batch`
- * samples per call; the runner times it.
+ * runtime can run, on one thread and on worker threads) and the f64 TypeScript reference. A case
+ * is a closure that processes `batch` samples per call; the runner times it.
  */
 import { Glow } from '../src/model/glow.js';
 import { ReferenceGlow } from '../src/model/reference.js';
@@ -46,51 +46,65 @@ function pool(n: number, d: number, seed: number): Float32Array {
   return out;
 }
 
-/** WASM engine cases for one build. */
-export function wasmCases(engine: Engine, label: string, trainBatches: number[], inferBatch: number): BenchCase[] {
-  const cases: BenchCase[] = [];
-  const data = pool(65536, 16, 1);
-  const make = () => {
-    const g = Glow.create({ seed: 1, engine });
-    g.initialize(data.subarray(0, 4096 * 16));
-    return g;
+const POOL_ROWS = 65536;
+const HYPER = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipNorm: 0, weightDecay: 0 };
+
+/**
+ * A training case: consecutive minibatches of a shuffled pool, every repetition restarting from
+ * the same parameters and a fresh Adam state (as the anchor does). On T > 1 threads the steps run
+ * through the model's worker pool exactly as `fit` runs them.
+ */
+function trainCase(engine: Engine, label: string, data: Float32Array, B: number, threads: number, flops: number): BenchCase {
+  const g = Glow.create({ seed: 1, engine, threads });
+  g.initialize(data.subarray(0, 4096 * 16));
+  const start = g.getParameters();
+  const { mem } = g;
+  mem.ensureCapacity(B);
+  const n = POOL_ROWS;
+  const tmp = mem.allocTemp(n * 16 * 4 + n * 4);
+  const perm = new Rng(3).permutation(n);
+  mem.f32(tmp.ptr, n * 16).set(data);
+  mem.i32(tmp.ptr + n * 16 * 4, n).set(perm);
+  const workers = threads > 1 ? g.workers() : null;
+  workers?.beginTraining(mem, g.parametersVersion, data, tmp.ptr, B).set(perm);
+  let off = 0;
+  let t = 0;
+  return {
+    engine: label, task: 'train', batch: B, threads, flopsPerSample: 3 * flops,
+    reset: () => {
+      g.setParameters(start);
+      mem.f32(mem.adamM, g.layout.numel).fill(0);
+      mem.f32(mem.adamV, g.layout.numel).fill(0);
+      workers?.syncParameters(mem, g.parametersVersion, true);
+      t = 0;
+      off = 0;
+    },
+    run: () => {
+      if (off + B > n) off = 0;
+      t++;
+      if (workers) workers.trainStep(off, B, t, HYPER);
+      else g.ex.glowTrainStep(mem.plan, tmp.ptr, tmp.ptr + n * 16 * 4 + off * 4, B, HYPER.lr, HYPER.beta1, HYPER.beta2, HYPER.eps, 0, t, 0);
+      off += B;
+    },
   };
-  const inf = make();
+}
+
+/** WASM engine cases for one build on `threads` threads (the gemm roofline on one thread only). */
+export function wasmCases(engine: Engine, label: string, trainBatches: number[], inferBatch: number, threads = 1): BenchCase[] {
+  const cases: BenchCase[] = [];
+  const data = pool(POOL_ROWS, 16, 1);
+  const inf = Glow.create({ seed: 1, engine, threads });
+  inf.initialize(data.subarray(0, 4096 * 16));
   inf.fit(data.subarray(0, 16384 * 16), { epochs: 1, validationFraction: 0, seed: 2 });
   const flops = forwardFlops(inf.layout);
-  for (const B of trainBatches) {
-    const g = make();
-    const start = g.getParameters();
-    const mem = g.mem;
-    mem.ensureCapacity(B);
-    const n = 65536;
-    const tmp = mem.allocTemp(n * 16 * 4 + n * 4);
-    mem.f32(tmp.ptr, n * 16).set(data);
-    mem.i32(tmp.ptr + n * 16 * 4, n).set(new Rng(3).permutation(n));
-    let off = 0;
-    let t = 0;
-    cases.push({
-      engine: label, task: 'train', batch: B, threads: 1, flopsPerSample: 3 * flops,
-      reset: () => {
-        g.setParameters(start);
-        mem.f32(mem.adamM, g.layout.numel).fill(0);
-        mem.f32(mem.adamV, g.layout.numel).fill(0);
-        t = 0;
-        off = 0;
-      },
-      run: () => {
-        if (off + B > n) off = 0;
-        g.ex.glowTrainStep(mem.plan, tmp.ptr, tmp.ptr + n * 16 * 4 + off * 4, B, 1e-3, 0.9, 0.999, 1e-8, 0, ++t, 0);
-        off += B;
-      },
-    });
-  }
+  for (const B of trainBatches) cases.push(trainCase(engine, label, data, B, threads, flops));
   const x = data.subarray(0, inferBatch * 16);
-  inf.mem.ensureCapacity(inferBatch);
-  cases.push({ engine: label, task: 'logprob', batch: inferBatch, threads: 1, flopsPerSample: flops, run: () => void inf.logProb(x) });
-  cases.push({ engine: label, task: 'sample', batch: inferBatch, threads: 1, flopsPerSample: flops, run: () => void inf.sample(inferBatch, { seed: 1 }) });
+  inf.mem.ensureCapacity(Math.ceil(inferBatch / threads));
+  cases.push({ engine: label, task: 'logprob', batch: inferBatch, threads, flopsPerSample: flops, run: () => void inf.logProb(x) });
+  cases.push({ engine: label, task: 'sample', batch: inferBatch, threads, flopsPerSample: flops, run: () => void inf.sample(inferBatch, { seed: 1 }) });
+  if (threads > 1) return cases; // one row is never sharded
   const row = data.slice(0, 16);
-  cases.push({ engine: label, task: 'logprob-1row', batch: 1, threads: 1, flopsPerSample: flops, run: () => void inf.logProb(row) });
+  cases.push({ engine: label, task: 'logprob-1row', batch: 1, threads, flopsPerSample: flops, run: () => void inf.logProb(row) });
   // The roofline: the model's largest gemm shape, C(256×64) = A(256×64)·B(64×64).
   const ex = inf.ex;
   const m = 256, k = 64, nn = 64;
@@ -103,7 +117,7 @@ export function wasmCases(engine: Engine, label: string, trainBatches: number[],
   return cases;
 }
 
-/** The plain-JS baseline: the f64 reference (train = loss+gradient+Adam in JS, log p, 1-row log p). */
+/** The plain-JS baseline: the f64 reference (train = loss+gradient+Adam in JS, log p, sampling, 1-row log p). */
 export function referenceCases(batch: number): BenchCase[] {
   const g = Glow.create({ seed: 1, engine: defaultEngine() });
   const data = pool(4096, 16, 1);
@@ -121,6 +135,8 @@ export function referenceCases(batch: number): BenchCase[] {
   let t = 0;
   const x = Float64Array.from(data.subarray(0, batch * 16));
   const row = Float64Array.from(data.subarray(0, 16));
+  const z = new Float64Array(batch * 16);
+  const noise = new Rng(4);
   return [
     {
       engine: 'ts-f64-reference', task: 'train', batch, threads: 1, flopsPerSample: 3 * flops,
@@ -136,6 +152,13 @@ export function referenceCases(batch: number): BenchCase[] {
       },
     },
     { engine: 'ts-f64-reference', task: 'logprob', batch, threads: 1, flopsPerSample: flops, run: () => void ref.logProb(x, batch) },
+    {
+      engine: 'ts-f64-reference', task: 'sample', batch, threads: 1, flopsPerSample: flops,
+      run: () => {
+        for (let i = 0; i < z.length; i++) z[i] = noise.normal();
+        void ref.inverse(z, batch);
+      },
+    },
     { engine: 'ts-f64-reference', task: 'logprob-1row', batch: 1, threads: 1, flopsPerSample: flops, run: () => void ref.logProb(row, 1) },
   ];
 }

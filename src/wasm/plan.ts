@@ -24,6 +24,15 @@ export const S = {
 export const STEP_WORDS = 40;
 export const R = { LOSS: 0, GNORM: 1, LOGDET_CONST: 2, BAD_STEP: 3 } as const;
 
+/** n elements of a whole-memory view from byte offset ptr (checked like the TypedArray constructor). */
+function slice<T extends Int32Array | Float32Array | Float64Array>(view: T, ptr: number, n: number, bytes: number): T {
+  const at = ptr / bytes;
+  if (!Number.isInteger(at) || at < 0 || at + n > view.length) {
+    throw new RangeError(`wasm memory view of ${n} × ${bytes} bytes at ${ptr} is misaligned or out of bounds`);
+  }
+  return view.subarray(at, at + n) as T;
+}
+
 /** Bump layout inside one arena block (16-byte aligned sub-buffers). */
 class Bump {
   size = 0;
@@ -183,23 +192,35 @@ export class ModelMemory {
     this.ex.release(mark);
   }
 
+  /** Whole-memory views, re-made only when the memory grew (its buffer changed). */
+  private views: { buffer: ArrayBuffer; i32: Int32Array; f32: Float32Array; f64: Float64Array } | null = null;
+
+  private view(): { i32: Int32Array; f32: Float32Array; f64: Float64Array } {
+    const buffer = this.ex.memory.buffer;
+    if (this.views?.buffer !== buffer) {
+      const bytes = buffer.byteLength;
+      this.views = { buffer, i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer, 0, bytes >> 3) };
+    }
+    return this.views!;
+  }
+
   header(slot: number): number {
-    return this.i32(this.plan, HEADER_WORDS)[slot];
+    return this.view().i32[(this.plan >> 2) + slot];
   }
 
   i32(ptr: number, n: number): Int32Array {
-    return new Int32Array(this.ex.memory.buffer, ptr, n);
+    return slice(this.view().i32, ptr, n, 4);
   }
 
   f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.ex.memory.buffer, ptr, n);
+    return slice(this.view().f32, ptr, n, 4);
   }
 
   f64(ptr: number, n: number): Float64Array {
-    return new Float64Array(this.ex.memory.buffer, ptr, n);
+    return slice(this.view().f64, ptr, n, 8);
   }
 
   result(slot: number): number {
-    return this.f64(this.res, 8)[slot];
+    return this.view().f64[(this.res >> 3) + slot];
   }
 }
