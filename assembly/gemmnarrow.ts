@@ -18,7 +18,7 @@ const packed = memory.data(KPACK * 4, 16);
 @inline function finish(s: f32, pc: usize, pbias: usize, pmask: usize, acc: bool, relu: bool): f32 {
   if (acc) s += load<f32>(pc);
   if (pbias != 0) s += load<f32>(pbias);
-  if (relu && !(s > 0)) s = 0;
+  if (relu && s < 0) s = 0; // as f32x4.pmax(s, 0) in the tiles: a NaN passes through
   if (pmask != 0 && !(load<f32>(pmask) > 0)) s = 0;
   return s;
 }

@@ -23,7 +23,7 @@
 /** Bias, then ReLU or the mask (C = 0 where mask ≤ 0), then store. */
 @inline function put(v: v128, pc: usize, pbias: usize, pmask: usize, RELU: bool, BIAS: bool, MASK: bool): void {
   if (BIAS) v = f32x4.add(v, v128.load(pbias));
-  if (RELU) v = f32x4.max(v, f32x4.splat(0));
+  if (RELU) v = f32x4.pmax(v, f32x4.splat(0)); // maxps: wasm's max spends ~7 instructions on NaN / ±0 rules
   if (MASK) v = v128.and(v, f32x4.gt(v128.load(pmask), f32x4.splat(0)));
   v128.store(pc, v);
 }

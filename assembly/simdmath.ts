@@ -12,14 +12,23 @@
   return f32x4.splat(v);
 }
 
+/** 1.5·2²³ and its bit pattern (see expv). */
+const MAGIC: f32 = 12582912.0;
+const MAGIC_BITS: i32 = 0x4b400000;
+
 /** a·b + c (two roundings; the polynomial's error budget above includes them). */
 @inline function mad(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
 @inline export function expv(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, splat(-87.0)), splat(88.0));
-  const fx = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  // pmax/pmin (x86 maxps/minps): wasm's min/max cost ~7 instructions each for their NaN and ±0
+  // rules; with x first, a NaN still propagates.
+  x = f32x4.pmin(f32x4.pmax(x, splat(-87.0)), splat(88.0));
+  // n = round(x·log2 e) by adding 1.5·2²³: the sum's low mantissa bits hold n, ties to even as
+  // f32x4.nearest, and its bits give 2ⁿ below without a float → int conversion.
+  const shifted = f32x4.add(f32x4.mul(x, splat(1.44269504088896341)), splat(MAGIC));
+  const fx = f32x4.sub(shifted, splat(MAGIC));
   let r = f32x4.sub(x, f32x4.mul(fx, splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(fx, splat(-2.12194440e-4)));
   const r2 = f32x4.mul(r, r);
@@ -30,7 +39,7 @@
   y = mad(y, r, splat(1.6666665459e-1));
   y = mad(y, r, splat(5.0000001201e-1));
   y = f32x4.add(mad(y, r2, r), splat(1.0));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  const pow2n = i32x4.shl(i32x4.add(shifted, i32x4.splat(127 - MAGIC_BITS)), 23);
   return f32x4.mul(y, pow2n);
 }
 
@@ -45,7 +54,7 @@
   p = mad(p, z, splat(-3.33332819422e-1));
   const small = mad(f32x4.mul(p, z), x, x);
   // large |x|: 1 − 2/(e^{2|x|} + 1), with the sign of x
-  const e = expv(f32x4.mul(f32x4.min(ax, splat(9.0)), splat(2.0)));
+  const e = expv(f32x4.mul(f32x4.pmin(ax, splat(9.0)), splat(2.0)));
   const big = f32x4.sub(splat(1.0), f32x4.div(splat(2.0), f32x4.add(e, splat(1.0))));
   const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(small, signed, f32x4.lt(ax, splat(0.625)));

@@ -46,4 +46,24 @@ test('vector tanh: absolute error ≤ 2.4e-7, relative ≤ 2.4e-7 near 0, odd, s
   assert.is(e[4], 0);
 });
 
+test('exp, tanh and the ReLU of gemm propagate NaN (so the training guard sees it) and keep −∞/+∞ finite', () => {
+  const e = apply(ex.vexp, Float32Array.from([NaN, 1, -Infinity, Infinity]));
+  assert.ok(Number.isNaN(e[0]), `exp(NaN) = ${e[0]}`);
+  assert.ok(Math.abs(e[1] - Math.E) <= 2.4e-7 * Math.E);
+  assert.ok(e[2] >= 0 && e[2] < 1e-37 && Number.isFinite(e[3]), `exp(±∞) clamped: ${e[2]}, ${e[3]}`);
+  const t = apply(ex.vtanh, Float32Array.from([NaN, 0.25, -Infinity, Infinity]));
+  assert.ok(Number.isNaN(t[0]), `tanh(NaN) = ${t[0]}`);
+  assert.ok(t[2] === -t[3] && 1 - t[3] <= 6e-8, `tanh(±∞) = ${t[2]}, ${t[3]}`); // within one f32 step of ±1
+  const mark = ex.mark();
+  const p = ex.alloc(64);
+  const f = new Float32Array(ex.memory.buffer, p, 16);
+  f.set([NaN, -2, 3, -0.5], 0); // A: 1×4 … used as 4×1 rows
+  f.set([1], 4); // B: 1×1
+  ex.gemm(4, 1, 1, p, 1, 4, p + 16, 1, p + 32, 1, 0, 0, 2); // C = relu(A·B), 4 rows × 1 column
+  const c = Array.from(new Float32Array(ex.memory.buffer, p + 32, 4));
+  assert.ok(Number.isNaN(c[0]), `relu(NaN) = ${c[0]}`);
+  assert.equal(c.slice(1), [0, 3, 0]);
+  ex.release(mark);
+});
+
 test.run();
