@@ -142,19 +142,20 @@ export function glowInverse(plan: usize, n: i32): void {
  * GRADS (overwritten). The input gradient dL/dx is left in the P buffer (n×D).
  */
 export function glowBackward(plan: usize, n: i32): void {
-  backwardScaled(plan, n, 1.0 / <f64>n, 1.0);
+  backwardScaled(plan, n, 1.0 / <f64>n, 1.0, true);
 }
 
 /**
  * Backward of (Σ over the n rows of NLL)·invN, i.e. of the mean when invN = 1/n, or of one shard's
  * share of a larger batch's mean (invN = 1/total) so that shard gradients simply add up.
  * `ldWeight` = n·invN is the weight of the batch-independent log-determinant terms (passed exactly,
- * so the plain mean keeps weight 1.0 bit for bit).
+ * so the plain mean keeps weight 1.0 bit for bit). `zero`: overwrite GRADS, else add to them (the
+ * blocks of one minibatch).
  */
-export function backwardScaled(plan: usize, n: i32, invNf: f64, ldWeight: f64): void {
+export function backwardScaled(plan: usize, n: i32, invNf: f64, ldWeight: f64, zero: bool): void {
   const D = hdr(plan, H_D);
   const z = hptr(plan, H_Z);
-  memory.fill(hptr(plan, H_GRADS), 0, <usize>hdr(plan, H_NUMEL) * 4);
+  if (zero) memory.fill(hptr(plan, H_GRADS), 0, <usize>hdr(plan, H_NUMEL) * 4);
   const invN: f32 = <f32>invNf;
   const g = hptr(plan, H_G), gh = hptr(plan, H_GH);
   let cur = hptr(plan, H_P), other = hptr(plan, H_Q);

@@ -51,33 +51,55 @@ export function glowApplyGradient(
 }
 
 /**
- * Train on rows idx[0..n) of `data`. Returns the batch's mean NLL before the update. Nothing is
- * updated when the loss or the gradient is not finite (the host then reports where it happened).
+ * Rows per forward + backward inside a training step: a block's activations stay in the core's
+ * caches between the forward and the backward (measured: 128 rows ~5 % faster than 256, which is
+ * faster than one pass over 1024 or 4096 rows).
+ */
+const TRAIN_BLOCK: i32 = 128;
+
+/**
+ * Σ over rows idx[0..n) of `data` of NLL, and its gradient scaled by 1/total into GRADS
+ * (overwritten), computed in blocks of TRAIN_BLOCK rows. Returns the mean NLL of the n rows; stops
+ * at the first block whose loss is not finite (GRADS then incomplete) and returns that loss.
+ */
+function lossGradBlocks(plan: usize, data: usize, idx: usize, n: i32, total: i32): f64 {
+  let sum: f64 = 0;
+  for (let b0 = 0; b0 < n; b0 += TRAIN_BLOCK) {
+    const nb = min(TRAIN_BLOCK, n - b0);
+    gatherRows(plan, data, idx + (<usize>b0 << 2), nb);
+    const loss = glowForward(plan, nb);
+    if (!isFinite<f64>(loss)) return loss;
+    backwardScaled(plan, nb, 1.0 / <f64>total, <f64>nb / <f64>total, b0 == 0);
+    sum += loss * <f64>nb;
+  }
+  return sum / <f64>n;
+}
+
+/**
+ * Train on rows idx[0..n) of `data` (forward and backward in blocks of 128 rows, gradients added
+ * up). Returns the batch's mean NLL before the update. Nothing is updated when the loss or the
+ * gradient is not finite (the host then re-runs the forward to report where it happened).
  */
 export function glowTrainStep(
   plan: usize, data: usize, idx: usize, n: i32,
   lr: f64, beta1: f64, beta2: f64, eps: f64, clipNorm: f64, t: i32, weightDecay: f64,
 ): f64 {
-  gatherRows(plan, data, idx, n);
-  const loss = glowForward(plan, n);
+  const loss = lossGradBlocks(plan, data, idx, n, n);
   setResult(plan, R_LOSS, loss);
   setResult(plan, R_GNORM, NaN);
   if (!isFinite<f64>(loss)) return loss;
-  glowBackward(plan, n);
   glowApplyGradient(plan, lr, beta1, beta2, eps, clipNorm, t, weightDecay);
   return loss;
 }
 
 /**
- * One shard of a data-parallel step: gather rows idx[0..n) of `data`, forward, and the gradient of
- * (Σ of their NLL) / total into GRADS, i.e. this shard's share of the mean over a batch of `total`
- * rows. Returns the shard's mean NLL; GRADS are left untouched when it is not finite.
+ * One shard of a data-parallel step: rows idx[0..n) of `data`, the gradient of (Σ of their NLL) /
+ * total into GRADS, i.e. this shard's share of the mean over a batch of `total` rows (in blocks, as
+ * glowTrainStep). Returns the shard's mean NLL; GRADS are incomplete when it is not finite.
  */
 export function glowShardGrad(plan: usize, data: usize, idx: usize, n: i32, total: i32): f64 {
-  gatherRows(plan, data, idx, n);
-  const loss = glowForward(plan, n);
+  const loss = lossGradBlocks(plan, data, idx, n, total);
   setResult(plan, R_LOSS, loss);
-  if (isFinite<f64>(loss)) backwardScaled(plan, n, 1.0 / <f64>total, <f64>n / <f64>total);
   return loss;
 }
 

@@ -38,6 +38,9 @@ export interface NamedTensor {
   data: Float32Array | Int32Array;
 }
 
+/** Rows per wasm call in inference (measured best of 128…4096 at batch 4096; ~5 % over one call). */
+export const INFER_BLOCK = 512;
+
 /** Minimum rows for the data-dependent ActNorm initialisation (DESIGN §3). */
 export const MIN_INIT_ROWS = 256;
 
@@ -155,9 +158,12 @@ export class Glow {
     }
   }
 
-  /** Run `fn(offset, rows)` over chunks of at most the workspace capacity. */
+  /**
+   * Run `fn(offset, rows)` over chunks of at most the workspace capacity and INFER_BLOCK rows (a
+   * block's activations stay in the core's caches from one layer to the next).
+   */
   private chunks(rows: number, fn: (offset: number, count: number) => void): void {
-    const cap = this.mem.capacity;
+    const cap = Math.min(this.mem.capacity, INFER_BLOCK);
     for (let off = 0; off < rows; off += cap) fn(off, Math.min(cap, rows - off));
   }
 

@@ -165,19 +165,18 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
         const nb = Math.min(batchSize, trainRows - off);
         glow.optimizerSteps++;
         let loss: number, gn: number;
-        if (pool) {
-          ({ loss, gradNorm: gn } = pool.trainStep(off, nb, glow.optimizerSteps, hyper));
-          if (!Number.isFinite(loss)) { // redo the forward here to find where it broke
-            ex.gatherRows(mem.plan, dataPtr, idxPtr + off * 4, nb);
-            loss = ex.glowForward(mem.plan, nb);
-          }
-        } else {
+        if (pool) ({ loss, gradNorm: gn } = pool.trainStep(off, nb, glow.optimizerSteps, hyper));
+        else {
           loss = ex.glowTrainStep(mem.plan, dataPtr, idxPtr + off * 4, nb, learningRate, beta1, beta2, eps,
             clipNorm, glow.optimizerSteps, weightDecay);
           gn = mem.result(R.GNORM);
         }
         if (!Number.isFinite(loss) || !Number.isFinite(gn)) {
           glow.optimizerSteps--;
+          if (!Number.isFinite(loss)) { // steps run in blocks and shards: redo the whole forward to find where it broke
+            ex.gatherRows(mem.plan, dataPtr, idxPtr + off * 4, nb);
+            loss = ex.glowForward(mem.plan, nb);
+          }
           throw nonFinite(glow, epoch, b + 1, batches, nb, loss);
         }
         lossSum += loss * nb;

@@ -13,8 +13,8 @@ import { modelLayout } from '../model/layout.js';
 import { Cmd, Control, IoViews, W, type WorkerInit, type WorkerMessage, signal, waitUntil } from './worker-protocol.js';
 import { TrainReplica } from './worker-replica.js';
 
-/** Rows per wasm call in inference: a block's activations stay in the core's caches. */
-export const INFER_CHUNK = 1024;
+/** Rows per wasm call in inference, as Glow's INFER_BLOCK: a block's activations stay in the caches. */
+export const INFER_CHUNK = 512;
 
 const init = workerData as WorkerInit;
 const ctl = new Control(init.control, init.replicas);
