@@ -12,3 +12,4 @@ export {
 export { gemm } from './gemm';
 export { colSum } from './blocks';
 export { vexp, vtanh } from './simdmath';
+export { fillNormal } from './rng';

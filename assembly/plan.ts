@@ -32,7 +32,7 @@ export const H_SCR: i32 = 22; // f64[8·D·D] scratch for batch-independent d×d
 export const H_G: i32 = 23; // f32[D·D]
 export const H_GH: i32 = 24; // f32[D]
 export const H_RES: i32 = 25; // f64[8]: results (see R_*)
-export const H_RNG: i32 = 26; // u32[4] xoshiro128** state
+export const H_RNG: i32 = 26; // u32[4] Gaussian stream: key words 0–2, element counter word 3 (rng.ts)
 export const H_LEVELTAB: i32 = 27; // byte pointer of the level table
 export const H_STEPTAB: i32 = 28; // byte pointer of the step table
 export const H_X0: i32 = 29; // input buffer (= X of step 0), f32[cap·D]

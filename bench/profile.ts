@@ -114,6 +114,9 @@ function main(): void {
   whole.backward = time(() => ex.glowBackward(mem.plan, n));
   whole.prepare = time(() => ex.glowPrepare(mem.plan));
   whole.inverse = time(() => ex.glowInverse(mem.plan, n));
+  whole.noise = time(() => ex.glowNoise(mem.plan, n, 1));
+  whole.apply = time(() => ex.glowApplyGradient(mem.plan, 0, 0.9, 0.999, 1e-8, 1, 1, 0));
+  glow.setParameters(start);
   const { forward, backward } = trainGemms(glow, n);
   const sum = (list: GemmCall[]) => {
     const by = new Map<string, { us: number; flops: number; calls: number }>();
@@ -135,8 +138,9 @@ function main(): void {
   console.log(`whole passes: train step ${whole.trainStep.toFixed(0)} µs (${(3 * flops / whole.trainStep / 1e3).toFixed(1)} GFLOP/s, ${Math.round(n / whole.trainStep * 1e6)} samples/s)`);
   console.log(`  forward ${whole.forward.toFixed(0)} µs (${(flops / whole.forward / 1e3).toFixed(1)} GFLOP/s), gemms alone ${fw.total.toFixed(0)} µs → elementwise/other ${(whole.forward - fw.total).toFixed(0)} µs`);
   console.log(`  backward ${whole.backward.toFixed(0)} µs, gemms alone ${bw.total.toFixed(0)} µs → elementwise/d×d algebra/other ${(whole.backward - bw.total).toFixed(0)} µs`);
-  console.log(`  prepare (d×d algebra, transposes) ${whole.prepare.toFixed(0)} µs; clip+Adam+gather ≈ ${(whole.trainStep - whole.forward - whole.backward - whole.prepare).toFixed(0)} µs`);
-  console.log(`  inverse ${whole.inverse.toFixed(0)} µs`);
+  console.log(`  prepare (d×d algebra, transposes) ${whole.prepare.toFixed(0)} µs; clip+Adam+prepare (glowApplyGradient) ${whole.apply.toFixed(0)} µs`);
+  console.log(`  train step − (forward + backward + update) = ${(whole.trainStep - whole.forward - whole.backward - whole.apply).toFixed(0)} µs (negative: the step runs 128-row blocks whose activations stay in cache)`);
+  console.log(`  sampling = noise ${whole.noise.toFixed(0)} µs (${(whole.noise * 1000 / (n * 16)).toFixed(2)} ns per deviate) + inverse ${whole.inverse.toFixed(0)} µs`);
   for (const [name, part] of [['forward', fw], ['backward', bw]] as const) {
     console.log(`\n${name} gemms by kernel:`);
     for (const [k, e] of [...part.by.entries()].sort((a, b) => b[1].us - a[1].us)) {

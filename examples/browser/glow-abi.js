@@ -43,7 +43,7 @@ export function relaxedSimdSupported() {
 }
 
 /**
- * The 4-word xoshiro128** state glow-trade's `Glow.sample(n, { seed })` writes: splitmix32 seeds
+ * The 4-word sampler state (key, counter) glow-trade's `Glow.sample(n, { seed })` writes: splitmix32 seeds
  * its Rng from the seed, and the state is that Rng's first four outputs. Same seed ⇒ same samples.
  */
 export function samplerState(seed) {

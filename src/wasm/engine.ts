@@ -37,6 +37,8 @@ export interface GlowExports {
   vecAdd(dst: number, src: number, n: number): void;
   vexp(src: number, dst: number, n: number): void;
   vtanh(src: number, dst: number, n: number): void;
+  /** Kernel of glowNoise: n N(0, scale²) deviates of the keyed stream at `state` (4 u32) into out; advances state[3]. */
+  fillNormal(state: number, out: number, n: number, scale: number): void;
   gemm(
     m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, ldb: number,
     c: number, ldc: number, bias: number, mask: number, flags: number,
