@@ -120,11 +120,7 @@ function preferredVariant(): EngineVariant | 'auto' {
 export async function loadEngine(source: EngineSource = defaultWasmUrl()): Promise<Engine> {
   if (source instanceof WebAssembly.Module) return new Engine(source, 'module');
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
-    const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
-    if (!WebAssembly.validate(bytes as BufferSource) && relaxedSimdSupported(bytes)) {
-      return new Engine(await WebAssembly.compile(bytes as BufferSource), 'bytes', 'relaxed-simd');
-    }
-    return new Engine(await WebAssembly.compile(bytes as BufferSource), 'bytes');
+    return compileEngine(source instanceof Uint8Array ? source : new Uint8Array(source), 'bytes');
   }
   const url = source instanceof URL ? source : toUrl(source);
   let bytes: Uint8Array;
@@ -134,8 +130,22 @@ export async function loadEngine(source: EngineSource = defaultWasmUrl()): Promi
     if (!res.ok) throw new Error(`cannot load the glow-trade wasm from ${url.href}: HTTP ${res.status}`);
     bytes = new Uint8Array(await res.arrayBuffer());
   }
-  const engine = await loadEngine(bytes);
-  return new Engine(engine.module, url.href, engine.variant);
+  return compileEngine(bytes, url.href);
+}
+
+/** Compile bytes into an Engine; an invalid module is an error that names where it came from. */
+async function compileEngine(bytes: Uint8Array, source: string): Promise<Engine> {
+  const relaxed = !WebAssembly.validate(bytes as BufferSource) && relaxedSimdSupported(bytes);
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(bytes as BufferSource);
+  } catch (err) {
+    const what = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d
+      ? 'a WebAssembly module that does not compile here (corrupt, or needing features this runtime lacks such as SIMD)'
+      : `not a WebAssembly module (${bytes.length} bytes, expected the magic bytes \\0asm at the start)`;
+    throw new Error(`cannot load the glow-trade wasm from ${source}: ${what}: ${(err as Error).message}`);
+  }
+  return new Engine(module, source, relaxed ? 'relaxed-simd' : undefined);
 }
 
 /**

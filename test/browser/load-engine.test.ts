@@ -6,8 +6,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Glow } from '../../src/model/glow.js';
 import { type Engine, type EngineSource, loadEngine } from '../../src/wasm/engine.js';
@@ -74,7 +75,12 @@ test('the relaxed-SIMD build loads from a URL and agrees with the plain build wi
 test('failures name what could not be loaded', async () => {
   await rejects(loadEngine(`${server.baseUrl}/wasm/missing.wasm`), /cannot load the glow-trade wasm from http:\/\/127\.0\.0\.1:\d+\/wasm\/missing\.wasm: HTTP 404/);
   await rejects(loadEngine(fileURLToPath(new URL('missing.wasm', buildUrl))), /no such file or directory.*build\/missing\.wasm/);
-  await rejects(loadEngine(new TextEncoder().encode('not wasm at all')), /magic word|expected magic/);
+  await rejects(loadEngine(new TextEncoder().encode('not wasm at all')), /cannot load the glow-trade wasm from bytes: not a WebAssembly module \(15 bytes, expected the magic bytes \\0asm at the start\)/);
+  const bogus = join(mkdtempSync(join(tmpdir(), 'glow-engine-')), 'bogus.wasm');
+  writeFileSync(bogus, 'GLOWxxxx');
+  await rejects(loadEngine(bogus), /cannot load the glow-trade wasm from file:\/\/.*bogus\.wasm: not a WebAssembly module \(8 bytes/);
+  // the right magic but a broken body: still names the source
+  await rejects(loadEngine(Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 9])), /from bytes: a WebAssembly module that does not compile here/);
 });
 
 test.run();
