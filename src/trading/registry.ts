@@ -35,6 +35,11 @@ export interface StrategyContext {
   /** Bar open time and candle index of every tested row. */
   timestamps: Float64Array;
   candleIndex: Int32Array;
+  /**
+   * The position held going into the first tested row (default 0, flat). Walk-forward passes the
+   * previous fold's last position, so a path-dependent strategy carries on across a retraining.
+   */
+  initialPosition?: number;
 }
 
 export interface Strategy {
@@ -107,7 +112,7 @@ export const glowStrategy: Strategy = {
     'cost hurdle and rebalance band (positions held in time order).',
   // In time order: a row below the cost hurdle keeps the held position, and the position moves only
   // when the target leaves the rebalance band. `hold` looks backwards only, so there is no look-ahead.
-  positions: (ctx) => ctx.bundle.strategy.hold(ctx.signals),
+  positions: (ctx) => ctx.bundle.strategy.hold(ctx.signals, ctx.initialPosition ?? 0),
 };
 
 export const glowLatent0Strategy: Strategy = {

@@ -65,7 +65,9 @@ export function modelFeatures(bundle: ModelBundle, candles: Candles, source = 'd
 }
 
 /** The strategy context and positions of feature rows [rowStart, rowEnd). */
-export function decideRows(bundle: ModelBundle, candles: Candles, features: FeatureSet, rowStart: number, rowEnd: number, strategy: Strategy): {
+export function decideRows(
+  bundle: ModelBundle, candles: Candles, features: FeatureSet, rowStart: number, rowEnd: number, strategy: Strategy, initialPosition = 0,
+): {
   context: StrategyContext; decisions: Float64Array;
 } {
   const d = features.names.length;
@@ -74,6 +76,7 @@ export function decideRows(bundle: ModelBundle, candles: Candles, features: Feat
     bundle, candles, features, rowStart, rowEnd, rows: rowEnd - rowStart, featureNames: features.names,
     featureRows: features.data.slice(rowStart * d, rowEnd * d), scaled, signals: bundle.strategy.signal(scaled),
     timestamps: features.timestamps.slice(rowStart, rowEnd), candleIndex: features.index.slice(rowStart, rowEnd),
+    initialPosition,
   };
   return { context, decisions: positionsOf(strategy, context) };
 }

@@ -10,8 +10,10 @@
  * The folds' positions are stitched and run through the engine ONCE, so equity compounds across folds
  * and the change of position at a fold boundary pays its costs like any other. The position decided by
  * fold k at its last close is held over fold k + 1's first bar (it was decided with data up to that
- * close only). When step > testBars the folds are not adjacent, and the last decision of each fold is
- * forced flat so that nothing is held through the untested bars. step < testBars (overlapping test
+ * close only), and it is the position fold k + 1's strategy starts from (`initialPosition`), so a
+ * rebalance band carries on across the retraining instead of restarting flat. When step > testBars
+ * the folds are not adjacent, and the last decision of each fold is forced flat so that nothing is
+ * held through the untested bars (the next fold then starts flat). step < testBars (overlapping test
  * windows) is refused. Deterministic: every fold trains with the same seed.
  */
 import { sliceCandles, type Candles } from '../data/candles.js';
@@ -123,7 +125,9 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
       if (decisions.length > 0) decisions[decisions.length - 1] = 0;
       continue;
     }
-    const { context, decisions: fold } = decideRows(bundle, testCandles, features, a, b, strategy);
+    // The position held into this fold: the previous fold's last (0 after a gap or a skipped fold).
+    const held = decisions.length > 0 ? decisions[decisions.length - 1] : 0;
+    const { context, decisions: fold } = decideRows(bundle, testCandles, features, a, b, strategy, held);
     const first = ts.length;
     const lastFold = k === starts.length - 1;
     if (step > testBars && !lastFold) fold[fold.length - 1] = 0;

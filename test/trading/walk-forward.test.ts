@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Candles } from '../../src/data/candles.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
+import { glowStrategy, type Strategy, type StrategyContext } from '../../src/trading/registry.js';
 import { walkForward, type WalkForwardOptions } from '../../src/trading/walk-forward.js';
 
 const candles = simulateMarket({ bars: 700, seed: 5 });
@@ -54,6 +55,31 @@ test('rolling windows keep the training length; a step beyond the test window go
   assert.is(rolling.series.decision[79], 0);
   assert.is(rolling.series.position[80], 0);
   assert.is(rolling.series.decision[159], 0);
+});
+
+test('each fold starts from the position the previous fold ended with (flat after a gap between folds)', () => {
+  // A path-dependent probe: it holds whatever it was given, then steps to a fold-specific target.
+  const seen: number[] = [];
+  const probe: Strategy = {
+    name: 'walk-forward-probe', description: 'records its starting position',
+    positions(ctx) {
+      seen.push(ctx.initialPosition ?? Number.NaN);
+      const out = new Float64Array(ctx.rows).fill(ctx.initialPosition ?? 0);
+      out.fill(0.25 * seen.length, 10);
+      return out;
+    },
+  };
+  const r = walkForward(candles, { ...base, strategy: probe });
+  assert.equal(seen, [0, 0.25, 0.5]);
+  assert.equal([r.series.decision[100], r.series.decision[200]], [0.25, 0.5]);
+  seen.length = 0;
+  walkForward(candles, { ...base, window: 'rolling', trainBars: 350, testBars: 80, step: 120, strategy: probe });
+  assert.equal(seen, [0, 0, 0]);
+  // The glow strategy hands the starting position to its rebalance band.
+  const flat = glowStrategy.positions({ bundle: { strategy: { hold: (_: unknown, initial: number) => [initial] } }, signals: [] } as unknown as StrategyContext);
+  assert.equal(Array.from(flat), [0]);
+  const held = glowStrategy.positions({ bundle: { strategy: { hold: (_: unknown, initial: number) => [initial] } }, signals: [], initialPosition: 0.7 } as unknown as StrategyContext);
+  assert.equal(Array.from(held), [0.7]);
 });
 
 test('impossible set-ups are refused clearly', () => {
