@@ -82,6 +82,17 @@ export function reportTable(m: Measured[], torch: TorchResult | null, torchNote:
     console.log('\nPyTorch anchor, every engine (same machine, same run):');
     for (const r of torch.rows) console.log(`  threads=${r.threads} ${r.task.padEnd(8)} ${r.engine.padEnd(14)} B=${String(r.batch).padStart(5)}: ${fmtRate(r.samples_per_s)} samples/s (${r.gflop_per_s.toFixed(1)} GFLOP/s)`);
   } else console.log(`\nPyTorch anchor: ${torchNote}`);
+  // The host's speed drifts without any process to show for it (shared CPUs, clocks): the gemm case,
+  // the same fixed work in every round, measures that drift across the run.
+  const gemm = find(label, 'gemm', 256);
+  if (gemm && gemm.repRates.length > 1) {
+    const lo = Math.min(...gemm.repRates), hi = Math.max(...gemm.repRates);
+    ratios['machine/gemmRepSpread'] = hi / lo;
+    const g = (v: number) => ((v * gemm.flopsPerSample) / 1e9).toFixed(1);
+    console.log(`
+machine speed during the run: the one-core gemm case ranged ${g(lo)}–${g(hi)} GFLOP/s over its ` +
+      `${gemm.repRates.length} rounds (max/min ${(hi / lo).toFixed(2)})${hi / lo > 1.1 ? '; the host was not steady, so a ratio within that spread of its goal can flip between runs' : ''}.`);
+  }
   const busy = m.filter((r) => r.otherProcessesCores.some((c) => c !== null && c > 0.25));
   if (busy.length) {
     const worst = Math.max(...busy.flatMap((r) => r.otherProcessesCores.map((c) => c ?? 0)));
