@@ -1,7 +1,9 @@
 /**
- * Interop with the PyTorch anchor (../shared/anchors/torch_glow.py): the fixture is its `--export`
- * of a model trained 200 steps (dim 6, levels 2, steps 2, hidden 8, seed 3): every state_dict
- * tensor plus inputs with their z, log-det and log p computed by PyTorch in float32.
+ * Interop with the PyTorch reference model (torch_glow.py, the performance anchor of DESIGN §8).
+ * The test reads only the committed fixture test/fixtures/anchor-6-2-2-8.json — nothing outside
+ * the repository, no Python — which is that script's `--export` of a model trained 200 steps
+ * (dim 6, levels 2, steps 2, hidden 8, seed 3): every state_dict tensor plus inputs with their z,
+ * log-det and log p computed by PyTorch in float32.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
