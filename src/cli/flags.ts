@@ -1,10 +1,17 @@
 /**
- * @fileoverview Decimal flags shared by the commands: oclif parses integers itself, but fractions
- * (fees, temperatures, learning rates) arrive as strings and are checked here, with an error that
- * names the flag, the rule and the text given (exit code 2, like any usage error).
+ * @fileoverview Flags shared by the commands. Decimal flags: oclif parses integers itself, but
+ * fractions (fees, temperatures, learning rates) arrive as strings and are checked here, with an
+ * error that names the flag, the rule and the text given (exit code 2, like any usage error).
+ * And the model-file and candle-file flags every consumer of a trained model declares.
  */
-import type { Command } from '@oclif/core';
+import { type Command, Flags } from '@oclif/core';
 import { parseTime } from '../data/time.js';
+
+/** `--model/-m`: the file `glow-trade train` wrote (required). */
+export const modelFlag = () => Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true });
+
+/** `--data/-d`: a candle CSV, required; `summary` says what the command does with it. */
+export const candlesFlag = (summary: string) => Flags.string({ char: 'd', summary, required: true });
 
 /** `text` as a finite number passing `test`, or a usage error "--name must be <expected>, got …". */
 export function decimal(cmd: Command, name: string, text: string, test: (v: number) => boolean, expected: string): number {

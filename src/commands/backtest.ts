@@ -15,7 +15,7 @@ import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
 import { walkForward } from '../trading/walk-forward.js';
 import { formatMetric } from '../trading/metrics.js';
-import { backtestSettings, decimal } from '../cli/flags.js';
+import { backtestSettings, candlesFlag, decimal, modelFlag } from '../cli/flags.js';
 
 export default class Backtest extends Command {
   static override summary = 'Backtest a model on candles: next-bar execution, fees and slippage, metrics beside buy-and-hold.';
@@ -33,8 +33,8 @@ export default class Backtest extends Command {
   ];
   static override enableJsonFlag = true;
   static override flags = {
-    model: Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true }),
-    data: Flags.string({ char: 'd', summary: 'Candle CSV to test on.', required: true }),
+    model: modelFlag(),
+    data: candlesFlag('Candle CSV to test on.'),
     capital: Flags.string({ summary: 'Starting equity.', default: '10000' }),
     fee: Flags.string({ summary: 'Fee per unit of position traded (0.001 = 0.1%).', default: '0.001' }),
     slippage: Flags.string({ summary: 'Slippage per unit of position traded.', default: '0.0005' }),

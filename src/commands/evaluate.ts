@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { candlesFlag, modelFlag } from '../cli/flags.js';
 import { readCandles } from '../data/candles-csv.js';
 import { computeFeatures } from '../data/features.js';
 import { loadBundle, scaledRows } from '../train/pipeline.js';
@@ -9,8 +10,8 @@ export default class Evaluate extends Command {
   static override examples = ['<%= config.bin %> evaluate --model model.bin --data new.csv', '<%= config.bin %> evaluate --model model.bin --data new.csv --json'];
   static override enableJsonFlag = true;
   static override flags = {
-    model: Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true }),
-    data: Flags.string({ char: 'd', summary: 'Candle CSV to evaluate.', required: true }),
+    model: modelFlag(),
+    data: candlesFlag('Candle CSV to evaluate.'),
   };
 
   async run(): Promise<Record<string, unknown>> {

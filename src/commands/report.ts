@@ -12,7 +12,7 @@ import { runBacktest } from '../trading/run-backtest.js';
 import { generateScenarios, horizonRisk } from '../risk/scenarios.js';
 import { reportDataFromRun } from '../report/from-run.js';
 import { writeReport } from '../report/html.js';
-import { backtestSettings, decimal } from '../cli/flags.js';
+import { backtestSettings, candlesFlag, decimal, modelFlag } from '../cli/flags.js';
 
 export default class Report extends Command {
   static override summary = 'Write a self-contained HTML report: backtest, likelihood, regimes, training curves, scenario risk.';
@@ -26,8 +26,8 @@ export default class Report extends Command {
   ];
   static override enableJsonFlag = true;
   static override flags = {
-    model: Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true }),
-    data: Flags.string({ char: 'd', summary: 'Candle CSV to report on.', required: true }),
+    model: modelFlag(),
+    data: candlesFlag('Candle CSV to report on.'),
     output: Flags.string({ char: 'o', summary: 'HTML file to write (atomically).', default: 'report.html' }),
     from: Flags.string({ summary: 'First bar of the backtest (ISO date/time UTC or Unix ms).' }),
     to: Flags.string({ summary: 'Last bar of the backtest.' }),

@@ -3,6 +3,7 @@
  * the optional out-of-sample VaR test, as tables or one JSON document.
  */
 import { Command, Flags } from '@oclif/core';
+import { modelFlag } from '../cli/flags.js';
 import { readCandles } from '../data/candles-csv.js';
 import { loadBundle } from '../train/pipeline.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -29,7 +30,7 @@ export default class Scenarios extends Command {
   ];
   static override enableJsonFlag = true;
   static override flags = {
-    model: Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true }),
+    model: modelFlag(),
     num: Flags.integer({ char: 'n', summary: 'Scenarios per set (at least 100: a 99% VaR needs a 1% tail).', default: 10000, min: 100 }),
     temperature: Flags.string({ char: 't', summary: 'Latent temperature T > 0 (the standard deviation of z).', default: '1' }),
     seed: Flags.integer({ summary: 'Seed of the scenario draw (stress seeds are derived from it).', default: 0 }),

@@ -3,7 +3,7 @@
  * candle CSV (its last bar) or live from Bybit (enough recent closed candles for the 20-bar windows).
  */
 import { Command, Flags } from '@oclif/core';
-import { decimal } from '../cli/flags.js';
+import { decimal, modelFlag } from '../cli/flags.js';
 import { BYBIT_CATEGORIES, fetchCandles, type BybitCategory } from '../data/bybit.js';
 import type { Candles } from '../data/candles.js';
 import { readCandles } from '../data/candles-csv.js';
@@ -34,7 +34,7 @@ export default class Signal extends Command {
   ];
   static override enableJsonFlag = true;
   static override flags = {
-    model: Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true }),
+    model: modelFlag(),
     data: Flags.string({ char: 'd', summary: 'Candle CSV: the signal of its last bar.', exactlyOne: ['data', 'symbol'] }),
     symbol: Flags.string({ char: 's', summary: 'Bybit symbol: the signal of the latest closed bar, fetched live.', exactlyOne: ['data', 'symbol'] }),
     category: Flags.string({ summary: 'Bybit product category (with --symbol).', options: [...BYBIT_CATEGORIES], default: 'linear' }),
