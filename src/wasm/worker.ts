@@ -55,12 +55,16 @@ function growForInference(rows: number): void {
   if (!replica) mem.ensureCapacity(Math.min(INFER_CHUNK, rows));
 }
 
-function forward(lo: number, hi: number, withLatents: boolean): void {
+/** Rows [lo, hi) of the io buffer in workspace-sized chunks: `each(off, n, io)`. */
+function chunks(lo: number, hi: number, each: (off: number, n: number, io: IoViews) => void): void {
   if (!io) throw new Error('no io buffer');
   growForInference(hi - lo);
   const cap = mem.capacity;
-  for (let off = lo; off < hi; off += cap) {
-    const n = Math.min(cap, hi - off);
+  for (let off = lo; off < hi; off += cap) each(off, Math.min(cap, hi - off), io);
+}
+
+function forward(lo: number, hi: number, withLatents: boolean): void {
+  chunks(lo, hi, (off, n, io) => {
     mem.f32(mem.header(H.X0), n * D).set(io.input.subarray(off * D, (off + n) * D));
     ex.glowForward(mem.plan, n);
     io.logp.set(mem.f64(mem.header(H.LOGP), n), off);
@@ -70,19 +74,15 @@ function forward(lo: number, hi: number, withLatents: boolean): void {
       const c = mem.result(R.LOGDET_CONST);
       for (let i = 0; i < n; i++) io.logdet[off + i] = ld[i] + c;
     }
-  }
+  });
 }
 
 function inverse(lo: number, hi: number): void {
-  if (!io) throw new Error('no io buffer');
-  growForInference(hi - lo);
-  const cap = mem.capacity;
-  for (let off = lo; off < hi; off += cap) {
-    const n = Math.min(cap, hi - off);
+  chunks(lo, hi, (off, n, io) => {
     mem.f32(mem.header(H.Z), n * D).set(io.input.subarray(off * D, (off + n) * D));
     ex.glowInverse(mem.plan, n);
     io.output.set(mem.f32(mem.header(H.X0), n * D), off * D);
-  }
+  });
 }
 
 function run(cmd: number, a: Int32Array, f: Float64Array): boolean {
