@@ -4,26 +4,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Backtest from '../../src/commands/backtest.js';
-import { writeCandles } from '../../src/data/candles-csv.js';
 import { computeFeatures } from '../../src/data/features.js';
-import { simulateMarket } from '../../src/data/synthetic.js';
-import { saveBundle, trainOnCandles } from '../../src/train/pipeline.js';
 import { METRIC_NAMES } from '../../src/trading/metrics.js';
 import { runBacktest } from '../../src/trading/run-backtest.js';
 import { repoRoot, runCommand } from '../helpers/cli.js';
+import { smallModel, writeModelFiles } from '../helpers/model-files.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 let dir = '', data = '', model = '';
-const candles = simulateMarket({ bars: 700, seed: 11 });
-const { bundle } = trainOnCandles(candles, { seed: 11, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 3 } });
-
-// Files are made when the suite starts: the temp-dir helper is shared by every test file in the run.
+const { candles, bundle } = smallModel({ bars: 700, seed: 11, epochs: 3 });
 test.before(() => {
-  dir = tempDir();
-  data = join(dir, 'candles.csv');
-  model = join(dir, 'model.bin');
-  writeCandles(data, candles);
-  saveBundle(model, bundle);
+  ({ dir, data, model } = writeModelFiles(candles, bundle));
 });
 const EQUITY_HEADER = 'timestamp,close,position,return,equity,benchmark_equity,log_likelihood,regime';
 const csv = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n');

@@ -3,21 +3,14 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Report from '../../src/commands/report.js';
-import { simulateMarket } from '../../src/data/synthetic.js';
-import { writeCandles } from '../../src/data/candles-csv.js';
-import { saveBundle, trainOnCandles } from '../../src/train/pipeline.js';
 import { runCommand } from '../helpers/cli.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { smallModel, writeModelFiles } from '../helpers/model-files.js';
+import { removeTempDirs } from '../helpers/tmp.js';
 
 let dir = '', data = '', model = '';
 test.before(() => {
-  dir = tempDir();
-  data = join(dir, 'c.csv');
-  model = join(dir, 'm.bin');
-  const candles = simulateMarket({ bars: 1500, seed: 11 });
-  writeCandles(data, candles);
-  const { bundle } = trainOnCandles(candles, { seed: 2, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 2 } });
-  saveBundle(model, bundle);
+  const { candles, bundle } = smallModel({ bars: 1500, seed: 11, trainSeed: 2, epochs: 2 });
+  ({ dir, data, model } = writeModelFiles(candles, bundle));
 });
 
 test('writes one offline HTML file with every chart for the out-of-sample bars', async () => {

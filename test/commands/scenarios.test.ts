@@ -3,24 +3,16 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Scenarios from '../../src/commands/scenarios.js';
-import { writeCandles } from '../../src/data/candles-csv.js';
 import { FEATURE_NAMES } from '../../src/data/features.js';
-import { simulateMarket } from '../../src/data/synthetic.js';
-import { saveBundle, trainOnCandles } from '../../src/train/pipeline.js';
 import { STRESS_TEMPERATURES } from '../../src/risk/stress.js';
 import { runCommand } from '../helpers/cli.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { smallModel, writeModelFiles } from '../helpers/model-files.js';
+import { removeTempDirs } from '../helpers/tmp.js';
 
-// Made in `before`, not at load time: other suites' `after` hooks empty the shared temp-dir list.
 let dir = '', model = '', candles = '';
 test.before(() => {
-  dir = tempDir();
-  model = join(dir, 'm.bin');
-  candles = join(dir, 'c.csv');
-  const market = simulateMarket({ bars: 700, seed: 4 });
-  writeCandles(candles, market);
-  const { bundle } = trainOnCandles(market, { seed: 2, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 3 } });
-  saveBundle(model, bundle);
+  const trained = smallModel({ bars: 700, seed: 4, trainSeed: 2, epochs: 3 });
+  ({ dir, model, data: candles } = writeModelFiles(trained.candles, trained.bundle));
 });
 
 const HORIZON_KEYS = ['var95', 'cvar95', 'var99', 'cvar99', 'mean', 'std', 'skewness', 'kurtosis', 'percentiles'];

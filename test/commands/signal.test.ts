@@ -5,24 +5,17 @@ import Signal from '../../src/commands/signal.js';
 import { sliceCandles } from '../../src/data/candles.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { computeFeatures } from '../../src/data/features.js';
-import { simulateMarket } from '../../src/data/synthetic.js';
-import { saveBundle, scaledRows, trainOnCandles } from '../../src/train/pipeline.js';
+import { scaledRows } from '../../src/train/pipeline.js';
 import { makeHistory, startBybitServer } from '../helpers/bybit-server.js';
 import { runCommand } from '../helpers/cli.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { smallModel, writeModelFiles } from '../helpers/model-files.js';
+import { removeTempDirs } from '../helpers/tmp.js';
 
 const H = 3_600_000;
 let dir = '', data = '', model = '';
-const candles = simulateMarket({ bars: 600, seed: 21 });
-const { bundle } = trainOnCandles(candles, { seed: 21, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 3 } });
-
-// Files are made when the suite starts: the temp-dir helper is shared by every test file in the run.
+const { candles, bundle } = smallModel({ bars: 600, seed: 21, epochs: 3 });
 test.before(() => {
-  dir = tempDir();
-  data = join(dir, 'candles.csv');
-  model = join(dir, 'model.bin');
-  writeCandles(data, candles);
-  saveBundle(model, bundle);
+  ({ dir, data, model } = writeModelFiles(candles, bundle));
 });
 
 test('--data: the signal of the last bar, as the model computes it', async () => {

@@ -1,0 +1,29 @@
+/**
+ * @fileoverview A small trained model on a simulated market, and the candle CSV + model file the
+ * commands read, for the command tests (levels 2, steps 1, hidden 8: seconds, not minutes).
+ */
+import { join } from 'node:path';
+import type { Candles } from '../../src/data/candles.js';
+import { writeCandles } from '../../src/data/candles-csv.js';
+import { simulateMarket } from '../../src/data/synthetic.js';
+import { type ModelBundle, saveBundle, trainOnCandles } from '../../src/train/pipeline.js';
+import { tempDir } from './tmp.js';
+
+/** `bars` simulated candles (seed `seed`) and a model trained on them (seed `trainSeed`, default `seed`). */
+export function smallModel(o: { bars: number; seed: number; trainSeed?: number; epochs: number }): { candles: Candles; bundle: ModelBundle } {
+  const candles = simulateMarket({ bars: o.bars, seed: o.seed });
+  const { bundle } = trainOnCandles(candles, { seed: o.trainSeed ?? o.seed, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: o.epochs } });
+  return { candles, bundle };
+}
+
+/**
+ * A fresh temp dir holding candles.csv and model.bin. Call it from `test.before`, not at load time:
+ * the temp-dir helper is shared by every test file in the run, and their `after` hooks empty it.
+ */
+export function writeModelFiles(candles: Candles, bundle: ModelBundle): { dir: string; data: string; model: string } {
+  const dir = tempDir();
+  const data = join(dir, 'candles.csv'), model = join(dir, 'model.bin');
+  writeCandles(data, candles);
+  saveBundle(model, bundle);
+  return { dir, data, model };
+}
