@@ -57,8 +57,8 @@
 }
 
 /**
- * Eight deviates of pairs p … p+3 (p = lanes of `pair`), scaled: returns [cos lanes, sin lanes]
- * through the two out-pointers' interleaved layout (element 2p = r·cos θ, 2p+1 = r·sin θ).
+ * The eight deviates of the four pairs in the lanes of `pair`, times `scale`, stored at out[0..8)
+ * in stream order: r·cos θ then r·sin θ of each pair.
  */
 @inline function pairsv(pair: v128, k0: v128, k1: v128, k2: v128, scale: v128, out: usize): void {
   const a = mixv(i32x4.add(pair, k0));

@@ -243,7 +243,8 @@ export class Glow {
       this.ex.glowSample(this.mem.plan, m, temperature);
       x.set(this.mem.f32(this.mem.header(H.X0), m * D), (lo + o) * D);
     });
-    // Workers invert latents the main thread draws first, so the seeded stream runs in row order.
+    // The main thread draws every latent (cheap: a few ns each) and workers invert slices of rows;
+    // the stream's values do not depend on how it is split, so samples equal one thread's.
     const noise = (lo: number, hi: number, dst: Float32Array) => this.chunks(hi - lo, (o, m) => {
       this.ex.glowNoise(this.mem.plan, m, temperature);
       dst.set(this.mem.f32(this.mem.header(H.Z), m * D), o * D);

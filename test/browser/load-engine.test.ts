@@ -6,14 +6,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Glow } from '../../src/model/glow.js';
 import { type Engine, type EngineSource, loadEngine } from '../../src/wasm/engine.js';
 import { Rng } from '../../src/util/rng.js';
 import { rejects } from '../helpers/assert.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { type StaticServer, startStaticServer } from '../helpers/static-server.js';
 
 const buildUrl = new URL('../../../build/', import.meta.url);
@@ -36,7 +36,10 @@ test.before(async () => {
   server = await startStaticServer({ '/wasm/': fileURLToPath(buildUrl) });
   reference = Glow.fromBytes(modelFile, { engine: await loadEngine(simdBytes) }).logProb(rows);
 });
-test.after(() => server.close());
+test.after(async () => {
+  removeTempDirs();
+  await server.close();
+});
 
 /** log p of the rows with the model file on `engine`. */
 function logProbOn(engine: Engine): Float64Array {
@@ -76,7 +79,7 @@ test('failures name what could not be loaded', async () => {
   await rejects(loadEngine(`${server.baseUrl}/wasm/missing.wasm`), /cannot load the glow-trade wasm from http:\/\/127\.0\.0\.1:\d+\/wasm\/missing\.wasm: HTTP 404/);
   await rejects(loadEngine(fileURLToPath(new URL('missing.wasm', buildUrl))), /no such file or directory.*build\/missing\.wasm/);
   await rejects(loadEngine(new TextEncoder().encode('not wasm at all')), /cannot load the glow-trade wasm from bytes: not a WebAssembly module \(15 bytes, expected the magic bytes \\0asm at the start\)/);
-  const bogus = join(mkdtempSync(join(tmpdir(), 'glow-engine-')), 'bogus.wasm');
+  const bogus = join(tempDir(), 'bogus.wasm');
   writeFileSync(bogus, 'GLOWxxxx');
   await rejects(loadEngine(bogus), /cannot load the glow-trade wasm from file:\/\/.*bogus\.wasm: not a WebAssembly module \(8 bytes/);
   // the right magic but a broken body: still names the source

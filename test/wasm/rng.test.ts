@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultEngine, type EngineVariant } from '../../src/wasm/engine.js';
+import { defaultEngine, type EngineVariant, type GlowExports } from '../../src/wasm/engine.js';
 
 /** Draw n deviates for a 4-word state; returns them and the state after the call. */
-function draw(ex: ReturnType<ReturnType<typeof defaultEngine>['instantiate']>, key: number[], n: number, scale = 1, calls = [n]) {
+function draw(ex: GlowExports, key: number[], n: number, scale = 1, calls = [n]) {
   const mark = ex.mark();
   const st = ex.alloc(16), out = ex.alloc(n * 4);
   new Uint32Array(ex.memory.buffer, st, 4).set(key);
