@@ -67,14 +67,17 @@ export function scaledRows(scaler: Scaler, f: FeatureSet, from = 0, to = f.rows)
 /**
  * The forward h-bar return c_{t+h} / c_t − 1 of each feature row in [from, to) (h = `horizon`,
  * default 1: the next bar), NaN when candle t+h lies at or beyond candle `limit` — so a target never
- * reaches past the candles the caller may use (the last training candle, for calibration).
+ * reaches past the candles the caller may use (the last training candle, for calibration) — and NaN
+ * when a candle inside t … t+h is missing (the span is not h intervals), as `forwardReturns` of the
+ * VaR test skips such windows. Callers skip NaN targets.
  */
 export function nextReturns(candles: Candles, f: FeatureSet, from: number, to: number, limit = candles.close.length, horizon = 1): Float64Array {
   if (!(Number.isInteger(horizon) && horizon >= 1)) throw new RangeError(`nextReturns: horizon must be a whole number of bars ≥ 1, got ${horizon}`);
   const out = new Float64Array(to - from);
+  const end = Math.min(limit, candles.close.length), span = horizon * f.intervalMs, ts = candles.timestamp;
   for (let i = from; i < to; i++) {
     const t = f.index[i];
-    out[i - from] = t + horizon < Math.min(limit, candles.close.length) ? candles.close[t + horizon] / candles.close[t] - 1 : NaN;
+    out[i - from] = t + horizon < end && ts[t + horizon] - ts[t] === span ? candles.close[t + horizon] / candles.close[t] - 1 : NaN;
   }
   return out;
 }

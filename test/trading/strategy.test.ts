@@ -23,9 +23,9 @@ function closes(values: number[]): Candles {
   return candlesFromRows(values.map((c, i) => ({ timestamp: i * 3_600_000, open: c, high: c, low: c, close: c, volume: 1, turnover: c })));
 }
 
-test('nextReturns: the h-bar forward return, NaN where c_{t+h} is at or past the limit candle', () => {
+test('nextReturns: the h-bar forward return, NaN where c_{t+h} is at or past the limit candle or a candle is missing', () => {
   const c = closes([100, 110, 99, 121, 110]);
-  const f = { index: Int32Array.from([0, 1, 2, 3, 4]) } as unknown as FeatureSet;
+  const f = { index: Int32Array.from([0, 1, 2, 3, 4]), intervalMs: 3_600_000 } as unknown as FeatureSet;
   const one = Array.from(nextReturns(c, f, 0, 5));
   assert.equal(one.slice(0, 4).map((v) => +v.toFixed(12)), [0.1, -0.1, 0.222222222222, -0.090909090909]);
   assert.ok(Number.isNaN(one[4]));
@@ -38,6 +38,18 @@ test('nextReturns: the h-bar forward return, NaN where c_{t+h} is at or past the
   assert.is(+limited[0].toFixed(12), 0.1);
   assert.ok(Number.isNaN(limited[1]) && Number.isNaN(limited[2]));
   assert.throws(() => nextReturns(c, f, 0, 5, 5, 0), /horizon must be a whole number of bars ≥ 1, got 0/);
+  // The candle of hour 2 is missing: targets spanning it are unknown, the others unchanged.
+  const gap = candlesFromRows([0, 1, 3, 4, 5].map((h, i) => {
+    const v = [100, 110, 99, 121, 110][i];
+    return { timestamp: h * 3_600_000, open: v, high: v, low: v, close: v, volume: 1, turnover: v };
+  }));
+  const g1 = Array.from(nextReturns(gap, f, 0, 5));
+  assert.is(+g1[0].toFixed(12), 0.1);
+  assert.ok(Number.isNaN(g1[1]), 'hour 1 → hour 3 is two bars, not one');
+  assert.equal(g1.slice(2, 4).map((v) => +v.toFixed(12)), [0.222222222222, -0.090909090909]);
+  const g2 = Array.from(nextReturns(gap, f, 0, 5, 5, 2));
+  assert.ok(Number.isNaN(g2[0]) && Number.isNaN(g2[1]), 'both 2-bar windows from hours 0 and 1 cross the gap');
+  assert.is(+g2[2].toFixed(12), 0.111111111111);
 });
 
 test('calibration with horizon h uses only training candles: changing every candle after training leaves it identical', () => {
