@@ -1,7 +1,8 @@
 /**
  * @fileoverview Public API of glow-trade.
  */
-export { Glow, MIN_INIT_ROWS, type GlowCreateOptions, type NamedTensor } from './model/glow.js';
+export { Glow, MIN_INIT_ROWS, type GlowCreateOptions, type GlowLoadOptions, type NamedTensor } from './model/glow.js';
+export { type ThreadsOption } from './train/parallel.js';
 export { DEFAULT_CONFIG, resolveConfig, levelWidths, type GlowConfig, type CouplingKind } from './model/config.js';
 export { modelLayout, parameterTensors, type ModelLayout, type TensorSpec } from './model/layout.js';
 export { ReferenceGlow } from './model/reference.js';

@@ -5,13 +5,13 @@
  * calibrated on the training rows. The bundle's model file records everything needed later:
  * scaler, feature names, strategy calibration, the time ranges of each split, seed and history.
  */
-import { Glow } from '../model/glow.js';
+import { Glow, type GlowLoadOptions } from '../model/glow.js';
 import type { GlowConfig } from '../model/config.js';
 import type { FitOptions, FitResult } from './fit.js';
 import type { Candles } from '../data/candles.js';
 import { computeFeatures, type FeatureSet } from '../data/features.js';
 import { fitScaler, scaleFeatures, scalerFromJSON, scalerToJSON, type Scaler } from '../data/scaler.js';
-import { chronologicalSplit } from '../data/split.js';
+import { type ChronologicalSplit, chronologicalSplit } from '../data/split.js';
 import { calibrateStrategy, GlowStrategy, type StrategyCalibration, type StrategyOptions } from '../trading/strategy.js';
 import { resolveStrategyOptions } from '../trading/strategy-options.js';
 import type { Engine } from '../wasm/engine.js';
@@ -61,7 +61,7 @@ function range(f: FeatureSet, from: number, to: number): TimeRange | null {
 /** Scaled Float32 rows [from, to) of a feature set. */
 export function scaledRows(scaler: Scaler, f: FeatureSet, from = 0, to = f.rows): Float32Array {
   const d = f.names.length;
-  return Float32Array.from(scaleFeatures(scaler, f.data.subarray(from * d, to * d)));
+  return scaleFeatures(scaler, f.data.subarray(from * d, to * d), { dtype: 'float32' });
 }
 
 /**
@@ -83,7 +83,7 @@ export function nextReturns(candles: Candles, f: FeatureSet, from: number, to: n
 }
 
 export function trainOnCandles(candles: Candles, options: TrainOnCandlesOptions = {}): {
-  bundle: ModelBundle; features: FeatureSet; split: { train: [number, number]; validation: [number, number]; test: [number, number] }; fit: FitResult;
+  bundle: ModelBundle; features: FeatureSet; split: ChronologicalSplit; fit: FitResult;
 } {
   const seed = options.seed ?? 0;
   // Bad strategy options are refused before the (long) fit.
@@ -91,13 +91,14 @@ export function trainOnCandles(candles: Candles, options: TrainOnCandlesOptions 
   const { horizon } = resolveStrategyOptions(strategyOptions);
   const features = computeFeatures(candles);
   const d = features.names.length;
-  const split = chronologicalSplit(features.rows, { train: options.split?.train ?? 0.7, validation: options.split?.validation ?? 0.15 });
+  const split = chronologicalSplit(features.rows, options.split);
   const [a, b] = split.train;
   const [, c] = split.validation;
   const scaler = fitScaler(features.data.subarray(a * d, b * d), d);
   const train = scaledRows(scaler, features, a, b);
   const validation = c > b ? scaledRows(scaler, features, b, c) : undefined;
-  const glow = Glow.create({ ...options.model, features: d, seed, engine: options.engine });
+  // The model's own thread count is the fit's, so its worker pool also serves validation and calibration.
+  const glow = Glow.create({ ...options.model, features: d, seed, engine: options.engine, threads: options.fit?.threads });
   const fit = glow.fit(train, { seed, ...options.fit, ...(validation ? { validation } : { validationFraction: 0 }) });
   // Calibration sees training rows only; a forward return reaching past the training candles is unknown.
   const lastTrainCandle = features.index[b - 1];
@@ -137,11 +138,11 @@ export function bundleToBytes(bundle: ModelBundle): Uint8Array {
 }
 
 /** A bundle from a model file; a file without a scaler or strategy is refused with the reason. */
-export function loadBundle(path: string, options: { engine?: Engine } = {}): ModelBundle {
+export function loadBundle(path: string, options: GlowLoadOptions = {}): ModelBundle {
   return bundleFromGlow(Glow.load(path, options), path);
 }
 
-export function bundleFromBytes(bytes: Uint8Array, source = 'model', options: { engine?: Engine } = {}): ModelBundle {
+export function bundleFromBytes(bytes: Uint8Array, source = 'model', options: GlowLoadOptions = {}): ModelBundle {
   return bundleFromGlow(Glow.fromBytes(bytes, { ...options, source }), source);
 }
 

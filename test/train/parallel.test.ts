@@ -52,6 +52,11 @@ test('sharded log p, encode, decode and sampling equal the one-thread results bi
   two.setParameters(p);
   assert.equal(Array.from(two.logProb(x)), Array.from(one.logProb(x)));
   two.close();
+  // a model loaded with threads shards the same way
+  const loaded = Glow.fromBytes(one.toBytes(), { threads: 2 });
+  assert.is(loaded.threads, 2);
+  assert.equal(Array.from(loaded.logProb(x)), Array.from(one.logProb(x)));
+  loaded.close();
 });
 
 test('a non-finite gradient in parallel training stops with the one-thread error, and the pool stays usable', () => {
