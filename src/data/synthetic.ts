@@ -34,8 +34,6 @@ export interface SimulatedMarket {
   sigma: Float64Array;
 }
 
-export const REGIME_NAMES = ['calm bull', 'range', 'stress'] as const;
-
 const HOUR = 3_600_000;
 const DEFAULT_START = Date.UTC(2024, 0, 1);
 /**

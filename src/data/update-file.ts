@@ -95,7 +95,7 @@ export async function updateCandlesFile(options: UpdateCandlesFileOptions): Prom
 }
 
 /** The parts of [start, end] before the file's first and after its last candle that could hold a candle. */
-export function missingRanges(existing: Candles, interval: Interval, start: number, end: number): Array<[number, number]> {
+function missingRanges(existing: Candles, interval: Interval, start: number, end: number): Array<[number, number]> {
   const n = candleCount(existing);
   if (n === 0) return [[start, end]];
   const first = existing.timestamp[0], last = existing.timestamp[n - 1];
