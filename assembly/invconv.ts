@@ -67,7 +67,6 @@ export function prepareAffine(plan: usize, r: usize): f64 {
   assembleW(plan, r, m, w, diag);
   const bias = param(plan, r, S_BIAS), logs = param(plan, r, S_LOGS);
   const lower = param(plan, r, S_LOWER), upper = param(plan, r, S_UPPER), logSv = param(plan, r, S_LOGSV);
-  const sign = hptr(plan, H_SIGN) + (<usize>rec(r, S_SIGN) << 2);
   const perm = hptr(plan, H_PERM) + (<usize>rec(r, S_PERM) << 2);
   const at = recPtr(r, S_AT), a = recPtr(r, S_A), c = recPtr(r, S_C);
   const bt = recPtr(r, S_BT), nb = recPtr(r, S_NB);
@@ -123,8 +122,7 @@ export function backwardAffine(plan: usize, r: usize, g: usize, gh: usize, ldWei
   const diag = scr + <usize>(4 * dd) * 8;
   assembleW(plan, r, m, w, diag);
   const bias = param(plan, r, S_BIAS), logs = param(plan, r, S_LOGS);
-  const lower = param(plan, r, S_LOWER), upper = param(plan, r, S_UPPER), logSv = param(plan, r, S_LOGSV);
-  const sign = hptr(plan, H_SIGN) + (<usize>rec(r, S_SIGN) << 2);
+  const lower = param(plan, r, S_LOWER), upper = param(plan, r, S_UPPER);
   const perm = hptr(plan, H_PERM) + (<usize>rec(r, S_PERM) << 2);
   const gBias = grad(plan, r, S_BIAS), gLogs = grad(plan, r, S_LOGS);
   const gLower = grad(plan, r, S_LOWER), gUpper = grad(plan, r, S_UPPER), gLogSv = grad(plan, r, S_LOGSV);
