@@ -1,7 +1,7 @@
 /**
  * @fileoverview Seeded Gaussian noise in linear memory, four Box–Muller pairs per SIMD step.
  *
- * Counter-based: the state is 4 u32 words at a pointer (written by the host, not all zero):
+ * Counter-based: the state is 4 u32 words at a pointer (written by the host; any values work):
  * words 0–2 are the key, word 3 the index of the next element of the stream. Element e is a pure
  * function of (key, e) — pair p = e >> 1 hashes to two 32-bit words, u1 → radius, u2 → angle;
  * even e takes r·cos θ, odd e r·sin θ — so the values do not depend on how a caller splits the
@@ -9,7 +9,7 @@
  *
  * Hash: a = mix(p + k0), u1 = mix(a ^ k1), u2 = mix(u1 ^ k2) with mix the "lowbias32" integer
  * finaliser (two multiply–xorshift rounds, bijective), so distinct pairs give distinct a and u1, and
- * u2 is a further round of u1 (never an echo of it, whatever the key — even all zero).
+ * u2 is a further round of u1 rather than a second hash of a (which would repeat u1 when k1 = k2).
  * Radius: r = sqrt(−2 ln u), u = (u1 + ½)·2⁻³² ∈ (0, 1], so |z| ≤ 6.77 (P(|N(0,1)| > 6.77) ≈ 1e-11).
  * Angle: the top two bits of u2 pick the quadrant q, the next 23 give φ ∈ [−π/4, π/4) exactly;
  * θ = q·π/2 + φ covers a full turn uniformly.
