@@ -10,6 +10,7 @@
 import { Glow } from '../src/model/glow.js';
 import { defaultEngine, type EngineVariant, type GlowExports } from '../src/wasm/engine.js';
 import { Rng } from '../src/util/rng.js';
+import { H } from '../src/wasm/plan.js';
 import { forwardFlops } from './cases.js';
 
 const argv = process.argv.slice(2);
@@ -99,7 +100,7 @@ function main(): void {
   const tmp = mem.allocTemp(rows * 16 * 4 + rows * 4);
   mem.f32(tmp.ptr, rows * 16).set(data.subarray(0, rows * 16));
   mem.i32(tmp.ptr + rows * 16 * 4, rows).set(new Rng(3).permutation(rows));
-  const x0 = () => mem.f32(mem.header(0 + 29), n * 16).set(data.subarray(0, n * 16));
+  const x0 = () => mem.f32(mem.header(H.X0), n * 16).set(data.subarray(0, n * 16));
   x0();
   const start = glow.getParameters();
   let t = 0;

@@ -9,7 +9,7 @@ import { type ModelLayout, modelLayout, parameterTensors } from './layout.js';
 import { type MatrixInput, toFloat32Matrix } from './matrix.js';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type Engine, type GlowExports, defaultEngine } from '../wasm/engine.js';
-import { H, ModelMemory, R } from '../wasm/plan.js';
+import { H, INFER_BLOCK, ModelMemory, R } from '../wasm/plan.js';
 import { type FitOptions, type FitResult, fitGlow } from '../train/fit.js';
 import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, parallelUnavailable, resolveThreads } from '../train/parallel.js';
 
@@ -37,9 +37,6 @@ export interface NamedTensor {
   shape: number[];
   data: Float32Array | Int32Array;
 }
-
-/** Rows per wasm call in inference (measured best of 128…4096 at batch 4096; ~5 % over one call). */
-export const INFER_BLOCK = 512;
 
 /** Minimum rows for the data-dependent ActNorm initialisation (DESIGN §3). */
 export const MIN_INIT_ROWS = 256;

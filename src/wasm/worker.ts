@@ -8,13 +8,11 @@
  */
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Engine } from './engine.js';
-import { H, ModelMemory, R } from './plan.js';
+import { H, INFER_BLOCK, ModelMemory, R } from './plan.js';
 import { modelLayout } from '../model/layout.js';
 import { Cmd, Control, IoViews, W, type WorkerInit, type WorkerMessage, signal, waitUntil } from './worker-protocol.js';
 import { TrainReplica } from './worker-replica.js';
 
-/** Rows per wasm call in inference, as Glow's INFER_BLOCK: a block's activations stay in the caches. */
-export const INFER_CHUNK = 512;
 
 const init = workerData as WorkerInit;
 const ctl = new Control(init.control, init.replicas);
@@ -52,14 +50,14 @@ function onMessage(msg: WorkerMessage): void {
 
 /** A larger workspace for inference, unless training rows live after it (growing would free them). */
 function growForInference(rows: number): void {
-  if (!replica) mem.ensureCapacity(Math.min(INFER_CHUNK, rows));
+  if (!replica) mem.ensureCapacity(Math.min(INFER_BLOCK, rows));
 }
 
 /** Rows [lo, hi) of the io buffer in workspace-sized chunks: `each(off, n, io)`. */
 function chunks(lo: number, hi: number, each: (off: number, n: number, io: IoViews) => void): void {
   if (!io) throw new Error('no io buffer');
   growForInference(hi - lo);
-  const cap = mem.capacity;
+  const cap = Math.min(mem.capacity, INFER_BLOCK); // as Glow.chunks, also after training grew the workspace
   for (let off = lo; off < hi; off += cap) each(off, Math.min(cap, hi - off), io);
 }
 
