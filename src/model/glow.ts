@@ -182,26 +182,31 @@ export class Glow {
     return out;
   }
 
-  /** x → z (latents concatenated in level order) and the per-row log-determinant. */
-  encode(x: MatrixInput): { z: Float32Array; logDet: Float64Array } {
+  /**
+   * x → z (latents concatenated in level order), the per-row log-determinant, and log p(x) from the
+   * same forward pass (equal to `logProb(x)` bit for bit), for callers that need both.
+   */
+  encode(x: MatrixInput): { z: Float32Array; logDet: Float64Array; logProb: Float64Array } {
     this.requireInitialized('encode');
     const D = this.features;
     const { data, rows } = toFloat32Matrix(x, D, 'encode(x)');
     const z = new Float32Array(rows * D);
     const logDet = new Float64Array(rows);
+    const logProb = new Float64Array(rows);
     const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
       const off = lo + o;
       this.mem.f32(this.mem.header(H.X0), n * D).set(data.subarray(off * D, (off + n) * D));
       this.ex.glowForward(this.mem.plan, n);
       z.set(this.mem.f32(this.mem.header(H.Z), n * D), off * D);
+      logProb.set(this.mem.f64(this.mem.header(H.LOGP), n), off);
       const ld = this.mem.f32(this.mem.header(H.LOGDET), n);
       const c = this.mem.result(R.LOGDET_CONST);
       for (let i = 0; i < n; i++) logDet[off + i] = ld[i] + c;
     });
     const pool = this.shardPool(rows);
-    if (pool) pool.forward(data, rows, { z, logDet }, part);
+    if (pool) pool.forward(data, rows, { logp: logProb, z, logDet }, part);
     else part(0, rows);
-    return { z, logDet };
+    return { z, logDet, logProb };
   }
 
   /** z → x (the inverse flow). */

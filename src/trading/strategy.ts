@@ -102,8 +102,7 @@ export function calibrateStrategy(
     throw new RangeError(`calibrateStrategy: ${rows} feature rows but ${forwardReturn.length} forward returns`);
   }
   if (rows < opts.regimes) throw new RangeError(`calibrateStrategy: ${rows} rows cannot fit ${opts.regimes} regimes`);
-  const { z } = glow.encode(data);
-  const lp = glow.logProb(data);
+  const { z, logProb: lp } = glow.encode(data); // one forward pass for both
   const s = sorted(lp);
   const grid = Array.from({ length: QUANTILE_GRID + 1 }, (_, i) => quantileSorted(s, i / QUANTILE_GRID));
   const threshold = quantileSorted(s, opts.likelihoodQuantile);
@@ -147,8 +146,7 @@ export class GlowStrategy {
   signal(x: MatrixInput): Signal[] {
     const d = this.glow.features;
     const { data, rows } = toFloat32Matrix(x, d, 'signal(x)');
-    const { z } = this.glow.encode(data);
-    const lp = this.glow.logProb(data);
+    const { z, logProb: lp } = this.glow.encode(data); // one forward pass for both
     const cal = this.calibration;
     const o = cal.options;
     const regimes = assignClusters(cal.kmeans, Float64Array.from(z));

@@ -81,7 +81,8 @@ for (const [label, config] of [
   test(`[${variant}] decode(encode(x)) = x within 1e-4 and log p matches the f64 oracle within 1e-3 (${label})`, () => {
     const { glow, x } = generic(config, 1, engine);
     const d = glow.features;
-    const { z, logDet } = glow.encode(x);
+    const { z, logDet, logProb } = glow.encode(x);
+    assert.equal(Array.from(logProb), Array.from(glow.logProb(x)), 'encode gives the log p of its own forward pass');
     const back = glow.decode(z);
     const inv = maxAbsDiff(back, x);
     assert.ok(inv < 1e-4, `max |x − decode(encode(x))| = ${inv}`);

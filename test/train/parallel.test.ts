@@ -44,6 +44,7 @@ test('sharded log p, encode, decode and sampling equal the one-thread results bi
   const e1 = one.encode(x), e2 = two.encode(x);
   assert.equal(Array.from(e2.z), Array.from(e1.z));
   assert.equal(Array.from(e2.logDet), Array.from(e1.logDet));
+  assert.equal(Array.from(e2.logProb), Array.from(one.logProb(x)));
   assert.equal(Array.from(two.decode(e1.z)), Array.from(one.decode(e1.z)));
   assert.equal(Array.from(two.sample(1333, { seed: 9, temperature: 0.7 })), Array.from(one.sample(1333, { seed: 9, temperature: 0.7 })));
   // parameters changed on the main thread reach the workers before the next sharded call
