@@ -1,8 +1,8 @@
 import { Command, Flags } from '@oclif/core';
 import { candlesFlag, modelFlag } from '../cli/flags.js';
 import { readCandles } from '../data/candles-csv.js';
-import { computeFeatures } from '../data/features.js';
 import { loadBundle, scaledRows } from '../train/pipeline.js';
+import { modelFeatures, rowsIn } from '../trading/run-backtest.js';
 import { isoTime, num, pct } from '../cli/format.js';
 
 export default class Evaluate extends Command {
@@ -17,7 +17,13 @@ export default class Evaluate extends Command {
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Evaluate);
     const bundle = loadBundle(flags.model);
-    const features = computeFeatures(readCandles(flags.data));
+    let features;
+    try {
+      // the model's candle interval and feature list, as backtest and report check them
+      features = modelFeatures(bundle, readCandles(flags.data), flags.data);
+    } catch (err) {
+      this.error((err as Error).message);
+    }
     if (features.rows === 0) this.error(`${flags.data}: no complete feature rows (need at least 21 consecutive candles)`);
     const x = scaledRows(bundle.scaler, features);
     const lp = bundle.glow.logProb(x);
@@ -30,9 +36,8 @@ export default class Evaluate extends Command {
       if (v < thr) below++;
     }
     const mean = sum / lp.length;
-    const tr = bundle.training.train;
-    let overlap = 0;
-    for (const t of features.timestamps) if (t >= tr.start && t <= tr.end) overlap++;
+    const overlap = rowsIn(features.timestamps, bundle.training.train);
+    const overlapValidation = rowsIn(features.timestamps, bundle.training.validation);
     const result = {
       rows: lp.length,
       range: { start: features.timestamps[0], end: features.timestamps[features.rows - 1] },
@@ -42,12 +47,14 @@ export default class Evaluate extends Command {
       threshold: thr,
       shareBelowThreshold: below / lp.length,
       rowsInTrainingPeriod: overlap,
+      rowsInValidationPeriod: overlapValidation,
     };
     if (!this.jsonEnabled()) {
       this.log(`${result.rows} rows, ${isoTime(result.range.start)} → ${isoTime(result.range.end)}`);
       this.log(`mean log-likelihood ${num(mean)} nats  NLL ${num(-mean)}  bits/dim ${num(result.bitsPerDim)}`);
       this.log(`below the model's likelihood threshold (${num(thr, 3)}): ${pct(result.shareBelowThreshold)} (${below} rows; ${pct(bundle.strategy.calibration.options.likelihoodQuantile, 0)} expected in distribution)`);
       if (overlap > 0) this.warn(`${overlap} of these rows lie inside the model's training period: those scores are in-sample`);
+      if (overlapValidation > 0) this.warn(`${overlapValidation} of these rows lie inside the model's validation period (used for early stopping)`);
     }
     return result;
   }

@@ -82,7 +82,7 @@ export function decideRows(
 }
 
 /** Rows of `timestamps` inside `range`. */
-function rowsIn(timestamps: Float64Array, range: TimeRange | null): number {
+export function rowsIn(timestamps: Float64Array, range: TimeRange | null): number {
   if (!range) return 0;
   let k = 0;
   for (const t of timestamps) if (t >= range.start && t <= range.end) k++;

@@ -84,6 +84,12 @@ test('evaluate scores new candles against the threshold and flags in-sample rows
   assert.ok(Math.abs(j.bitsPerDim - j.nll / (16 * Math.LN2)) < 1e-12);
   assert.ok(j.shareBelowThreshold > 0 && j.shareBelowThreshold < 0.5);
   assert.is(j.rowsInTrainingPeriod, 826);
+  assert.is(j.rowsInValidationPeriod, 177);
+  // candles of another interval are refused, as backtest and report refuse them
+  const twoHourly = join(dir, 'c2h.csv');
+  writeCandles(twoHourly, simulateMarket({ bars: 300, seed: 6, intervalMs: 7_200_000 }));
+  const wrong = await runCommand(Evaluate, ['--model', model, '--data', twoHourly]);
+  assert.match(wrong.error?.message ?? '', /c2h\.csv: candles are 2h apart but the model was trained on 1h candles/);
   const missing = await runCommand(Evaluate, ['--model', join(dir, 'nope.bin'), '--data', candles]);
   assert.match(missing.error!.message, /nope\.bin/);
 });
