@@ -13,6 +13,7 @@
 import type { ModelBundle } from '../train/pipeline.js';
 import { MAX_STANDARD_SCORE, unscaleFeatures } from '../data/scaler.js';
 import { returnRisk, type ReturnRisk } from './var.js';
+import { mixSeed } from '../util/rng.js';
 
 /** The feature columns risk is reported on: return_k = c_t / c_{t−k} − 1. */
 export const RISK_HORIZONS = ['return_1', 'return_5', 'return_10', 'return_20'] as const;
@@ -49,13 +50,9 @@ export interface ScenarioSet {
 /** Draws allowed per requested scenario before giving up on a set that is nearly all impossible (≥ 98% rejected). */
 const MAX_DRAWS_PER_SCENARIO = 50;
 
-/** Seed of draw round r: the base seed first, then a 32-bit avalanche mix (murmur3 finaliser) of (seed, r). */
+/** Seed of draw round r: the base seed first, then `mixSeed(seed, r)`. */
 export function roundSeed(seed: number, round: number): number {
-  if (round === 0) return seed;
-  let h = (seed ^ Math.imul(round, 0x9e3779b1)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
+  return round === 0 ? seed : mixSeed(seed, round);
 }
 
 /** Draw one seeded scenario set from the model and map it to feature units. */

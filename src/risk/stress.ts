@@ -7,6 +7,7 @@
 import { sortedFinite } from './stats.js';
 import { varCvarSorted, type VarCvar } from './var.js';
 import { clampedReturns, generateScenarios, returnsBelowMinusOne, RISK_HORIZONS, scenarioColumn, type RiskHorizon, type ScenarioModel } from './scenarios.js';
+import { mixSeed } from '../util/rng.js';
 
 export const STRESS_TEMPERATURES: readonly number[] = [0.5, 0.75, 1, 1.25, 1.5, 2];
 
@@ -31,11 +32,7 @@ export interface StressRow {
  */
 export function stressSeed(seed: number, temperature: number): number {
   if (!Number.isInteger(seed)) throw new RangeError(`stress seed must be an integer, got ${seed}`);
-  const folded = (seed ^ Math.trunc(seed / 4294967296)) >>> 0;
-  let h = Math.imul(folded ^ 0x9e3779b9, 0x85ebca6b) ^ Math.round(temperature * 1000);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return mixSeed(seed, Math.round(temperature * 1000));
 }
 
 /** One stress row per temperature, each from its own seeded set of `num` scenarios. */

@@ -105,6 +105,20 @@ export class Rng {
   }
 }
 
+/**
+ * A derived 32-bit seed: the integer `seed` folded to 32 bits (so seeds that differ only above bit 31
+ * still differ), combined with `salt` and mixed by the murmur3 finaliser. For sub-tasks that need
+ * unrelated but reproducible streams (redraw rounds, stress temperatures).
+ */
+export function mixSeed(seed: number, salt: number): number {
+  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  const folded = (seed ^ Math.trunc(seed / 4294967296)) >>> 0;
+  let h = Math.imul(folded ^ 0x9e3779b9, 0x85ebca6b) ^ salt;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

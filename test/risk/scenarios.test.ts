@@ -97,6 +97,7 @@ test('by default impossible scenarios are dropped and redrawn: the set keeps the
   assert.equal(generateScenarios(m, { num: 300, temperature: T, seed: 9 }), set, 'deterministic');
   assert.not.equal(roundSeed(9, 1), roundSeed(9, 2));
   assert.is(roundSeed(9, 0), 9);
+  assert.is.not(roundSeed(2 ** 32 + 9, 1), roundSeed(9, 1), 'seeds that differ above bit 31 redraw differently');
   // When nearly every draw is impossible the call says so instead of looping.
   assert.throws(() => generateScenarios(m, { num: 200, temperature: 400, seed: 1 }), /are possible market states .* temperature 400 is too high/);
 });
