@@ -4,6 +4,7 @@
  * metrics table (strategy vs buy-and-hold, "n/a" with a note where a value is undefined), the charts
  * as <figure data-chart="…">, the scenario risk table and the notes. All text is HTML-escaped.
  */
+import { moments } from '../risk/stats.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { buildCharts, type ChartId, type ReportChart } from './charts.js';
 import { escapeHtml, formatMetric, formatPercent, formatTime } from './format.js';
@@ -53,16 +54,9 @@ function metricsTable(data: ReportData): string {
     + `<th>Buy &amp; hold</th><th class="note">Note</th></tr></thead><tbody>\n${rows}\n</tbody></table></div></section>`;
 }
 
-/** Mean and sample standard deviation (ddof 1; n/a for a single value). */
-function meanStd(values: readonly number[]): { mean: number; std: number | null } {
-  const mean = values.reduce((a, v) => a + v, 0) / values.length;
-  if (values.length < 2) return { mean, std: null };
-  return { mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) };
-}
-
 function scenarioTable(scenarios: readonly ReportScenarioSet[]): string {
   const rows = scenarios.map((s) => {
-    const { mean, std } = meanStd(s.returns);
+    const { mean, std } = moments(s.returns, `scenarios ${s.horizon}`); // std null (n/a) for a single value
     const cells = [mean, std, s.var95, s.cvar95, s.var99, s.cvar99].map((v) => valueCell(formatPercent(v))).join('');
     return `<tr><td>${escapeHtml(s.horizon)}</td>${valueCell(s.returns.length.toLocaleString('en-US'))}${cells}</tr>`;
   }).join('\n');

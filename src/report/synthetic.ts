@@ -4,6 +4,8 @@
  * (position after bar t earns the return of bar t+1), switching regimes, shrinking training losses,
  * latent clusters per regime and scenario returns with their empirical VaR/CVaR.
  */
+import { sortedFinite } from '../risk/stats.js';
+import { varCvarSorted } from '../risk/var.js';
 import { Rng } from '../util/rng.js';
 import { runsOf } from './downsample.js';
 import type { ReportData, ReportScenarioSet } from './types.js';
@@ -19,23 +21,9 @@ export interface SyntheticReportOptions {
   scenarios?: number;
 }
 
-/** Interpolated quantile of sorted values (type 7, as numpy's default). */
-function quantileSorted(sorted: readonly number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
-}
-
-/** Scenario set for one horizon with VaR/CVaR as positive losses from the empirical distribution. */
+/** Scenario set for one horizon with VaR/CVaR as positive losses (the risk module's conventions). */
 function scenarioSet(horizon: string, returns: number[]): ReportScenarioSet {
-  const sorted = [...returns].sort((a, b) => a - b);
-  const risk = (level: number) => {
-    const q = quantileSorted(sorted, 1 - level);
-    const tail = sorted.filter((r) => r <= q);
-    return { varLoss: -q, cvarLoss: -tail.reduce((a, r) => a + r, 0) / tail.length };
-  };
-  const r95 = risk(0.95), r99 = risk(0.99);
-  return { horizon, returns, var95: r95.varLoss, var99: r99.varLoss, cvar95: r95.cvarLoss, cvar99: r99.cvarLoss };
+  return { horizon, returns, ...varCvarSorted(sortedFinite(returns, `scenarios ${horizon}`)) };
 }
 
 /** A plausible report's data, the same for the same options. */

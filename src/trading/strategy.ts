@@ -19,6 +19,7 @@ import { fitRidge, predictRidge, type RidgeModel } from './ridge.js';
 import { assignClusters, fitKMeans, type KMeansModel } from './kmeans.js';
 import { resolveStrategyOptions, storedStrategyOptions, type ResolvedStrategyOptions, type StrategyOptions } from './strategy-options.js';
 import { applyRebalanceBand } from './rebalance.js';
+import { quantileSorted, sortedFinite } from '../risk/stats.js';
 
 export type { StrategyOptions, ResolvedStrategyOptions } from './strategy-options.js';
 
@@ -58,19 +59,6 @@ export interface Signal {
 
 const QUANTILE_GRID = 1000;
 
-/** Sorted copy of values. */
-function sorted(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values).sort();
-}
-
-/** Linear-interpolated quantile (type 7) of a sorted sample. */
-function quantileSorted(s: Float64Array, q: number): number {
-  const h = (s.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return s[lo] + (h - lo) * (s[hi] - s[lo]);
-}
-
 /** Percentile rank in [0, 1] of v on a quantile grid (piecewise-linear inverse of the grid). */
 export function percentileRank(grid: ArrayLike<number>, v: number): number {
   const n = grid.length - 1;
@@ -103,7 +91,7 @@ export function calibrateStrategy(
   }
   if (rows < opts.regimes) throw new RangeError(`calibrateStrategy: ${rows} rows cannot fit ${opts.regimes} regimes`);
   const { z, logProb: lp } = glow.encode(data); // one forward pass for both
-  const s = sorted(lp);
+  const s = sortedFinite(lp, 'calibrateStrategy: log-likelihoods of the training rows');
   const grid = Array.from({ length: QUANTILE_GRID + 1 }, (_, i) => quantileSorted(s, i / QUANTILE_GRID));
   const threshold = quantileSorted(s, opts.likelihoodQuantile);
   let ridge: RidgeModel | null = null;
