@@ -11,13 +11,13 @@ import type { ReportBars } from './types.js';
 /** Most points drawn per chart line; a 20k-bar series is reduced to this many. */
 export const MAX_LINE_POINTS = 2000;
 /** Most shaded bands (position or regime runs) per chart. */
-export const MAX_BANDS = 600;
+const MAX_BANDS = 600;
 export const CHART_WIDTH = 760;
 
-export const LONG_COLOUR = '#2ca02c';
+const LONG_COLOUR = '#2ca02c';
 export const SHORT_COLOUR = '#d62728';
 export const STRATEGY_COLOUR = '#1f77b4';
-export const BENCHMARK_COLOUR = '#7f7f7f';
+const BENCHMARK_COLOUR = '#7f7f7f';
 
 /**
  * Shared look: system fonts only (nothing to fetch), light grid, legends on top. Marks carry no

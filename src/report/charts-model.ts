@@ -13,7 +13,7 @@ import type { ReportEpoch, ReportLatents, ReportScenarioSet } from './types.js';
 export const MAX_SCATTER_POINTS = 2000;
 
 /** Bins for a distribution of n values: √n, kept between 10 and 60. */
-export function binCount(n: number): number {
+function binCount(n: number): number {
   return Math.max(10, Math.min(60, Math.round(Math.sqrt(n))));
 }
 

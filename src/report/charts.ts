@@ -47,7 +47,7 @@ function regimeDomain(data: ReportData): number[] {
 }
 
 /** The charts this data supports, with captions (no rendering yet). */
-export function planCharts(data: ReportData): ChartPlan[] {
+function planCharts(data: ReportData): ChartPlan[] {
   const b = data.bars;
   const n = b.timestamp.length;
   const span = `${countOf(n, 'bar')} from ${formatTime(b.timestamp[0])} to ${formatTime(b.timestamp[n - 1])}`;

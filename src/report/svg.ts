@@ -41,7 +41,7 @@ const LONG_DECIMAL = /-?\d*\.\d{3,}(?:e[-+]?\d+)?/g;
  * Round coordinates in geometry attributes to 0.01 px: invisible on screen, and it roughly halves
  * the size of long paths (Vega writes full double precision). Text content is left as it is.
  */
-export function compactSvg(svg: string): string {
+function compactSvg(svg: string): string {
   return svg.replace(GEOMETRY_ATTRIBUTE, (_, name: string, value: string) =>
     `${name}="${value.replace(LONG_DECIMAL, (v) => String(Number(Number(v).toFixed(2))))}"`);
 }

@@ -115,7 +115,7 @@ export const glowStrategy: Strategy = {
   positions: (ctx) => ctx.bundle.strategy.hold(ctx.signals, ctx.initialPosition ?? 0),
 };
 
-export const glowLatent0Strategy: Strategy = {
+const glowLatent0Strategy: Strategy = {
   name: 'glow-latent0',
   description: "The seed system's direction tanh(z_0), with the model's likelihood filter, confidence sizing and regime filter.",
   positions(ctx) {

@@ -64,7 +64,7 @@ export function predictRidge(model: RidgeModel, X: Float64Array): Float64Array {
 }
 
 /** Solve A x = b for symmetric positive-definite A (d×d) by Cholesky, A = L Lᵀ. */
-export function solveSpd(A: Float64Array, b: Float64Array, d: number): Float64Array {
+function solveSpd(A: Float64Array, b: Float64Array, d: number): Float64Array {
   const L = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {
