@@ -4,9 +4,7 @@
  */
 
 /** ISO date-time (UTC, minutes) of a Unix-ms timestamp. */
-export function isoTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-}
+export { minuteTime as isoTime } from '../data/time.js';
 
 /** A number with `digits` decimals, or "n/a" when it is null or not finite. */
 export function num(v: number | null | undefined, digits = 4): string {

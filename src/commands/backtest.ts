@@ -6,7 +6,7 @@
 import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
-import { isoTime } from '../data/time.js';
+import { isoTime, minuteTime } from '../data/time.js';
 import { loadBundle } from '../train/pipeline.js';
 import type { BacktestResult } from '../trading/backtest.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
@@ -126,7 +126,7 @@ export default class Backtest extends Command {
   }
 
   private printHuman(summary: { mode: string; strategy: string; bars: number; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number } }, extra: Record<string, unknown>): void {
-    const t = (ms: number) => isoTime(ms).slice(0, 16).replace('T', ' ');
+    const t = minuteTime;
     this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${summary.bars} bars, ` +
       `costs ${(100 * result.costRate).toFixed(3)}% per unit traded (fee ${result.fee} + slippage ${result.slippage})`);
     this.log('');

@@ -39,3 +39,8 @@ export function parseTime(text: string, what = 'time'): number {
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** "YYYY-MM-DD HH:MM" (UTC) of a Unix-ms timestamp, for messages and tables. */
+export function minuteTime(ms: number): string {
+  return isoTime(ms).slice(0, 16).replace('T', ' ');
+}

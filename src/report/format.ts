@@ -2,6 +2,7 @@
  * @fileoverview Text for the report: HTML escaping and number formatting that never prints NaN or
  * ±Infinity (those print "n/a"). Locale fixed to en-US so the same data gives the same file anywhere.
  */
+import { minuteTime } from '../data/time.js';
 import type { MetricFormat } from './types.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -60,5 +61,5 @@ export function countOf(n: number, noun: string): string {
 
 /** A Unix-ms timestamp as "YYYY-MM-DD HH:MM UTC". */
 export function formatTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${minuteTime(ms)} UTC`;
 }

@@ -4,6 +4,7 @@
  * series, training history, latents and scenarios onto the report's plain structure, used by the
  * `report` and `demo` commands alike.
  */
+import { minuteTime } from '../data/time.js';
 import type { ModelBundle } from '../train/pipeline.js';
 import type { RunBacktestResult } from '../trading/run-backtest.js';
 import { METRIC_LABELS, METRIC_NAMES, type MetricName } from '../trading/metrics.js';
@@ -29,7 +30,7 @@ const FORMATS: Record<MetricName, MetricFormat> = {
   winRate: 'pct', profitFactor: 'num', trades: 'int', exposure: 'pct', turnover: 'num',
 };
 const HORIZON_TITLES: Record<RiskHorizon, string> = { return_1: '1 bar', return_5: '5 bars', return_10: '10 bars', return_20: '20 bars' };
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+const iso = minuteTime;
 
 export function reportDataFromRun(input: ReportInputs): ReportData {
   const { bundle, backtest: bt } = input;

@@ -12,6 +12,7 @@
 import type { Candles } from '../data/candles.js';
 import { computeFeatures, type FeatureSet } from '../data/features.js';
 import { inferIntervalMs } from '../data/gaps.js';
+import { minuteTime } from '../data/time.js';
 import { scaledRows, type ModelBundle, type TimeRange } from '../train/pipeline.js';
 import { backtestPositions, type BacktestResult } from './backtest.js';
 import { periodsPerYear } from './metrics.js';
@@ -43,7 +44,7 @@ export interface RunBacktestResult extends BacktestResult {
 }
 
 const NOMINAL_MONTH_MS = 30 * 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+const iso = minuteTime;
 const span = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms} ms`);
 
 /** Features of `candles` on the model's candle interval; refuses data of another interval. */
