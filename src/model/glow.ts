@@ -81,6 +81,7 @@ export class Glow {
   workers(threads = this.threads): WorkerPool | null {
     if (threads < 2) return null;
     if (threads !== this.threads) return new WorkerPool(this.engine, this.config, threads);
+    if (this.pool?.closed) this.pool = null; // closed after a failure: start afresh rather than talk to dead workers
     this.pool ??= new WorkerPool(this.engine, this.config, this.threads, this);
     return this.pool;
   }

@@ -87,7 +87,7 @@ export class WorkerPool {
   private steps = 0;
   private io: IoViews | null = null;
   private train: { replica: TrainReplica; index: Int32Array } | null = null;
-  private closed = false;
+  private closedFlag = false;
   /** Parameter version of the owner the workers hold (see Glow.parametersVersion). */
   syncedVersion = -1;
 
@@ -112,8 +112,14 @@ export class WorkerPool {
     if (owner) finalizer.register(owner, this, this);
   }
 
+  /** True once `close` ran (explicitly, or after a worker failed to start): the pool is unusable. */
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
   private command(w: number, cmd: number, ints: number[] = [], f64s: number[] = []): void {
     const { ctl } = this;
+    if (this.closedFlag && cmd !== Cmd.EXIT) throw new Error('engine workers were closed; this pool cannot take commands');
     ints.forEach((v, i) => (ctl.i32[ctl.word(w, W.A0 + i)] = v));
     f64s.forEach((v, i) => (ctl.f64[w * 8 + i] = v));
     ctl.i32[ctl.word(w, W.CMD)] = cmd;
@@ -253,8 +259,8 @@ export class WorkerPool {
 
   /** Stop and terminate the workers (idempotent). */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.closedFlag) return;
+    this.closedFlag = true;
     finalizer.unregister(this);
     for (let w = 1; w < this.replicas; w++) {
       this.command(w, Cmd.EXIT);

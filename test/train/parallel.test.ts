@@ -53,6 +53,12 @@ test('sharded log p, encode, decode and sampling equal the one-thread results bi
   two.setParameters(p);
   assert.equal(Array.from(two.logProb(x)), Array.from(one.logProb(x)));
   two.close();
+  // a pool that was closed under the model (as after a worker failed to start) is replaced, not used
+  const three = Glow.create({ ...small, seed: 4, threads: 2 });
+  three.loadNamedParameters(one.namedParameters());
+  three.workers()!.close();
+  assert.equal(Array.from(three.logProb(x)), Array.from(one.logProb(x)));
+  three.close();
   // a model loaded with threads shards the same way
   const loaded = Glow.fromBytes(one.toBytes(), { threads: 2 });
   assert.is(loaded.threads, 2);
