@@ -129,7 +129,9 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
   const ex = glow.ex;
   const threads = options.threads === undefined ? glow.threads
     : parallelUnavailable() ? 1 : resolveThreads(options.threads, 'fit: threads');
-  mem.ensureCapacity(Math.max(Math.min(batchSize, trainRows), Math.ceil(batchSize / threads) + 1));
+  // A batch (or a shard of it) trains in TRAIN_BLOCK-row blocks; the whole batch fits so that a
+  // non-finite loss can be located by re-running its forward. Sized before the data block below.
+  mem.ensureCapacity(Math.min(batchSize, trainRows));
   const monitored: FitResult['monitored'] = val ? 'validation' : 'train';
   const history: EpochRecord[] = [];
   let best = Infinity;

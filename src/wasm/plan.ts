@@ -19,6 +19,11 @@ export const HEADER_WORDS = 32;
  * (measured best of 128…4096 at batch 4096; ~5 % over one call).
  */
 export const INFER_BLOCK = 512;
+/**
+ * Rows per forward+backward block of glowTrainStep and glowShardGrad (TRAIN_BLOCK of
+ * assembly/train.ts): the most workspace a training step needs, whatever its batch.
+ */
+export const TRAIN_BLOCK = 128;
 export const L = { WIDTH: 0, LATENT: 1, LATENT_OFF: 2, FIRST_STEP: 3, OUT: 4 } as const;
 export const LEVEL_WORDS = 8;
 export const S = {

@@ -48,13 +48,14 @@ export class TrainReplica {
     index: SharedArrayBuffer,
     /** Training rows already in this replica's memory (main) or to copy in (workers). */
     data: { ptr: number } | { rows: Float32Array },
+    /** Most rows of one shard (sizes the shard-index buffer). The caller has already sized the
+     * activation workspace (≥ min(shard, TRAIN_BLOCK) rows): growing it here would free what was
+     * allocated after it, such as the main replica's training rows. */
     capacity: number,
   ) {
     this.numel = mem.layout.numel;
     this.slots = new Float32Array(grads);
     this.index = new Int32Array(index);
-    mem.ensureCapacity(capacity);
-    const D = mem.layout.config.features;
     const dataBytes = 'rows' in data ? data.rows.length * 4 : 0;
     const tmp = mem.allocTemp(dataBytes + capacity * 4 + this.numel * 4);
     this.mark = tmp.mark;
@@ -62,7 +63,6 @@ export class TrainReplica {
     this.idxPtr = tmp.ptr + dataBytes;
     this.tmpPtr = this.idxPtr + capacity * 4;
     if ('rows' in data) mem.f32(this.dataPtr, data.rows.length).set(data.rows);
-    void D;
   }
 
   /** Free the replica's training memory (call after the last step). */

@@ -8,7 +8,7 @@
  */
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Engine } from './engine.js';
-import { H, INFER_BLOCK, ModelMemory, R } from './plan.js';
+import { H, INFER_BLOCK, ModelMemory, R, TRAIN_BLOCK } from './plan.js';
 import { modelLayout } from '../model/layout.js';
 import { Cmd, Control, IoViews, W, type WorkerInit, type WorkerMessage, signal, waitUntil } from './worker-protocol.js';
 import { TrainReplica } from './worker-replica.js';
@@ -36,6 +36,8 @@ function onMessage(msg: WorkerMessage): void {
       break;
     case 'train':
       replica?.release();
+      // a shard runs in TRAIN_BLOCK-row blocks: that much workspace, sized before the replica allocates after it
+      mem.ensureCapacity(Math.min(msg.capacity, TRAIN_BLOCK));
       replica = new TrainReplica(mem, ctl, w, msg.grads, msg.index, { rows: msg.data }, msg.capacity);
       break;
     case 'endTrain':
