@@ -11,7 +11,7 @@ import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } fr
 import { type Engine, type GlowExports, defaultEngine } from '../wasm/engine.js';
 import { H, INFER_BLOCK, ModelMemory, R } from '../wasm/plan.js';
 import { type FitOptions, type FitResult, fitGlow } from '../train/fit.js';
-import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, parallelUnavailable, resolveThreads } from '../train/parallel.js';
+import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../train/parallel.js';
 
 export interface GlowCreateOptions extends Partial<GlowConfig> {
   /** Seed of the initial parameters (random rotations, coupling weights). Default 0. */
@@ -57,7 +57,7 @@ export class Glow {
   /** Threads this model runs on (1 when workers are unavailable here; see `threadsNote`). */
   readonly threads: number;
   /** Why fewer threads than requested run, or null. */
-  readonly threadsNote: string | null = null;
+  readonly threadsNote: string | null;
   /** @internal Bumped whenever the parameters change, so worker replicas know when to resync. */
   parametersVersion = 0;
   private pool: WorkerPool | null = null;
@@ -68,10 +68,7 @@ export class Glow {
     this.seed = seed;
     this.ex = engine.instantiate();
     this.mem = new ModelMemory(this.ex, layout, 1024);
-    const want = resolveThreads(threads);
-    const why = want > 1 ? parallelUnavailable() : null;
-    this.threads = why ? 1 : want;
-    if (why) this.threadsNote = `running on 1 thread instead of ${want}: ${why}`;
+    ({ threads: this.threads, note: this.threadsNote } = effectiveThreads(threads));
   }
 
   /**

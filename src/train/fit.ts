@@ -11,7 +11,7 @@ import { type MatrixInput, toFloat32Matrix } from '../model/matrix.js';
 import { parameterTensors } from '../model/layout.js';
 import { H, R } from '../wasm/plan.js';
 import type { Glow } from '../model/glow.js';
-import { type ThreadsOption, type WorkerPool, parallelUnavailable, resolveThreads } from './parallel.js';
+import { type ThreadsOption, type WorkerPool, effectiveThreads } from './parallel.js';
 
 export interface FitOptions {
   /** Passes over the training rows (default 50). */
@@ -127,8 +127,7 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
   }
   const mem = glow.mem;
   const ex = glow.ex;
-  const threads = options.threads === undefined ? glow.threads
-    : parallelUnavailable() ? 1 : resolveThreads(options.threads, 'fit: threads');
+  const threads = options.threads === undefined ? glow.threads : effectiveThreads(options.threads, 'fit: threads').threads;
   // A batch (or a shard of it) trains in TRAIN_BLOCK-row blocks; the whole batch fits so that a
   // non-finite loss can be located by re-running its forward. Sized before the data block below.
   mem.ensureCapacity(Math.min(batchSize, trainRows));

@@ -58,6 +58,16 @@ export function resolveThreads(threads: ThreadsOption | undefined, what = 'threa
   return threads;
 }
 
+/**
+ * The threads that will run for a `threads` option: validated first (a bad value is an error even
+ * where workers are missing), then 1 with the reason when workers or shared memory are unavailable.
+ */
+export function effectiveThreads(threads: ThreadsOption | undefined, what = 'threads'): { threads: number; note: string | null } {
+  const want = resolveThreads(threads, what);
+  const why = want > 1 ? parallelUnavailable() : null;
+  return why ? { threads: 1, note: `running on 1 thread instead of ${want}: ${why}` } : { threads: want, note: null };
+}
+
 /** Fewer rows than this per thread are not worth a hand-off (tens of µs) to a worker. */
 export const MIN_ROWS_PER_THREAD = 256;
 

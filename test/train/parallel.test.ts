@@ -105,6 +105,8 @@ test('thread options are validated; without SharedArrayBuffer a model falls back
     assert.match(g.threadsNote ?? '', /1 thread instead of 2: SharedArrayBuffer/);
     const res = g.fit(data, { epochs: 1, batchSize: 256, validationFraction: 0.2, threads: 2 });
     assert.ok(Number.isFinite(res.bestNll));
+    // a bad value is refused here too, not hidden by the one-thread fallback
+    assert.throws(() => g.fit(data, { epochs: 1, threads: 0 }), /fit: threads must be an integer from 1 to 64 or "auto", got 0/);
   } finally {
     globalThis.SharedArrayBuffer = saved;
   }
