@@ -221,6 +221,7 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
         break;
       }
     }
+    pool?.checkWorkers(); // the last step's reduction and update succeeded on every worker
   } finally {
     if (ownPool) pool?.close();
     else pool?.endTraining();

@@ -191,12 +191,21 @@ export class WorkerPool {
   /** One step on rows index[off … off+nb) of the current permutation (every replica updates). */
   trainStep(off: number, nb: number, t: number, h: StepHyper): ReplicaStepResult {
     if (!this.train) throw new Error('trainStep before beginTraining');
+    // Every worker's previous command must have succeeded: an error after a step's barrier (in the
+    // reduction or the update) would otherwise leave the replicas silently apart. By now the
+    // workers have long finished it, so this costs no wait. (fit checks the last step the same way.)
+    this.checkWorkers();
     const step = ++this.steps;
     const f = [h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, h.weightDecay];
     for (let w = 1; w < this.replicas; w++) this.command(w, Cmd.TRAIN, [step, off, nb, t], f);
     const r = this.train.replica.step(step, off, nb, t, h);
-    if (!r.finite) for (let w = 1; w < this.replicas; w++) this.finish(w); // a worker error beats a NaN
+    if (!r.finite) this.checkWorkers(); // a worker error beats a NaN
     return r;
+  }
+
+  /** Wait for every worker's last command and throw its error, if it failed. */
+  checkWorkers(): void {
+    for (let w = 1; w < this.replicas; w++) this.finish(w);
   }
 
   endTraining(): void {
