@@ -131,7 +131,7 @@ export class WorkerPool {
     const { ctl } = this;
     if (this.closedFlag && cmd !== Cmd.EXIT) throw new Error('engine workers were closed; this pool cannot take commands');
     ints.forEach((v, i) => (ctl.i32[ctl.word(w, W.A0 + i)] = v));
-    f64s.forEach((v, i) => (ctl.f64[w * 8 + i] = v));
+    f64s.forEach((v, i) => (ctl.f64[ctl.arg(w, i)] = v));
     ctl.i32[ctl.word(w, W.CMD)] = cmd;
     signal(ctl.i32, ctl.word(w, W.SEQ), ++this.seq[w]);
   }

@@ -24,7 +24,7 @@ export const Cmd = {
 } as const;
 
 /** Words of one worker's control block. */
-export const W = { SEQ: 0, CMD: 1, A0: 2, A1: 3, A2: 4, A3: 5, A4: 6, DONE: 8, STATUS: 9 } as const;
+export const W = { SEQ: 0, CMD: 1, A0: 2, A1: 3, A2: 4, A3: 5, DONE: 8, STATUS: 9 } as const;
 export const BLOCK_WORDS = 16;
 /** f64 arguments per worker. */
 export const F64_ARGS = 8;
@@ -57,6 +57,11 @@ export class Control {
 
   word(w: number, slot: number): number {
     return w * BLOCK_WORDS + slot;
+  }
+
+  /** Index in `f64` of replica w's float argument i (i < F64_ARGS). */
+  arg(w: number, i: number): number {
+    return w * F64_ARGS + i;
   }
 
   arrive(w: number): number {

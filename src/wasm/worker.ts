@@ -96,11 +96,11 @@ function run(cmd: number, a: Int32Array, f: Float64Array): boolean {
     }
     case Cmd.TRAIN: {
       if (!replica) throw new Error('TRAIN command before the training data');
-      const o = w * 8;
+      const arg = (i: number) => f[ctl.arg(w, i)];
       const step = at(W.A0);
       try {
         replica.step(step, at(W.A1), at(W.A2), at(W.A3), {
-          lr: f[o], beta1: f[o + 1], beta2: f[o + 2], eps: f[o + 3], clipNorm: f[o + 4], weightDecay: f[o + 5],
+          lr: arg(0), beta1: arg(1), beta2: arg(2), eps: arg(3), clipNorm: arg(4), weightDecay: arg(5),
         });
       } catch (err) {
         // arrive anyway (with a NaN loss), so no replica waits forever at this step's barrier
