@@ -21,6 +21,7 @@ import {
 } from '../wasm/worker-protocol.js';
 import { type ReplicaStepResult, type StepHyper, TrainReplica } from '../wasm/worker-replica.js';
 import type { ModelMemory } from '../wasm/plan.js';
+import { optionalBuiltin } from '../util/node.js';
 
 /** A thread count, or 'auto' (every available core). */
 export type ThreadsOption = number | 'auto';
@@ -28,13 +29,7 @@ export type ThreadsOption = number | 'auto';
 type WorkerThreads = typeof import('node:worker_threads');
 
 function workerThreads(): WorkerThreads | null {
-  const get = (globalThis as any).process?.getBuiltinModule;
-  if (typeof get !== 'function') return null;
-  try {
-    return get('node:worker_threads') as WorkerThreads;
-  } catch {
-    return null;
-  }
+  return optionalBuiltin<WorkerThreads>('node:worker_threads');
 }
 
 /** Why this runtime cannot run engine workers, or null if it can. */
@@ -49,7 +44,7 @@ export function parallelUnavailable(): string | null {
 export function resolveThreads(threads: ThreadsOption | undefined, what = 'threads'): number {
   if (threads === undefined) return 1;
   if (threads === 'auto') {
-    const os = (globalThis as any).process?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
+    const os = optionalBuiltin<typeof import('node:os')>('node:os');
     return Math.max(1, os?.availableParallelism?.() ?? 1);
   }
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {

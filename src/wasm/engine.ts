@@ -6,6 +6,8 @@
  * the same code runs in Node and in a browser. In Node, `defaultEngine()` loads `build/glow.wasm`
  * from the package synchronously; elsewhere call `loadEngine(source)` first.
  */
+import { optionalBuiltin } from '../util/node.js';
+
 
 /** The raw exports of build/glow.wasm (see docs/wasm-abi.md). All pointers are byte offsets. */
 export interface GlowExports {
@@ -93,7 +95,7 @@ export function defaultWasmUrl(variant: EngineVariant = 'simd'): URL {
  */
 export function relaxedSimdSupported(bytes: Uint8Array): boolean {
   if (WebAssembly.validate(bytes as BufferSource)) return true;
-  const v8 = (globalThis as any).process?.getBuiltinModule?.('node:v8');
+  const v8 = optionalBuiltin<typeof import('node:v8')>('node:v8');
   if (!v8) return false;
   try {
     v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -203,15 +205,13 @@ function toUrl(s: string): URL {
 }
 
 function nodeFs(): typeof import('node:fs') {
-  const get = (globalThis as any).process?.getBuiltinModule;
-  if (typeof get !== 'function') {
-    throw new Error('no file system here: load the engine with loadEngine(bytes | url) and pass it explicitly');
-  }
-  return get('node:fs');
+  const fs = optionalBuiltin<typeof import('node:fs')>('node:fs');
+  if (!fs) throw new Error('no file system here: load the engine with loadEngine(bytes | url) and pass it explicitly');
+  return fs;
 }
 
 function nodePath(): typeof import('node:path') {
-  const get = (globalThis as any).process?.getBuiltinModule;
-  if (typeof get !== 'function') throw new Error('relative paths need Node; pass a URL or the bytes');
-  return get('node:path');
+  const path = optionalBuiltin<typeof import('node:path')>('node:path');
+  if (!path) throw new Error('relative paths need Node; pass a URL or the bytes');
+  return path;
 }
