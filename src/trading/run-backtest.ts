@@ -11,7 +11,7 @@
  */
 import type { Candles } from '../data/candles.js';
 import { computeFeatures, type FeatureSet } from '../data/features.js';
-import { inferIntervalMs } from '../data/gaps.js';
+import { countMissing, findGaps, inferIntervalMs } from '../data/gaps.js';
 import { minuteTime } from '../data/time.js';
 import { scaledRows, type ModelBundle, type TimeRange } from '../train/pipeline.js';
 import { backtestPositions, type BacktestResult } from './backtest.js';
@@ -135,9 +135,9 @@ export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunB
     logLikelihood: context.signals.map((s) => s.logLikelihood), regime: context.signals.map((s) => s.regime),
   });
   // Between two consecutive rows the position is simply held on: say so when bars are missing.
-  const expected = features.intervalMs > 0 && features.intervalMs !== NOMINAL_MONTH_MS ? Math.round((period.to - period.from) / features.intervalMs) + 1 : period.rows;
-  if (expected > period.rows) {
-    warnings.push(`${expected - period.rows} bars inside the period have no feature row (missing candles, or a 20-bar window ` +
+  const missing = features.intervalMs > 0 ? countMissing(findGaps(context.timestamps, features.intervalMs)) : 0;
+  if (missing > 0) {
+    warnings.push(`${missing} bars inside the period have no feature row (missing candles, or a 20-bar window ` +
       'crossing a gap): positions are held across them and their returns fall on the next row');
   }
   return { ...result, strategy: strategy.name, period, intervalMs: features.intervalMs, inSample, warnings, signals: context.signals };

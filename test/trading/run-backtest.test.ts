@@ -29,6 +29,18 @@ test('the default period is every row after the validation range', () => {
   assert.equal(Array.from(r.series.logLikelihood), r.signals.map((s) => s.logLikelihood));
 });
 
+test('bars without a feature row inside the period are counted in a warning', () => {
+  // drop 5 candles in the test period: those bars and the 20-bar windows that cross the hole have no row
+  const hole = features.index[split.test[0] + 30];
+  const keep = (i: number) => i < hole || i >= hole + 5;
+  const holed = Object.fromEntries(Object.entries(candles).map(([k, v]) => [k, Float64Array.from((v as Float64Array).filter((_, i) => keep(i)))])) as unknown as Candles;
+  const r = runBacktest(bundle, holed);
+  const hours = Math.round((r.period.to - r.period.from) / 3_600_000) + 1;
+  assert.ok(hours - r.period.rows >= 25, `${hours - r.period.rows} bars without a row`);
+  assert.equal(r.warnings, [`${hours - r.period.rows} bars inside the period have no feature row (missing candles, or a 20-bar window ` +
+    'crossing a gap): positions are held across them and their returns fall on the next row']);
+});
+
 test('no look-ahead: truncating the candles after bar t changes no signal, position or equity up to t', () => {
   const full = runBacktest(bundle, candles);
   const n = full.period.rows;
