@@ -59,19 +59,22 @@ export async function updateCandlesFile(options: UpdateCandlesFileOptions): Prom
 
   const ranges = missingRanges(existing, interval, start, end);
   const totalSpan = ranges.reduce((s, [a, b]) => s + (b - a + 1), 0);
-  let doneSpan = 0, requests = 0, retries = 0, droppedOpen = 0;
+  // Progress counts run on across the ranges (before the file and after it), like the fraction.
+  let doneSpan = 0, requests = 0, retries = 0, received = 0, droppedOpen = 0;
   let merged: Candles = existing;
   for (const [a, b] of ranges) {
     const span = b - a + 1;
     const res = await fetchCandles({
       ...options, interval, start: a, end: b, now,
       onProgress: onProgress && ((p) => onProgress({
-        ...p, requests: requests + p.requests, retries: retries + p.retries, fraction: (doneSpan + p.fraction * span) / totalSpan,
+        requests: requests + p.requests, retries: retries + p.retries, candles: received + p.candles,
+        fraction: (doneSpan + p.fraction * span) / totalSpan,
       })),
     });
     doneSpan += span;
     requests += res.requests;
     retries += res.retries;
+    received += candleCount(res.candles) + res.droppedOpen;
     droppedOpen += res.droppedOpen;
     merged = mergeCandles(merged, res.candles);
   }

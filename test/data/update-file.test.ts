@@ -38,7 +38,13 @@ test('creates the file, then extends it with only the newer candles, then backfi
   assert.equal([second.rows, second.added, second.existingRows, second.first, second.last], [200, 100, 100, T0, T0 + 199 * H]);
 
   server.requests.length = 0;
-  const third = await updateCandlesFile(options(out, T0 + 200.5 * H, { start: T0 - 50 * H }));
+  const progress: { candles: number; requests: number; fraction: number }[] = [];
+  const third = await updateCandlesFile(options(out, T0 + 200.5 * H, { start: T0 - 50 * H, onProgress: (p) => progress.push(p) }));
+  // counts run on across the two ranges: 50 closed candles before the file, then the open one after it
+  for (let i = 1; i < progress.length; i++) {
+    assert.ok(progress[i].candles >= progress[i - 1].candles && progress[i].requests >= progress[i - 1].requests && progress[i].fraction >= progress[i - 1].fraction, `progress went back at event ${i}`);
+  }
+  assert.equal([progress.at(-1)!.candles, progress.at(-1)!.requests, progress.at(-1)!.fraction], [51, 2, 1]);
   assert.equal(server.requests.map((r) => [r.start, r.end]), [[T0 - 50 * H, T0 - 1], [T0 + 200 * H, T0 + 200.5 * H]]);
   assert.equal(timestamps(out), hours(-50, 199));
   assert.equal([third.added, third.gaps, third.missing], [50, [], 0]);
