@@ -123,7 +123,10 @@ const glowLatent0Strategy: Strategy = {
     const latent0 = new GlowStrategy(ctx.bundle.glow, {
       ...cal, options: { ...cal.options, direction: 'latent0' }, ridge: null, predictionStd: 1,
     });
-    return latent0.positions(ctx.scaled);
+    // the context's signals already hold every row's latent and log-likelihood: no second pass
+    const z = new Float32Array(ctx.rows * ctx.bundle.glow.features);
+    ctx.signals.forEach((s, i) => z.set(s.latent, i * s.latent.length));
+    return Float64Array.from(latent0.signalsOf(z, ctx.signals.map((s) => s.logLikelihood)), (s) => s.position);
   },
 };
 

@@ -133,8 +133,19 @@ export class GlowStrategy {
    */
   signal(x: MatrixInput): Signal[] {
     const d = this.glow.features;
-    const { data, rows } = toFloat32Matrix(x, d, 'signal(x)');
-    const { z, logProb: lp } = this.glow.encode(data); // one forward pass for both
+    const { data } = toFloat32Matrix(x, d, 'signal(x)');
+    const { z, logProb } = this.glow.encode(data); // one forward pass for both
+    return this.signalsOf(z, logProb);
+  }
+
+  /**
+   * Signals from rows' latents (rows × d, concatenated) and log-likelihoods already computed by the
+   * model — e.g. another strategy's signals of the same rows — without running the flow again.
+   */
+  signalsOf(z: Float32Array, lp: ArrayLike<number>): Signal[] {
+    const d = this.glow.features;
+    const rows = lp.length;
+    if (z.length !== rows * d) throw new RangeError(`signalsOf: ${z.length} latent values for ${rows} rows of width ${d}`);
     const cal = this.calibration;
     const o = cal.options;
     const regimes = assignClusters(cal.kmeans, Float64Array.from(z));
