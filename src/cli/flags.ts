@@ -6,12 +6,20 @@
  */
 import { type Command, Flags } from '@oclif/core';
 import { parseTime } from '../data/time.js';
+import { DEFAULT_CAPITAL, DEFAULT_FEE, DEFAULT_SLIPPAGE } from '../trading/backtest.js';
 
 /** `--model/-m`: the file `glow-trade train` wrote (required). */
 export const modelFlag = () => Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true });
 
 /** `--data/-d`: a candle CSV, required; `summary` says what the command does with it. */
 export const candlesFlag = (summary: string) => Flags.string({ char: 'd', summary, required: true });
+
+/** `--capital --fee --slippage` with the backtest engine's defaults (checked by `backtestSettings`). */
+export const costFlags = () => ({
+  capital: Flags.string({ summary: 'Starting equity.', default: String(DEFAULT_CAPITAL) }),
+  fee: Flags.string({ summary: 'Fee per unit of position traded (0.001 = 0.1%).', default: String(DEFAULT_FEE) }),
+  slippage: Flags.string({ summary: 'Slippage per unit of position traded.', default: String(DEFAULT_SLIPPAGE) }),
+});
 
 /** `text` as a finite number passing `test`, or a usage error "--name must be <expected>, got …". */
 export function decimal(cmd: Command, name: string, text: string, test: (v: number) => boolean, expected: string): number {

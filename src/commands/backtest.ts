@@ -15,7 +15,7 @@ import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
 import { walkForward } from '../trading/walk-forward.js';
 import { formatMetric } from '../trading/metrics.js';
-import { backtestSettings, candlesFlag, decimal, modelFlag } from '../cli/flags.js';
+import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
 
 export default class Backtest extends Command {
   static override summary = 'Backtest a model on candles: next-bar execution, fees and slippage, metrics beside buy-and-hold.';
@@ -35,9 +35,7 @@ export default class Backtest extends Command {
   static override flags = {
     model: modelFlag(),
     data: candlesFlag('Candle CSV to test on.'),
-    capital: Flags.string({ summary: 'Starting equity.', default: '10000' }),
-    fee: Flags.string({ summary: 'Fee per unit of position traded (0.001 = 0.1%).', default: '0.001' }),
-    slippage: Flags.string({ summary: 'Slippage per unit of position traded.', default: '0.0005' }),
+    ...costFlags(),
     from: Flags.string({ summary: 'First bar to test (ISO date/time UTC or Unix ms); default: after the validation range.', exclusive: ['walk-forward'] }),
     to: Flags.string({ summary: 'Last bar to test (default: the last bar).', exclusive: ['walk-forward'] }),
     'allow-in-sample': Flags.boolean({ summary: "Test bars inside the model's training or validation range anyway (with a warning)." }),

@@ -12,7 +12,7 @@ import { runBacktest } from '../trading/run-backtest.js';
 import { generateScenarios, horizonRisk } from '../risk/scenarios.js';
 import { reportDataFromRun } from '../report/from-run.js';
 import { writeReport } from '../report/html.js';
-import { backtestSettings, candlesFlag, decimal, modelFlag } from '../cli/flags.js';
+import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
 
 export default class Report extends Command {
   static override summary = 'Write a self-contained HTML report: backtest, likelihood, regimes, training curves, scenario risk.';
@@ -33,9 +33,7 @@ export default class Report extends Command {
     to: Flags.string({ summary: 'Last bar of the backtest.' }),
     'allow-in-sample': Flags.boolean({ summary: "Allow bars inside the model's training or validation range (with a warning)." }),
     strategy: Flags.string({ char: 's', summary: 'Strategy name (built-in or from a plugin).', default: 'glow' }),
-    capital: Flags.string({ summary: 'Starting equity.', default: '10000' }),
-    fee: Flags.string({ summary: 'Fee per unit of position traded.', default: '0.001' }),
-    slippage: Flags.string({ summary: 'Slippage per unit of position traded.', default: '0.0005' }),
+    ...costFlags(),
     scenarios: Flags.integer({ summary: 'Scenarios drawn for the risk panels (0: none).', default: 10000, min: 0 }),
     temperature: Flags.string({ summary: 'Sampling temperature of the scenarios.', default: '1' }),
     seed: Flags.integer({ summary: 'Seed of the scenario draw.', default: 0 }),

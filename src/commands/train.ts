@@ -5,6 +5,7 @@ import { saveBundle, trainOnCandles } from '../train/pipeline.js';
 import { isoTime, num } from '../cli/format.js';
 import { decimal } from '../cli/flags.js';
 import { resolveThreads } from '../train/parallel.js';
+import { DEFAULT_COST_RATE, DEFAULT_HORIZON, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND } from '../trading/strategy-options.js';
 
 export default class Train extends Command {
   static override summary = 'Train a GLOW model on a candle CSV and calibrate its trading strategy.';
@@ -32,10 +33,10 @@ export default class Train extends Command {
     'train-fraction': Flags.string({ summary: 'Share of feature rows used for training (the first rows).', default: '0.7' }),
     'validation-fraction': Flags.string({ summary: 'Share of feature rows for validation (after the training rows).', default: '0.15' }),
     patience: Flags.integer({ summary: 'Epochs without validation improvement before stopping (0: never).', default: 10, min: 0 }),
-    horizon: Flags.integer({ summary: 'Strategy: bars of forward return the ridge on the latent predicts.', default: 8, min: 1 }),
-    'cost-rate': Flags.string({ summary: 'Strategy: fee + slippage per unit of position traded that a predicted edge must beat.', default: '0.0015' }),
-    'min-edge': Flags.string({ summary: 'Strategy: stay out unless |predicted return| ≥ min-edge × cost-rate (0: off).', default: '1.5' }),
-    'rebalance-band': Flags.string({ summary: 'Strategy: keep the held position until the target moves further than this.', default: '0.75' }),
+    horizon: Flags.integer({ summary: 'Strategy: bars of forward return the ridge on the latent predicts.', default: DEFAULT_HORIZON, min: 1 }),
+    'cost-rate': Flags.string({ summary: 'Strategy: fee + slippage per unit of position traded that a predicted edge must beat.', default: String(DEFAULT_COST_RATE) }),
+    'min-edge': Flags.string({ summary: 'Strategy: stay out unless |predicted return| ≥ min-edge × cost-rate (0: off).', default: String(DEFAULT_MIN_EDGE) }),
+    'rebalance-band': Flags.string({ summary: 'Strategy: keep the held position until the target moves further than this.', default: String(DEFAULT_REBALANCE_BAND) }),
     'below-edge': Flags.string({ summary: 'Strategy: below the cost hurdle, hold the current position or go flat.', options: ['hold', 'flat'], default: 'hold' }),
     threads: Flags.string({ summary: 'Training threads: a number, or "auto" for every core (a run is reproducible for a given count).', default: '1' }),
   };
