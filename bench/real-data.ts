@@ -9,12 +9,13 @@
  * Usage: node dist/bench/real-data.js [candles.csv] [--epochs N] [--seed S] [--anchor path]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCandles } from '../src/data/candles-csv.js';
 import { trainOnCandles, scaledRows } from '../src/train/pipeline.js';
+import { anchorEnv, PYTHON, torchUnavailable } from './torch.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -45,9 +46,9 @@ const ours = {
   history: fit.history.map((h) => ({ epoch: h.epoch, trainNll: h.trainNll, valNll: h.valNll })),
 };
 
-let torch: unknown = 'skipped: /usr/bin/python3 cannot import torch';
-const py = '/usr/bin/python3';
-if (existsSync(py) && spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0 && existsSync(anchor)) {
+const unavailable = torchUnavailable(anchor);
+let torch: unknown = unavailable && `skipped: ${unavailable}`;
+if (!unavailable) {
   const dir = mkdtempSync(join(tmpdir(), 'glow-real-'));
   const rowsCsv = join(dir, 'rows.csv');
   const d = features.names.length;
@@ -60,8 +61,8 @@ if (existsSync(py) && spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' })
   emit('validation', split.validation);
   writeFileSync(rowsCsv, lines.join('\n') + '\n');
   const script = fileURLToPath(new URL('../../bench/anchor_train.py', import.meta.url));
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp', OMP_NUM_THREADS: '1' };
-  const r = spawnSync(py, [script, rowsCsv, anchor, String(epochs), String(batchSize), String(learningRate), String(seed)], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+  const env = anchorEnv({ OMP_NUM_THREADS: '1' });
+  const r = spawnSync(PYTHON, [script, rowsCsv, anchor, String(epochs), String(batchSize), String(learningRate), String(seed)], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
   torch = r.status === 0 ? JSON.parse(r.stdout) : `failed: ${r.stderr.slice(-2000)}`;
 }
 console.log(JSON.stringify({ input, epochs, seed, batchSize, learningRate, split: '70/15/15 chronological', ours, torch }, null, 1));

@@ -22,7 +22,7 @@ export interface TorchResult {
   meta: Record<string, unknown>;
 }
 
-const PYTHON = '/usr/bin/python3';
+export const PYTHON = '/usr/bin/python3';
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
 export function anchorPath(repoRoot: string): string {
@@ -38,8 +38,9 @@ export function torchUnavailable(anchor: string): string | null {
   return null;
 }
 
-function env(): NodeJS.ProcessEnv {
-  return existsSync(OPENBLAS) ? { ...process.env, LD_LIBRARY_PATH: OPENBLAS } : { ...process.env };
+/** The anchor's environment: OpenBLAS selected (Debian's torch is unfair without it), plus `extra`. */
+export function anchorEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...(existsSync(OPENBLAS) ? { LD_LIBRARY_PATH: OPENBLAS } : {}), ...extra };
 }
 
 const LATENCY_PROBE = `
@@ -72,10 +73,10 @@ export function runTorch(anchor: string, opts: { threads: number[]; trainBatches
     '--infer-batch', String(opts.inferBatch), '--reps', String(opts.reps), '--rep-seconds', String(opts.repSeconds),
     '--breakdown-seconds', '0', '--wait-budget', '120',
   ];
-  const r = spawnSync(PYTHON, args, { encoding: 'utf8', env: env(), cwd: dirname(anchor), maxBuffer: 64 << 20 });
+  const r = spawnSync(PYTHON, args, { encoding: 'utf8', env: anchorEnv(), cwd: dirname(anchor), maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`torch anchor failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
   const json = JSON.parse(r.stdout);
-  const p = spawnSync(PYTHON, ['-c', LATENCY_PROBE, anchor], { encoding: 'utf8', env: env() });
+  const p = spawnSync(PYTHON, ['-c', LATENCY_PROBE, anchor], { encoding: 'utf8', env: anchorEnv() });
   const oneRowLatencyUs = p.status === 0 ? JSON.parse(p.stdout.trim().split('\n').pop()!) : null;
   return {
     rows: json.rows,
