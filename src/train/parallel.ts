@@ -186,10 +186,8 @@ export class WorkerPool {
   /** One step on rows index[off … off+nb) of the current permutation (every replica updates). */
   trainStep(off: number, nb: number, t: number, h: StepHyper): ReplicaStepResult {
     if (!this.train) throw new Error('trainStep before beginTraining');
-    // Every worker's previous command must have succeeded: an error after a step's barrier (in the
-    // reduction or the update) would otherwise leave the replicas silently apart. By now the
-    // workers have long finished it, so this costs no wait. (fit checks the last step the same way.)
-    this.checkWorkers();
+    // A worker whose step failed after the barrier (reduction or update) fails every later step at
+    // its barrier (NaN loss), so the error surfaces below at the next step; fit checks the last one.
     const step = ++this.steps;
     const f = [h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, h.weightDecay];
     for (let w = 1; w < this.replicas; w++) this.command(w, Cmd.TRAIN, [step, off, nb, t], f);

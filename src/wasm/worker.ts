@@ -23,6 +23,8 @@ const mem = new ModelMemory(ex, layout, 64);
 const D = layout.config.features;
 let io: IoViews | null = null;
 let replica: TrainReplica | null = null;
+/** The error of a failed training step, kept until the next training run (see Cmd.TRAIN). */
+let trainFailure: string | null = null;
 
 function onMessage(msg: WorkerMessage): void {
   switch (msg.type) {
@@ -36,6 +38,7 @@ function onMessage(msg: WorkerMessage): void {
       break;
     case 'train':
       replica?.release();
+      trainFailure = null; // a new run starts from the synced parameters
       // a shard runs in TRAIN_BLOCK-row blocks: that much workspace, sized before the replica allocates after it
       mem.ensureCapacity(Math.min(msg.capacity, TRAIN_BLOCK));
       replica = new TrainReplica(mem, ctl, w, msg.grads, msg.index, { rows: msg.data }, msg.capacity);
@@ -99,10 +102,13 @@ function run(cmd: number, a: Int32Array, f: Float64Array): boolean {
       const arg = (i: number) => f[ctl.arg(w, i)];
       const step = at(W.A0);
       try {
+        // after a failed step this replica's parameters may differ from the others': refuse to go on
+        if (trainFailure) throw new Error(`an earlier training step failed on this worker: ${trainFailure}`);
         replica.step(step, at(W.A1), at(W.A2), at(W.A3), {
           lr: arg(0), beta1: arg(1), beta2: arg(2), eps: arg(3), clipNorm: arg(4), weightDecay: arg(5),
         });
       } catch (err) {
+        trainFailure ??= (err as Error).message;
         // arrive anyway (with a NaN loss), so no replica waits forever at this step's barrier
         ctl.losses[(step & 1) * ctl.replicas + w] = NaN;
         signal(ctl.i32, ctl.arrive(w), step);
