@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCandles } from '../src/data/candles-csv.js';
-import { trainOnCandles, scaledRows } from '../src/train/pipeline.js';
+import { trainOnCandles } from '../src/pipeline/train-on-candles.js';
+import { scaledRows } from '../src/trading/bundle.js';
 import { anchorEnv, PYTHON, torchUnavailable } from './torch.js';
 
 const args = process.argv.slice(2);

@@ -13,4 +13,4 @@ export { Engine, loadEngine, setDefaultEngine, relaxedSimdSupported, type Engine
 export { scaleFeatures, unscaleFeatures, scalerFromJSON, scalerToJSON, type Scaler } from './data/scaler.js';
 export { GlowStrategy, percentileRank, type Signal, type StrategyCalibration } from './trading/strategy.js';
 export { Rng } from './util/rng.js';
-export { bundleFromBytes, bundleToBytes, type ModelBundle } from './train/pipeline.js';
+export { bundleFromBytes, bundleToBytes, type ModelBundle } from './trading/bundle.js';

@@ -2,12 +2,12 @@
  * @fileoverview Public API of glow-trade.
  */
 export { Glow, MIN_INIT_ROWS, type GlowCreateOptions, type GlowLoadOptions, type NamedTensor } from './model/glow.js';
-export { type ThreadsOption } from './train/parallel.js';
+export { type ThreadsOption } from './wasm/pool.js';
 export { DEFAULT_CONFIG, resolveConfig, levelWidths, type GlowConfig, type CouplingKind } from './model/config.js';
 export { modelLayout, parameterTensors, type ModelLayout, type TensorSpec } from './model/layout.js';
 export { ReferenceGlow } from './model/reference.js';
 export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint, FORMAT_VERSION } from './model/checkpoint.js';
-export { fitGlow, NonFiniteError, type FitOptions, type FitResult, type EpochRecord } from './train/fit.js';
+export { fitGlow, NonFiniteError, type FitOptions, type FitResult, type EpochRecord } from './model/fit.js';
 export { Engine, loadEngine, defaultEngine, setDefaultEngine, defaultWasmUrl, type EngineSource, type EngineVariant } from './wasm/engine.js';
 export { Rng } from './util/rng.js';
 export { writeFileAtomic } from './util/atomic.js';
@@ -27,7 +27,8 @@ export { fitScaler, scaleFeatures, unscaleFeatures, scalerToJSON, scalerFromJSON
 export { chronologicalSplit, type ChronologicalSplit } from './data/split.js';
 
 // From candles to a trained, calibrated model file.
-export { trainOnCandles, saveBundle, loadBundle, bundleToBytes, bundleFromBytes, scaledRows, nextReturns, type ModelBundle, type TrainingRecord, type TrainOnCandlesOptions, type TimeRange } from './train/pipeline.js';
+export { trainOnCandles, type TrainOnCandlesOptions } from './pipeline/train-on-candles.js';
+export { saveBundle, loadBundle, bundleToBytes, bundleFromBytes, scaledRows, nextReturns, type ModelBundle, type TrainingRecord, type TimeRange } from './trading/bundle.js';
 
 // Trading.
 export { GlowStrategy, calibrateStrategy, percentileRank, type Signal, type StrategyCalibration, type StrategyOptions } from './trading/strategy.js';
@@ -37,7 +38,7 @@ export { backtestPositions, metricsOfRows, DEFAULT_FEE, DEFAULT_SLIPPAGE, DEFAUL
 export { computeMetrics, periodsPerYear, maxDrawdown, formatMetric, METRIC_NAMES, type Metrics, type MetricName, type MetricNotes, type MetricsInput } from './trading/metrics.js';
 export { extractTrades, type Trade, type TradeInput } from './trading/trades.js';
 export { runBacktest, type RunBacktestOptions, type RunBacktestResult } from './trading/run-backtest.js';
-export { walkForward, type WalkForwardOptions, type WalkForwardResult, type WalkForwardFold } from './trading/walk-forward.js';
+export { walkForward, type WalkForwardOptions, type WalkForwardResult, type WalkForwardFold } from './pipeline/walk-forward.js';
 export { registerStrategy, getStrategy, listStrategies, type Strategy, type StrategyContext, type StrategyInfo } from './trading/registry.js';
 export { equityCsv, tradesCsv, writeEquityCsv, writeTradesCsv, EQUITY_COLUMNS, TRADE_COLUMNS } from './trading/backtest-files.js';
 

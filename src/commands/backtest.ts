@@ -7,13 +7,13 @@ import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
 import { isoTime, minuteTime } from '../data/time.js';
-import { loadBundle } from '../train/pipeline.js';
+import { loadBundle } from '../trading/bundle.js';
 import type { BacktestResult } from '../trading/backtest.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
-import { walkForward } from '../trading/walk-forward.js';
+import { walkForward } from '../pipeline/walk-forward.js';
 import { formatMetric } from '../trading/metrics.js';
 import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
 

@@ -1,7 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { candlesFlag, modelFlag } from '../cli/flags.js';
 import { readCandles } from '../data/candles-csv.js';
-import { loadBundle, scaledRows } from '../train/pipeline.js';
+import { loadBundle, scaledRows } from '../trading/bundle.js';
 import { modelFeatures, rowsIn } from '../trading/run-backtest.js';
 import { isoTime, num, pct } from '../cli/format.js';
 

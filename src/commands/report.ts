@@ -6,7 +6,7 @@
  */
 import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
-import { loadBundle } from '../train/pipeline.js';
+import { loadBundle } from '../trading/bundle.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
 import { generateScenarios, horizonRisk } from '../risk/scenarios.js';

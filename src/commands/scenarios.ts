@@ -5,13 +5,13 @@
 import { Command, Flags } from '@oclif/core';
 import { modelFlag } from '../cli/flags.js';
 import { readCandles } from '../data/candles-csv.js';
-import { loadBundle } from '../train/pipeline.js';
+import { loadBundle } from '../trading/bundle.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { isoTime } from '../cli/format.js';
 import { clampedReturns, generateScenarios, horizonRisk, returnsBelowMinusOne, scenariosToCsv, RISK_HORIZONS } from '../risk/scenarios.js';
 import { STRESS_TEMPERATURES, stressTable } from '../risk/stress.js';
 import { varTest } from '../risk/var-test.js';
-import { horizonTable, percentileTable, stressTableText, varTestTable } from '../risk/tables.js';
+import { horizonTable, percentileTable, stressTableText, varTestTable } from '../cli/risk-tables.js';
 
 export default class Scenarios extends Command {
   static override summary = 'Sample scenarios from a model and report VaR, CVaR, moments, percentiles and a temperature stress table.';

@@ -10,7 +10,7 @@ import { readCandles } from '../data/candles-csv.js';
 import { FEATURE_LOOKBACK } from '../data/features.js';
 import { INTERVAL_CHOICES, parseInterval, type Interval } from '../data/interval.js';
 import { isoTime } from '../data/time.js';
-import { loadBundle, scaledRows } from '../train/pipeline.js';
+import { loadBundle, scaledRows } from '../trading/bundle.js';
 import { modelFeatures } from '../trading/run-backtest.js';
 
 /** Bybit interval of a model's candle spacing. */

@@ -1,10 +1,11 @@
 import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
-import { saveBundle, trainOnCandles } from '../train/pipeline.js';
+import { trainOnCandles } from '../pipeline/train-on-candles.js';
+import { saveBundle } from '../trading/bundle.js';
 import { isoTime, num } from '../cli/format.js';
 import { decimal } from '../cli/flags.js';
-import { resolveThreads } from '../train/parallel.js';
+import { resolveThreads } from '../wasm/pool.js';
 import { DEFAULT_COST_RATE, DEFAULT_HORIZON, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND } from '../trading/strategy-options.js';
 
 export default class Train extends Command {

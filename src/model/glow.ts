@@ -10,8 +10,8 @@ import { type MatrixInput, toFloat32Matrix } from './matrix.js';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type Engine, type GlowExports, defaultEngine } from '../wasm/engine.js';
 import { H, INFER_BLOCK, ModelMemory, R } from '../wasm/plan.js';
-import { type FitOptions, type FitResult, fitGlow } from '../train/fit.js';
-import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../train/parallel.js';
+import { type FitOptions, type FitResult, fitGlow } from './fit.js';
+import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../wasm/pool.js';
 
 export interface GlowCreateOptions extends Partial<GlowConfig> {
   /** Seed of the initial parameters (random rotations, coupling weights). Default 0. */

@@ -5,7 +5,7 @@
  * `report` and `demo` commands alike.
  */
 import { minuteTime } from '../data/time.js';
-import type { ModelBundle } from '../train/pipeline.js';
+import type { ModelBundle } from '../trading/bundle.js';
 import type { RunBacktestResult } from '../trading/run-backtest.js';
 import { METRIC_LABELS, METRIC_NAMES, type MetricName } from '../trading/metrics.js';
 import { RISK_HORIZONS, scenarioColumn, type RiskHorizon, type ScenarioSet } from '../risk/scenarios.js';

@@ -10,7 +10,7 @@
  * the flow put outside them — at high temperatures that share is itself the finding. With
  * `invalid: 'keep'` they stay in the set, counted in `clamped` and by `returnsBelowMinusOne`.
  */
-import type { ModelBundle } from '../train/pipeline.js';
+import type { ModelBundle } from '../trading/bundle.js';
 import { MAX_STANDARD_SCORE, unscaleFeatures } from '../data/scaler.js';
 import { returnRisk, type ReturnRisk } from './var.js';
 import { mixSeed } from '../util/rng.js';

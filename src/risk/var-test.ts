@@ -16,7 +16,7 @@
 import type { Candles } from '../data/candles.js';
 import { validateCandles } from '../data/candle-checks.js';
 import { inferIntervalMs } from '../data/gaps.js';
-import type { TrainingRecord } from '../train/pipeline.js';
+import type { TrainingRecord } from '../trading/bundle.js';
 import { kupiecPof } from './kupiec.js';
 import type { RiskHorizon } from './scenarios.js';
 import type { VarCvar } from './var.js';

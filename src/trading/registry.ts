@@ -13,7 +13,7 @@
  */
 import type { Candles } from '../data/candles.js';
 import type { FeatureSet } from '../data/features.js';
-import type { ModelBundle } from '../train/pipeline.js';
+import type { ModelBundle } from './bundle.js';
 import { GlowStrategy, type Signal } from './strategy.js';
 
 export interface StrategyContext {

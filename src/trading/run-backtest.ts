@@ -13,7 +13,7 @@ import type { Candles } from '../data/candles.js';
 import { computeFeatures, type FeatureSet } from '../data/features.js';
 import { countMissing, findGaps, inferIntervalMs } from '../data/gaps.js';
 import { minuteTime } from '../data/time.js';
-import { scaledRows, type ModelBundle, type TimeRange } from '../train/pipeline.js';
+import { scaledRows, type ModelBundle, type TimeRange } from './bundle.js';
 import { backtestPositions, type BacktestResult } from './backtest.js';
 import { periodsPerYear } from './metrics.js';
 import { getStrategy, positionsOf, type Strategy, type StrategyContext } from './registry.js';

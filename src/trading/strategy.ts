@@ -77,7 +77,7 @@ export function percentileRank(grid: ArrayLike<number>, v: number): number {
 /**
  * Fit the strategy on TRAINING rows only: scaled features x (n×d) and the forward returns at the
  * options' horizon h, forwardReturn[i] = c_{t_i + h} / c_{t_i} − 1 (see `forwardReturns` in
- * src/train/pipeline.ts; NaN where unknown, e.g. a target reaching past the last training candle:
+ * src/trading/bundle.ts; NaN where unknown, e.g. a target reaching past the last training candle:
  * those rows are skipped by the regression but still calibrate the likelihood).
  */
 export function calibrateStrategy(

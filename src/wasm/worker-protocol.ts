@@ -1,6 +1,6 @@
 /**
  * @fileoverview The shared-memory protocol between the main thread and the engine's worker
- * threads (src/wasm/worker.ts, src/train/parallel.ts). Commands and barriers are i32 words of one
+ * threads (src/wasm/worker.ts, src/wasm/pool.ts). Commands and barriers are i32 words of one
  * SharedArrayBuffer, signalled with Atomics; bulk data (gradients, rows) moves through other
  * SharedArrayBuffers. Replica 0 is the main thread, replicas 1…T−1 are workers.
  *

@@ -1,5 +1,5 @@
 /**
- * @fileoverview Entry point of an engine worker thread (started by src/train/parallel.ts). The
+ * @fileoverview Entry point of an engine worker thread (started by src/wasm/pool.ts). The
  * worker owns one instance of the wasm module holding a replica of the model, and runs commands
  * the main thread writes into the shared control block: a shard of a training step, or the forward
  * / inverse pass of a range of rows of the shared io buffer. Messages (parameters, training rows,

@@ -14,7 +14,8 @@ import { decodeCheckpoint } from '../../src/model/checkpoint.js';
 import { loadEngine } from '../../src/wasm/engine.js';
 import { Rng } from '../../src/util/rng.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
-import { bundleToBytes, scaledRows, trainOnCandles } from '../../src/train/pipeline.js';
+import { trainOnCandles } from '../../src/pipeline/train-on-candles.js';
+import { bundleToBytes, scaledRows } from '../../src/trading/bundle.js';
 
 const here = (path: string): URL => new URL(`../../../${path}`, import.meta.url);
 const simdBytes = readFileSync(here('build/glow.wasm'));

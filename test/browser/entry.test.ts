@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import * as browser from '../../src/browser.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import { computeFeatures } from '../../src/data/features.js';
-import { scaledRows, trainOnCandles } from '../../src/train/pipeline.js';
+import { trainOnCandles } from '../../src/pipeline/train-on-candles.js';
+import { scaledRows } from '../../src/trading/bundle.js';
 
 /** Every module reachable by static import/export-from from `entry`, and every non-relative specifier. */
 function moduleGraph(entry: string): { modules: Set<string>; external: string[] } {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Demo from '../../src/commands/demo.js';
 import { readCandles } from '../../src/data/candles-csv.js';
 import { EQUITY_COLUMNS } from '../../src/trading/backtest-files.js';
-import { loadBundle } from '../../src/train/pipeline.js';
+import { loadBundle } from '../../src/trading/bundle.js';
 import { runCommand } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 

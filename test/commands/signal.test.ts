@@ -5,7 +5,7 @@ import Signal from '../../src/commands/signal.js';
 import { sliceCandles } from '../../src/data/candles.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { computeFeatures } from '../../src/data/features.js';
-import { scaledRows } from '../../src/train/pipeline.js';
+import { scaledRows } from '../../src/trading/bundle.js';
 import { makeHistory, startBybitServer } from '../helpers/bybit-server.js';
 import { runCommand } from '../helpers/cli.js';
 import { smallModel, writeModelFiles } from '../helpers/model-files.js';

@@ -6,7 +6,7 @@ import Train from '../../src/commands/train.js';
 import Evaluate from '../../src/commands/evaluate.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
-import { loadBundle } from '../../src/train/pipeline.js';
+import { loadBundle } from '../../src/trading/bundle.js';
 import { runCommand } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 

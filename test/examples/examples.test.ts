@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import { readCandles } from '../../src/data/candles-csv.js';
-import { loadBundle } from '../../src/train/pipeline.js';
+import { loadBundle } from '../../src/trading/bundle.js';
 import { startBybitServer, type BybitServer, type HistoryRow } from '../helpers/bybit-server.js';
 import { repoRoot } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';

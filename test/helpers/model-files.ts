@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { Candles } from '../../src/data/candles.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
-import { type ModelBundle, saveBundle, trainOnCandles } from '../../src/train/pipeline.js';
+import { trainOnCandles } from '../../src/pipeline/train-on-candles.js';
+import { type ModelBundle, saveBundle } from '../../src/trading/bundle.js';
 import { tempDir } from './tmp.js';
 
 /** `bars` simulated candles (seed `seed`) and a model trained on them (seed `trainSeed`, default `seed`). */

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { candlesFromRows, type Candles } from '../../src/data/candles.js';
-import type { TrainingRecord } from '../../src/train/pipeline.js';
+import type { TrainingRecord } from '../../src/trading/bundle.js';
 import { kupiecPof } from '../../src/risk/kupiec.js';
 import { exceedanceCounts, forwardReturns, HORIZON_BARS, OVERLAP_NOTE, varTest } from '../../src/risk/var-test.js';
 import type { VarCvar } from '../../src/risk/var.js';

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sliceCandles, type Candles } from '../../src/data/candles.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
-import { scaledRows, trainOnCandles } from '../../src/train/pipeline.js';
+import { trainOnCandles } from '../../src/pipeline/train-on-candles.js';
+import { scaledRows } from '../../src/trading/bundle.js';
 import { runBacktest } from '../../src/trading/run-backtest.js';
 import type { Strategy } from '../../src/trading/registry.js';
 

@@ -3,11 +3,11 @@
  * per-horizon risk, the temperature stress table and the out-of-sample VaR test. Returns and losses
  * print as percentages; anything undefined prints "n/a".
  */
-import { num, pct } from '../cli/format.js';
-import { PERCENTILES, type ReturnRisk } from './var.js';
-import { RISK_HORIZONS, type RiskHorizon } from './scenarios.js';
-import type { StressRow } from './stress.js';
-import type { VarTestResult } from './var-test.js';
+import { num, pct } from './format.js';
+import { PERCENTILES, type ReturnRisk } from '../risk/var.js';
+import { RISK_HORIZONS, type RiskHorizon } from '../risk/scenarios.js';
+import type { StressRow } from '../risk/stress.js';
+import type { VarTestResult } from '../risk/var-test.js';
 
 /** Columns padded to their widest cell; the first column left-aligned, the others right-aligned. */
 export function renderTable(header: string[], rows: string[][]): string {

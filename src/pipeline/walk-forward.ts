@@ -19,15 +19,16 @@
 import { sliceCandles, type Candles } from '../data/candles.js';
 import { FEATURE_LOOKBACK } from '../data/features.js';
 import type { GlowConfig } from '../model/config.js';
-import type { FitOptions } from '../train/fit.js';
-import { trainOnCandles, type TimeRange } from '../train/pipeline.js';
+import type { FitOptions } from '../model/fit.js';
+import { trainOnCandles } from './train-on-candles.js';
+import { type TimeRange } from '../trading/bundle.js';
 import type { Engine } from '../wasm/engine.js';
-import { backtestPositions, metricsOfRows, type BacktestResult } from './backtest.js';
-import type { MetricNotes, Metrics } from './metrics.js';
-import { periodsPerYear } from './metrics.js';
-import { getStrategy, type Strategy } from './registry.js';
-import { decideRows, modelFeatures } from './run-backtest.js';
-import type { StrategyOptions } from './strategy.js';
+import { backtestPositions, metricsOfRows, type BacktestResult } from '../trading/backtest.js';
+import type { MetricNotes, Metrics } from '../trading/metrics.js';
+import { periodsPerYear } from '../trading/metrics.js';
+import { getStrategy, type Strategy } from '../trading/registry.js';
+import { decideRows, modelFeatures } from '../trading/run-backtest.js';
+import type { StrategyOptions } from '../trading/strategy.js';
 
 export interface WalkForwardOptions {
   /** Candles of the first training window (and of every window when rolling). */

@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Glow } from '../../src/model/glow.js';
-import { NonFiniteError } from '../../src/train/fit.js';
-import { parallelUnavailable, resolveThreads } from '../../src/train/parallel.js';
+import { NonFiniteError } from '../../src/model/fit.js';
+import { parallelUnavailable, resolveThreads } from '../../src/wasm/pool.js';
 import { CorrelatedGaussian } from '../model/fixtures.js';
 
 const small = { features: 8, levels: 2, steps: 2, hidden: 16 };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Train from '../../src/commands/train.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
-import { loadBundle } from '../../src/train/pipeline.js';
+import { loadBundle } from '../../src/trading/bundle.js';
 import { runCommand } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 

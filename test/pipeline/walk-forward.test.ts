@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { Candles } from '../../src/data/candles.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import { glowStrategy, type Strategy, type StrategyContext } from '../../src/trading/registry.js';
-import { walkForward, type WalkForwardOptions } from '../../src/trading/walk-forward.js';
+import { walkForward, type WalkForwardOptions } from '../../src/pipeline/walk-forward.js';
 
 const candles = simulateMarket({ bars: 700, seed: 5 });
 const base: WalkForwardOptions = { trainBars: 400, testBars: 100, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 2 }, seed: 1 };

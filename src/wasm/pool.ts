@@ -14,13 +14,13 @@
  * on one thread.
  */
 import type { Worker as NodeWorker, MessagePort as NodeMessagePort } from 'node:worker_threads';
-import type { Engine } from '../wasm/engine.js';
+import type { Engine } from './engine.js';
 import type { GlowConfig } from '../model/config.js';
 import {
   Cmd, Control, IoViews, W, type WorkerInit, type WorkerMessage, shardRange, signal, waitUntil,
-} from '../wasm/worker-protocol.js';
-import { type ReplicaStepResult, type StepHyper, TrainReplica } from '../wasm/worker-replica.js';
-import type { ModelMemory } from '../wasm/plan.js';
+} from './worker-protocol.js';
+import { type ReplicaStepResult, type StepHyper, TrainReplica } from './worker-replica.js';
+import type { ModelMemory } from './plan.js';
 import { optionalBuiltin } from '../util/node.js';
 
 /** A thread count, or 'auto' (every available core). */
@@ -104,7 +104,7 @@ export class WorkerPool {
     this.ctl = new Control(new SharedArrayBuffer(Control.bytes(threads)), threads);
     this.seq = new Array(threads).fill(0);
     this.started = new Array(threads).fill(false);
-    const url = new URL('../wasm/worker.js', import.meta.url);
+    const url = new URL('./worker.js', import.meta.url);
     for (let w = 1; w < threads; w++) {
       const { port1, port2 } = new wt.MessageChannel();
       const init: WorkerInit = { module: engine.module, config, control: this.ctl.sab, replicas: threads, replica: w, port: port2 as unknown as MessagePort };

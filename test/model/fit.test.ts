@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Glow } from '../../src/model/glow.js';
-import { NonFiniteError } from '../../src/train/fit.js';
-import { CorrelatedGaussian, gaussianFitNll, gaussianRows } from '../model/fixtures.js';
+import { NonFiniteError } from '../../src/model/fit.js';
+import { CorrelatedGaussian, gaussianFitNll, gaussianRows } from './fixtures.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('training on a correlated Gaussian reaches its entropy within 0.05 nats per dimension', () => {

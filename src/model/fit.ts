@@ -3,15 +3,15 @@
  * global gradient-norm clipping, a chronological validation split, early stopping with best-state
  * restore, and a guard that stops with an error naming where a non-finite value appeared.
  * Every minibatch is one call into the wasm engine (gather, forward, backward, clip, Adam); with
- * T > 1 threads, each of T replicas takes a shard of every minibatch (src/train/parallel.ts): the
+ * T > 1 threads, each of T replicas takes a shard of every minibatch (src/wasm/pool.ts): the
  * result is then deterministic for that T, and equal to one thread's up to f32 summation order.
  */
 import { Rng } from '../util/rng.js';
-import { type MatrixInput, toFloat32Matrix } from '../model/matrix.js';
-import { parameterTensors } from '../model/layout.js';
+import { type MatrixInput, toFloat32Matrix } from './matrix.js';
+import { parameterTensors } from './layout.js';
 import { H, R } from '../wasm/plan.js';
-import type { Glow } from '../model/glow.js';
-import { type ThreadsOption, type WorkerPool, effectiveThreads } from './parallel.js';
+import type { Glow } from './glow.js';
+import { type ThreadsOption, type WorkerPool, effectiveThreads } from '../wasm/pool.js';
 
 export interface FitOptions {
   /** Passes over the training rows (default 50). */
