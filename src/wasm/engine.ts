@@ -164,6 +164,16 @@ export function defaultEngine(variant?: EngineVariant): Engine {
 
 const variantCache = new Map<EngineVariant, Engine>();
 
+/**
+ * What to do about a missing build: in a clone (assembly/ sits beside build/) the build was not
+ * run; in an installed package the file should have shipped, so the package is incomplete.
+ */
+function missingBuildHint(fs: typeof import('node:fs')): string {
+  return fs.existsSync(new URL('../../../assembly/index.ts', import.meta.url))
+    ? 'run "npm run build" in the glow-trade checkout to build the wasm'
+    : 'the installed glow-trade package is incomplete; reinstall it (npm install glow-trade)';
+}
+
 function nodeEngine(want: EngineVariant | 'auto'): Engine {
   const fs = nodeFs();
   const read = (v: EngineVariant): Uint8Array => {
@@ -171,13 +181,18 @@ function nodeEngine(want: EngineVariant | 'auto'): Engine {
     try {
       return fs.readFileSync(url);
     } catch (err) {
-      throw new Error(`cannot read ${url.pathname}: ${(err as Error).message} (run "npm run build" to build the wasm)`);
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new Error(`cannot read the glow-trade wasm ${url.pathname}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message} (${missingBuildHint(fs)})`);
     }
   };
   let variant: EngineVariant = want === 'auto' ? 'simd' : want;
   let bytes: Uint8Array | undefined;
-  if (want !== 'simd') {
-    const relaxed = read('relaxed-simd');
+  // Relaxed SIMD is only faster, never needed: in 'auto' a missing relaxed build falls back to the
+  // plain SIMD one; asked for explicitly, its absence is an error.
+  const relaxed = want === 'simd' ? undefined
+    : want === 'auto' && !fs.existsSync(defaultWasmUrl('relaxed-simd')) ? undefined
+      : read('relaxed-simd');
+  if (relaxed) {
     if (relaxedSimdSupported(relaxed)) {
       variant = 'relaxed-simd';
       bytes = relaxed;
