@@ -9,18 +9,19 @@
  * position decided at the close of bar t earns bar t+1's return, after costs on |Δposition|.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatMetric, loadBundle, METRIC_NAMES, readCandles, runBacktest, writeEquityCsv } from 'glow-trade';
+import { exampleArgs } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string', default: 'glow_model.bin' },
-    data: { type: 'string', default: 'btc_data.csv' },
-    capital: { type: 'string', default: '10000' },
-    fee: { type: 'string', default: '0.001' },
-    slippage: { type: 'string', default: '0.0005' },
-    'equity-out': { type: 'string', default: 'backtest_equity.csv' },
-  },
+const USAGE = `usage: node dist/examples/backtest.js [--model glow_model.bin] [--data btc_data.csv]
+                                     [--capital 10000] [--fee 0.001] [--slippage 0.0005] [--equity-out backtest_equity.csv]`;
+
+const values = exampleArgs(USAGE, {
+  model: { type: 'string', default: 'glow_model.bin' },
+  data: { type: 'string', default: 'btc_data.csv' },
+  capital: { type: 'string', default: '10000' },
+  fee: { type: 'string', default: '0.001' },
+  slippage: { type: 'string', default: '0.0005' },
+  'equity-out': { type: 'string', default: 'backtest_equity.csv' },
 });
 for (const f of [values.model!, values.data!]) {
   if (!existsSync(f)) {

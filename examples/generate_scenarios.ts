@@ -9,17 +9,18 @@
  * the tails grow when the latent spread does.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { generateScenarios, horizonRisk, loadBundle, RISK_HORIZONS, scenariosToCsv, stressTable, writeFileAtomic } from 'glow-trade';
+import { exampleArgs } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string', default: 'glow_model.bin' },
-    num: { type: 'string', default: '10000' },
-    temperature: { type: 'string', default: '1' },
-    seed: { type: 'string', default: '0' },
-    output: { type: 'string', default: 'scenarios.csv' },
-  },
+const USAGE = `usage: node dist/examples/generate_scenarios.js [--model glow_model.bin] [--num 10000]
+                                               [--temperature 1] [--seed 0] [--output scenarios.csv]`;
+
+const values = exampleArgs(USAGE, {
+  model: { type: 'string', default: 'glow_model.bin' },
+  num: { type: 'string', default: '10000' },
+  temperature: { type: 'string', default: '1' },
+  seed: { type: 'string', default: '0' },
+  output: { type: 'string', default: 'scenarios.csv' },
 });
 if (!existsSync(values.model!)) {
   console.error(`${values.model} does not exist: run train_model first (or pass --model)`);

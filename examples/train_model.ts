@@ -9,17 +9,18 @@
  * the strategy calibrated on the training rows. The last 15% is never seen: keep it for backtests.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { readCandles, saveBundle, simulateMarket, trainOnCandles } from 'glow-trade';
+import { exampleArgs } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    input: { type: 'string', default: 'btc_data.csv' },
-    synthetic: { type: 'string' },
-    output: { type: 'string', default: 'glow_model.bin' },
-    epochs: { type: 'string', default: '50' },
-    seed: { type: 'string', default: '0' },
-  },
+const USAGE = `usage: node dist/examples/train_model.js [--input btc_data.csv | --synthetic 17520]
+                                        [--output glow_model.bin] [--epochs 50] [--seed 0]`;
+
+const values = exampleArgs(USAGE, {
+  input: { type: 'string', default: 'btc_data.csv' },
+  synthetic: { type: 'string' },
+  output: { type: 'string', default: 'glow_model.bin' },
+  epochs: { type: 'string', default: '50' },
+  seed: { type: 'string', default: '0' },
 });
 const seed = Number(values.seed);
 let candles;

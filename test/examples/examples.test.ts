@@ -72,6 +72,29 @@ test('a missing input says what to run first and exits 1', async () => {
   assert.not.ok(existsSync(join(empty, 'backtest_equity.csv')));
 });
 
+test('--help prints the usage and exits 0; an unknown flag exits 2 with the usage, never a stack trace', async () => {
+  const script = join(repoRoot(), 'dist', 'examples', 'train_model.js');
+  const help = await run(process.execPath, [script, '--help'], { cwd: tempDir() });
+  assert.match(help.stdout, /^usage: node dist\/examples\/train_model\.js \[--input btc_data\.csv \| --synthetic 17520\]/);
+  const err = await run(process.execPath, [script, '--epoch', '3'], { cwd: tempDir() }).catch((e) => e);
+  assert.is(err.code, 2);
+  assert.match(err.stderr, /Unknown option '--epoch'/);
+  assert.match(err.stderr, /usage: node dist\/examples\/train_model\.js/);
+  assert.not.match(err.stderr, /\n\s+at /);
+});
+
+test('the chain also runs with no network: fetch_data --synthetic, then train_model, backtest, generate_scenarios', async () => {
+  const dir = tempDir();
+  const ex = (name: string, args: string[] = []) =>
+    run(process.execPath, [join(repoRoot(), 'dist', 'examples', `${name}.js`), ...args], { cwd: dir, env: { ...process.env, BYBIT_BASE_URL: 'http://127.0.0.1:9' }, maxBuffer: 1 << 24 });
+  const fetched = await ex('fetch_data', ['--synthetic', '--days', '60', '--seed', '4']);
+  assert.match(fetched.stdout, /simulated 1440 hourly candles \(seed 4\), no network used/);
+  assert.is(readCandles(join(dir, 'btc_data.csv')).close.length, 1440);
+  await ex('train_model', ['--epochs', '1']);
+  assert.match((await ex('backtest')).stdout, /strategy "glow" on \d+ bars/);
+  assert.match((await ex('generate_scenarios', ['--num', '200'])).stdout, /200 scenarios at temperature 1/);
+});
+
 test.after(async () => {
   await server?.close();
   removeTempDirs();
