@@ -90,8 +90,9 @@ for (const [label, config] of CONFIGS) {
     const { ref, H, C } = generic(config, 2);
     const n = 16;
     const y = rows(n, H, 7, 1.5), c = rows(n, C, 8);
-    const { loss, grad } = ref.lossAndGradient(y, c, n);
+    const { loss, grad, logProb } = ref.lossAndGradient(y, c, n);
     assert.ok(Math.abs(loss - ref.loss(y, c, n)) < 1e-12);
+    assert.equal(Array.from(logProb), Array.from(ref.logProb(y, c, n)));
     let worst = 0;
     const names: string[] = [];
     for (const t of forecasterParameterTensors(ref.layout)) {
