@@ -5,26 +5,35 @@
  */
 import type { Rng } from './rng.js';
 
-/** One Gamma(shape, 1) draw, shape > 0. */
+/**
+ * Gamma(shape, 1) by Marsaglia & Tsang (2000): d = a − ⅓, c = 1/√(9d), v = (1 + c·x)³ for
+ * x ~ N(0,1), accepted by the squeeze u < 1 − 0.0331x⁴ or ln u < ½x² + d(1 − v + ln v). For a < 1,
+ * Gamma(a) = Gamma(a + 1)·U^(1/a) (never needed by the base: ν/2 > 1).
+ */
 export function gammaDraw(rng: Rng, shape: number): number {
-  if (!(shape > 0)) throw new RangeError(`gamma draw: shape must be > 0, got ${shape}`);
-  if (shape < 1) return gammaDraw(rng, shape + 1) * Math.pow(rng.uniform() || Number.MIN_VALUE, 1 / shape);
-  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gammaDraw: shape must be a finite number > 0, got ${shape}`);
+  if (shape < 1) {
+    let u = 0;
+    while (u === 0) u = rng.uniform();
+    return gammaDraw(rng, shape + 1) * Math.pow(u, 1 / shape);
+  }
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
   for (;;) {
-    let x: number, v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
+    const x = rng.normal();
+    const t = 1 + c * x;
+    if (t <= 0) continue;
+    const v = t * t * t;
     const u = rng.uniform();
-    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    const x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2) return d * v;
+    if (u > 0 && Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
   }
 }
 
-/** One Student-t(ν) draw (location 0, scale 1), ν > 0. */
+/** ε ~ t_ν: g / √(V/ν) with g ~ N(0,1) drawn first, then V = 2·Gamma(ν/2, 1) (a χ²_ν draw). */
 export function studentTDraw(rng: Rng, nu: number): number {
   const g = rng.normal();
-  return g / Math.sqrt((2 * gammaDraw(rng, nu / 2)) / nu);
+  const V = 2 * gammaDraw(rng, nu / 2);
+  return g / Math.sqrt(V / nu);
 }

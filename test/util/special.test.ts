@@ -12,14 +12,14 @@ const close = (got: number, want: number, rel: number, abs = 0, what = '') =>
 test('lgamma', () => {
   const ref: [number, number][] = [[0.1, 2.2527126517342055], [0.5, 0.5723649429247001], [1, 0], [2.5, 0.2846828704729192],
     [3, 0.6931471805599453], [7.25, 7.0521854507385395], [30, 71.25703896716801], [171.5, 709.1431630309282]];
-  for (const [x, y] of ref) close(lgamma(x), y, 2e-14, 1e-15, `lgamma(${x})`);
+  for (const [x, y] of ref) close(lgamma(x), y, 3e-15, 3e-15, `lgamma(${x})`);
 });
 
 test('digamma', () => {
   const ref: [number, number][] = [[0.1, -10.423754940411076], [0.5, -1.9635100260214235], [1, -0.5772156649015329],
     [2.5, 0.7031566406452432], [5, 1.5061176684318003], [12.75, 2.5058032764013554], [100, 4.600161852738087]];
-  for (const [x, y] of ref) close(digamma(x), y, 0, 1e-13, `digamma(${x})`);
-  assert.throws(() => digamma(0), /x must be > 0/);
+  for (const [x, y] of ref) close(digamma(x), y, 0, 2e-15, `digamma(${x})`);
+  assert.ok(Number.isNaN(digamma(0)) && Number.isNaN(lgamma(-1)));
 });
 
 test('betaInc: closed forms I_x(1, b) = 1 − (1−x)^b and I_x(a, 1) = x^a', () => {

@@ -4,7 +4,7 @@ import { candlesFromRows, sliceCandles } from '../../src/data/candles.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import {
   calendarColumns, CONTEXT_NAMES, forecasterDataset, scaledContext, scaledTargets, targetPaths,
-} from '../../src/pipeline/forecaster-data.js';
+} from '../../src/data/forecaster-data.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1); // a Monday, 00:00 UTC

@@ -12,13 +12,13 @@
  * training candle (the candle of the last training feature row), a validation row's at or before
  * the last validation candle; the rows in between are purged, not shifted into the next split.
  */
-import type { Candles } from '../data/candles.js';
-import { candleCount } from '../data/candles.js';
-import { computeFeatures, FEATURE_NAMES, type FeatureSet } from '../data/features.js';
-import { inferIntervalMs } from '../data/gaps.js';
-import { nextOpenTime, parseInterval, type Interval } from '../data/interval.js';
-import { fitScaler, scaleFeatures, type Scaler } from '../data/scaler.js';
-import { chronologicalSplit, type ChronologicalSplit } from '../data/split.js';
+import type { Candles } from './candles.js';
+import { candleCount } from './candles.js';
+import { computeFeatures, FEATURE_NAMES, type FeatureSet } from './features.js';
+import { inferIntervalMs } from './gaps.js';
+import { nextOpenTime, parseInterval, type Interval } from './interval.js';
+import { fitScaler, scaleFeatures, type Scaler } from './scaler.js';
+import { chronologicalSplit, type ChronologicalSplit } from './split.js';
 
 export const DEFAULT_FORECAST_HORIZON = 20;
 /** The calendar columns of the context, all of the bar after t (the one being forecast first). */
