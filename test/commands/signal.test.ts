@@ -5,7 +5,8 @@ import Signal from '../../src/commands/signal.js';
 import { sliceCandles } from '../../src/data/candles.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { computeFeatures } from '../../src/data/features.js';
-import { scaledRows } from '../../src/trading/bundle.js';
+import { saveBundle, scaledRows } from '../../src/trading/bundle.js';
+import { GlowStrategy } from '../../src/trading/strategy.js';
 import { makeHistory, startBybitServer } from '../helpers/bybit-server.js';
 import { runCommand } from '../helpers/cli.js';
 import { smallModel, writeModelFiles } from '../helpers/model-files.js';
@@ -90,6 +91,26 @@ test('--symbol: live closed candles from Bybit on the model interval (against a 
   } finally {
     await server.close();
   }
+});
+
+test('--holding: with no cost hurdle the rebalance band alone decides (kept inside it, moved to the target outside)', async () => {
+  // The default model's last bar is below the cost hurdle, which keeps any holding whatever the
+  // band; this model file has no hurdle and a band of 0.5, so only the band can keep a holding.
+  const cal = bundle.strategy.calibration;
+  const banded = { ...bundle, strategy: new GlowStrategy(bundle.glow, { ...cal, options: { ...cal.options, minEdge: 0, rebalanceBand: 0.5 } }) };
+  const path = join(dir, 'banded.bin');
+  saveBundle(path, banded);
+  const features = computeFeatures(candles);
+  const last = features.rows - 1;
+  const [s] = banded.strategy.signal(scaledRows(banded.scaler, features, last, last + 1));
+  assert.is(s.keep, false);
+  // Holdings 0.4 and 0.7 away from the target, towards zero (short decimals, inside ±1).
+  const toward = s.position > 0 ? -1 : 1;
+  const inside = Math.round((s.position + toward * 0.4) * 100) / 100, outside = Math.round((s.position + toward * 0.7) * 100) / 100;
+  const run = async (holding: number) => (await runCommand(Signal, ['--model', path, '--data', data, '--holding', String(holding), '--json'])).json;
+  const a = await run(inside), b = await run(outside);
+  assert.equal([a.holding, a.target, a.position], [inside, s.position, inside]);
+  assert.equal([b.holding, b.target, b.position], [outside, s.position, s.position]);
 });
 
 test.after(removeTempDirs);

@@ -2,15 +2,42 @@
  * @fileoverview Headless Chromium for browser tests: finds the Debian `chromium` binary (or
  * $GLOW_TRADE_CHROMIUM), launches it with playwright-core, and opens pages in an offline context
  * that records every request, aborts any the test did not allow, and collects console errors and
- * page errors. Where Chromium is missing, `launchChromium` prints a visible "SKIPPED: …" line and
- * returns undefined so the test can skip instead of failing.
+ * page errors. Where Chromium is missing, browser tests are registered with `browserTest`, which
+ * registers them as skipped (so uvu's "Skipped:" total counts them instead of their vanishing) and
+ * prints the reason once per run.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Test } from 'uvu';
 
 /** Where the browser is expected: $GLOW_TRADE_CHROMIUM, else Debian's /usr/bin/chromium. */
 export function chromiumPath(): string {
   return process.env.GLOW_TRADE_CHROMIUM || '/usr/bin/chromium';
+}
+
+/** Why browser tests cannot run here (no Chromium binary), or null when they can. */
+export function chromiumMissing(): string | null {
+  const path = chromiumPath();
+  return existsSync(path) ? null : `no Chromium at ${path} (install the Debian package "chromium" or set GLOW_TRADE_CHROMIUM)`;
+}
+
+let reasonPrinted = false;
+
+/**
+ * Register a browser test on `suite`: a normal test where Chromium is installed, else a skipped one
+ * (counted in uvu's "Skipped:" total), the reason printed once for the whole run.
+ */
+export function browserTest(suite: Test, name: string, handler: () => Promise<void>): void {
+  const missing = chromiumMissing();
+  if (missing === null) {
+    suite(name, handler);
+    return;
+  }
+  if (!reasonPrinted) {
+    reasonPrinted = true;
+    console.log(`SKIPPED: browser tests — ${missing}`);
+  }
+  suite.skip(name, handler);
 }
 
 /** Launch headless Chromium, or print "SKIPPED: <what>" and return undefined when it is not installed. */
