@@ -104,7 +104,8 @@ export default class Fetch extends Command {
         onProgress: showBar ? (p) => bar.update(p.fraction, `${p.candles} candles, ${p.requests} requests`) : undefined,
         onRetry: (notice) => {
           if (showBar && bar.hasDrawn) process.stderr.write('\n');
-          this.logToStderr(retryLine(notice));
+          // On stderr even with --json (stdout stays the JSON document): a wait should never be silent.
+          process.stderr.write(`${retryLine(notice)}\n`);
         },
       });
     } catch (err) {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic.js';
+import { parseInterval } from './interval.js';
 
 export interface CandlesMeta {
   source: 'bybit';
@@ -28,9 +29,15 @@ export function candlesMetaPath(csvPath: string): string {
   return `${csvPath}.meta.json`;
 }
 
-/** "linear BTCUSDT 60" style text for messages, with the interval's label when given. */
-export function describeMarket(meta: Pick<CandlesMeta, 'category' | 'symbol' | 'interval'>, intervalLabel = meta.interval): string {
-  return `${meta.category} ${meta.symbol} ${intervalLabel}`;
+/** "linear BTCUSDT 1h" style text for messages. */
+export function describeMarket(meta: Pick<CandlesMeta, 'category' | 'symbol' | 'interval'>): string {
+  let label = meta.interval;
+  try {
+    label = parseInterval(meta.interval).label;
+  } catch {
+    // an unknown code in a hand-edited sidecar: show it as written
+  }
+  return `${meta.category} ${meta.symbol} ${label}`;
 }
 
 /** The sidecar of `csvPath`, or undefined when there is none; throws naming the file when it is unreadable. */

@@ -75,7 +75,7 @@ export async function updateCandlesFile(options: UpdateCandlesFileOptions): Prom
   const recorded = existed ? readCandlesMeta(output) : undefined;
   if (recorded && !sameMarket(recorded, market)) {
     throw new OutputMismatchError(`${output} holds ${describeMarket(recorded)} candles (per ${candlesMetaPath(output)}), but ` +
-      `${describeMarket(market)} (${interval.label}) was requested; refusing to mix them: use another --output`);
+      `${describeMarket(market)} was requested; refusing to mix them; use another output file`);
   }
   const existing = existed ? readCandles(output) : allocateCandles(0);
   const n0 = candleCount(existing);
@@ -144,8 +144,8 @@ async function confirmMarket(
   const i = candleCount(existing) - 1;
   const t = existing.timestamp[i];
   const res = await fetchCandles({ ...options, onProgress: undefined, interval, start: t, end: t, now });
-  const wanted = `${describeMarket(market, interval.label)}`;
-  const advice = `write to another --output, or, if it does hold ${wanted} candles, create ${candlesMetaPath(output)} ` +
+  const wanted = describeMarket(market);
+  const advice = `use another output file, or, if it does hold ${wanted} candles, create ${candlesMetaPath(output)} ` +
     `containing ${JSON.stringify(market)}`;
   const got = res.candles;
   if (got.timestamp.length !== 1 || got.timestamp[0] !== t) {
