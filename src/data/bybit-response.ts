@@ -98,7 +98,8 @@ export function readKlineReply(status: number, body: string, where: string, cont
     throw new BybitError(`${where} returned retCode 0 but "result.list" is missing or not an array: ${snippet(body)}`, false, { status, retCode });
   }
   const rows = list.map((row, i) => readRow(row, i, where));
-  checkMarket(result as Record<string, unknown>, context, where, body, status);
+  // An empty page writes nothing, so there is nothing to check (and no risk of refusing an odd echo).
+  if (rows.length > 0) checkMarket(result as Record<string, unknown>, context, where, body, status);
   return rows;
 }
 
@@ -131,8 +132,8 @@ function parseJson(body: string): unknown {
 
 /**
  * A reply names its market in `result.symbol` and `result.category`; one for another market (a proxy,
- * a cache, a mistyped base URL) must not be written as the requested one. A reply that does not say
- * cannot be checked, so it is refused too.
+ * a cache, a mistyped base URL) must not be written as the requested one. A reply with candles that does
+ * not say cannot be checked, so it is refused too.
  */
 function checkMarket(result: Record<string, unknown>, context: KlineReplyContext, where: string, body: string, status: number): void {
   const checks: Array<[field: 'symbol' | 'category', wanted: string | undefined]> = [['symbol', context.symbol], ['category', context.category]];

@@ -65,15 +65,18 @@ test('X-Bapi-Limit-Reset-Timestamp (Unix ms) gives the wait on 429 and retCode 1
 
 test('a reply for another symbol or category, or one that does not say, is refused', () => {
   const market = { symbol: 'BTCUSDT', category: 'linear' };
-  const reply = (result: object) => JSON.stringify({ retCode: 0, retMsg: 'OK', result: { ...result, list: [] } });
-  assert.equal(readKlineReply(200, reply({ symbol: 'BTCUSDT', category: 'linear' }), W, market), []);
+  const row = ['1000', '1', '2', '1', '1', '0', '0'];
+  const reply = (result: object) => JSON.stringify({ retCode: 0, retMsg: 'OK', result: { ...result, list: [row] } });
+  assert.equal(readKlineReply(200, reply({ symbol: 'BTCUSDT', category: 'linear' }), W, market), [[1000, 1, 2, 1, 1, 0, 0]]);
+  // An empty page writes nothing: it passes whatever it says.
+  assert.equal(readKlineReply(200, JSON.stringify({ retCode: 0, retMsg: 'OK', result: { list: [] } }), W, market), []);
   const eth = failure(200, reply({ symbol: 'ETHUSDT', category: 'linear' }), market);
   assert.is(eth.retryable, false);
   assert.is(eth.message, 'GET /k returned candles for symbol "ETHUSDT", but symbol BTCUSDT was requested; nothing written');
   assert.is(failure(200, reply({ symbol: 'BTCUSDT', category: 'spot' }), market).message,
     'GET /k returned candles for category "spot", but category linear was requested; nothing written');
   assert.is(failure(200, reply({ category: 'linear' }), market).message,
-    'GET /k returned a reply without "result.symbol", so it cannot be checked to be for BTCUSDT: {"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[]}}');
+    'GET /k returned a reply without "result.symbol", so it cannot be checked to be for BTCUSDT: {"retCode":0,"retMsg":"OK","result":{"category":"linear","list":[["1000","1","2","1","1","0","0"]]}}');
 });
 
 test('other HTTP statuses are final and quote the body', () => {
