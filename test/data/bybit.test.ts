@@ -306,9 +306,10 @@ test('month candles: calendar gaps, the open month dropped, rows outside the ran
 });
 
 test('an abort signal stops the fetch with its reason', async () => {
-  await withServer({ history: HISTORY, fault: () => ({ delayMs: 200 }) }, async (server) => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('user pressed ctrl-c')), 30);
+  const controller = new AbortController();
+  // Abort while the first request is in flight (the server holds its reply for 10 s).
+  const fault = () => { setImmediate(() => controller.abort(new Error('user pressed ctrl-c'))); return { delayMs: 10_000 }; };
+  await withServer({ history: HISTORY, fault }, async (server) => {
     await rejects(fetchCandles(local(server, { signal: controller.signal })), /^user pressed ctrl-c$/);
     assert.is(server.requests.length, 1);
   });
