@@ -2,8 +2,13 @@
  * @fileoverview Reading one Bybit v5 `/v5/market/kline` reply: HTTP status, JSON body
  * `{ retCode, retMsg, result: { list: [[startTime, open, high, low, close, volume, turnover], …] } }`
  * (list newest-first, all fields strings). Decides what is worth a retry (HTTP 429/5xx, retCode 10006)
- * and what is final (HTTP 403, other statuses, other retCodes, bodies of the wrong shape). The retCode is
- * checked before anything in `result` is required, so an API error always shows its code and message.
+ * and what is final (HTTP 403, other statuses, other retCodes, bodies of the wrong shape, a reply for
+ * another symbol or category than requested). The retCode is checked before anything in `result` is
+ * required, so an API error always shows its code and message.
+ *
+ * How long to wait before a retry, when the server says: `Retry-After` (seconds, or an HTTP date) on
+ * 429/5xx/10006, and Bybit's `X-Bapi-Limit-Reset-Timestamp` (Unix ms when the rate-limit window
+ * resets) on 429/10006. The later of the two wins; the caller caps it.
  */
 import { parseDecimal } from './numbers.js';
 
@@ -15,7 +20,11 @@ export class BybitError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    readonly details: { status?: number; retCode?: number; retMsg?: string; retryAfterMs?: number } = {},
+    readonly details: {
+      status?: number; retCode?: number; retMsg?: string;
+      /** How long the server asked to wait before the next request, ms, and which header said so. */
+      retryAfterMs?: number; retryAfterSource?: string;
+    } = {},
   ) {
     super(message);
     this.name = 'BybitError';
@@ -27,11 +36,25 @@ export type KlineRow = [startTime: number, open: number, high: number, low: numb
 
 const FIELDS = ['startTime', 'open', 'high', 'low', 'close', 'volume', 'turnover'] as const;
 
+/** What else the reader needs: wait headers, the clock they are read against, and the request. */
+export interface KlineReplyContext {
+  /** The `Retry-After` header, if any. */
+  retryAfter?: string | null;
+  /** The `X-Bapi-Limit-Reset-Timestamp` header, if any. */
+  limitReset?: string | null;
+  /** Current Unix ms, for reset timestamps and HTTP dates (default Date.now()). */
+  now?: number;
+  /** The requested symbol and category: a reply for anything else is refused. */
+  symbol?: string;
+  category?: string;
+}
+
 /**
  * The rows of a kline reply, or a `BybitError`. `where` names the request in messages
  * (e.g. "GET https://…/v5/market/kline?…").
  */
-export function readKlineReply(status: number, body: string, where: string, retryAfter?: string | null): KlineRow[] {
+export function readKlineReply(status: number, body: string, where: string, context: KlineReplyContext = {}): KlineRow[] {
+  const now = context.now ?? Date.now();
   if (status === 403) {
     throw new BybitError(
       `HTTP 403 from ${where}: IP banned/forbidden. Bybit refuses this IP address (a rate-limit ban, which ` +
@@ -41,8 +64,8 @@ export function readKlineReply(status: number, body: string, where: string, retr
     );
   }
   if (status === 429 || status >= 500) {
-    const retryAfterMs = parseRetryAfter(retryAfter);
-    throw new BybitError(`HTTP ${status} from ${where}${status === 429 ? ' (rate limited)' : ''}`, true, { status, retryAfterMs });
+    const wait = serverWait(context, now, status === 429);
+    throw new BybitError(`HTTP ${status} from ${where}${status === 429 ? ' (rate limited)' : ''}`, true, { status, ...wait });
   }
   const json = parseJson(body);
   if (status < 200 || status >= 300) {
@@ -60,7 +83,8 @@ export function readKlineReply(status: number, body: string, where: string, retr
   }
   const retMsg = typeof reply.retMsg === 'string' ? reply.retMsg : String(reply.retMsg ?? '');
   if (retCode === RETCODE_RATE_LIMIT) {
-    throw new BybitError(`Bybit rate limit from ${where} (retCode ${retCode}: ${retMsg})`, true, { status, retCode, retMsg });
+    const wait = serverWait(context, now, true);
+    throw new BybitError(`Bybit rate limit from ${where} (retCode ${retCode}: ${retMsg})`, true, { status, retCode, retMsg, ...wait });
   }
   if (retCode !== 0) {
     throw new BybitError(`Bybit API error from ${where}: retCode ${retCode}: ${retMsg || '(no retMsg)'}`, false, { status, retCode, retMsg });
@@ -73,7 +97,10 @@ export function readKlineReply(status: number, body: string, where: string, retr
   if (!Array.isArray(list)) {
     throw new BybitError(`${where} returned retCode 0 but "result.list" is missing or not an array: ${snippet(body)}`, false, { status, retCode });
   }
-  return list.map((row, i) => readRow(row, i, where));
+  const rows = list.map((row, i) => readRow(row, i, where));
+  // An empty page writes nothing, so there is nothing to check (and no risk of refusing an odd echo).
+  if (rows.length > 0) checkMarket(result as Record<string, unknown>, context, where, body, status);
+  return rows;
 }
 
 function readRow(row: unknown, i: number, where: string): KlineRow {
@@ -103,12 +130,49 @@ function parseJson(body: string): unknown {
   }
 }
 
+/**
+ * A reply names its market in `result.symbol` and `result.category`; one for another market (a proxy,
+ * a cache, a mistyped base URL) must not be written as the requested one. A reply with candles that does
+ * not say cannot be checked, so it is refused too.
+ */
+function checkMarket(result: Record<string, unknown>, context: KlineReplyContext, where: string, body: string, status: number): void {
+  const checks: Array<[field: 'symbol' | 'category', wanted: string | undefined]> = [['symbol', context.symbol], ['category', context.category]];
+  for (const [field, wanted] of checks) {
+    if (wanted === undefined) continue;
+    const got = result[field];
+    if (got === undefined || got === null || got === '') {
+      throw new BybitError(`${where} returned a reply without "result.${field}", so it cannot be checked to be for ${wanted}: ${snippet(body)}`, false, { status });
+    }
+    if (got !== wanted) {
+      throw new BybitError(`${where} returned candles for ${field} ${JSON.stringify(got)}, but ${field} ${wanted} was requested; nothing written`, false, { status });
+    }
+  }
+}
+
+/** The wait the server asks for, from Retry-After and (for rate limits) the limit-reset timestamp. */
+function serverWait(context: KlineReplyContext, now: number, rateLimited: boolean): { retryAfterMs?: number; retryAfterSource?: string } {
+  const fromRetryAfter = parseRetryAfter(context.retryAfter, now);
+  const fromReset = rateLimited ? parseResetTimestamp(context.limitReset, now) : undefined;
+  if (fromRetryAfter === undefined && fromReset === undefined) return {};
+  if (fromReset === undefined || (fromRetryAfter !== undefined && fromRetryAfter >= fromReset)) {
+    return { retryAfterMs: fromRetryAfter, retryAfterSource: `Retry-After: ${String(context.retryAfter).trim()}` };
+  }
+  return { retryAfterMs: fromReset, retryAfterSource: `X-Bapi-Limit-Reset-Timestamp: ${String(context.limitReset).trim()}` };
+}
+
 /** Retry-After in ms from seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value: string | null | undefined): number | undefined {
+function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
   const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** Milliseconds until a Unix-ms reset time (0 when it has passed); undefined when absent or unreadable. */
+function parseResetTimestamp(value: string | null | undefined, now: number): number | undefined {
+  if (!value || !/^\d+$/.test(value.trim())) return undefined;
+  const at = Number(value);
+  return Number.isSafeInteger(at) ? Math.max(0, at - now) : undefined;
 }
 
 function snippet(text: string): string {

@@ -37,13 +37,17 @@ export function abortReason(signal: AbortSignal): Error {
 /** Keeps request starts at least `minIntervalMs` apart. */
 export class Throttle {
   private last = -Infinity;
-  constructor(private readonly minIntervalMs: number, private readonly clock: () => number = () => performance.now()) {}
+  constructor(
+    private readonly minIntervalMs: number,
+    private readonly clock: () => number = () => performance.now(),
+    private readonly sleepFn: (ms: number, signal?: AbortSignal) => Promise<void> = sleep,
+  ) {}
 
   /** Wait until the next request may start, then mark it as started. */
   async wait(signal?: AbortSignal): Promise<void> {
     const ready = this.last + this.minIntervalMs;
     const now = this.clock();
-    if (now < ready) await sleep(ready - now, signal);
+    if (now < ready) await this.sleepFn(ready - now, signal);
     this.last = this.clock();
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fetchCandles, type FetchCandlesOptions, type FetchLike, type FetchProgress } from '../../src/data/bybit.js';
+import { fetchCandles, type FetchCandlesOptions, type FetchLike, type FetchProgress, type RetryNotice } from '../../src/data/bybit.js';
 import { rejects } from '../helpers/assert.js';
 import { makeHistory, startBybitServer, type BybitServer, type Fault, type HistoryRow } from '../helpers/bybit-server.js';
 
@@ -129,7 +129,7 @@ test('malformed bodies stop with what was wrong, on whichever page they come', a
     await rejects(fetchCandles(local(server)), /result\.list\[0\] \(startTime "1704067200000"\) field close is "NaN\?", not a number$/);
     assert.is(server.requests.length, 3);
   });
-  const inconsistent = JSON.stringify({ retCode: 0, retMsg: 'OK', result: { list: [['1704067200000', '10', '9', '8', '9.5', '1', '9.5']] } });
+  const inconsistent = JSON.stringify({ retCode: 0, retMsg: 'OK', result: { symbol: 'BTCUSDT', category: 'linear', list: [['1704067200000', '10', '9', '8', '9.5', '1', '9.5']] } });
   await withServer({ history: HISTORY, fault: () => ({ body: inconsistent }) }, async (server) => {
     await rejects(fetchCandles(local(server)), (e) =>
       e.message === 'Bybit linear BTCUSDT 1h: candle 0 (2024-01-01T00:00:00.000Z), high: high 9 is below max(open, close) = 10');
@@ -142,14 +142,126 @@ test('malformed bodies stop with what was wrong, on whichever page they come', a
   });
 });
 
-test('throttles: request starts at least minIntervalMs apart', async () => {
-  await withServer({ history: makeHistory(400, T0) }, async (server) => {
-    const res = await fetchCandles(local(server, { end: T0 + 399 * H, minIntervalMs: 40 }));
-    assert.is(res.requests, 4); // 4 full pages; the last reaches `start`, so no fifth request
-    for (let i = 1; i < server.requests.length; i++) {
-      const gap = server.requests[i].at - server.requests[i - 1].at;
-      assert.ok(gap >= 38, `requests ${i} and ${i + 1} were ${gap.toFixed(1)} ms apart`);
+test('waits between retries: the backoff schedule, or longer when Retry-After / X-Bapi-Limit-Reset-Timestamp ask', async () => {
+  // Requests 1–5 fail on the first page, so the retries are attempts 0…4 of one page: backoff with
+  // jitter 0 is 50, 100, 200, 400, 800 ms (base 100 ms, halved), unless the server asks for more.
+  const faults: Record<number, Fault> = {
+    1: { status: 429, headers: { 'retry-after': '2' } },
+    2: { retCode: 10006, retMsg: 'Too many visits!', headers: { 'x-bapi-limit-reset-timestamp': String(NOW + 1500) } },
+    3: { status: 500, body: 'oops' },
+    4: { status: 429, headers: { 'retry-after': '0' } },
+    5: { retCode: 10006, retMsg: 'Too many visits!', headers: { 'x-bapi-limit-reset-timestamp': String(NOW - 5) } },
+  };
+  await withServer({ history: makeHistory(30, T0), fault: (n) => faults[n] }, async (server) => {
+    const slept: number[] = [];
+    const notices: RetryNotice[] = [];
+    const res = await fetchCandles(local(server, {
+      end: T0 + 29 * H, retryBaseMs: 100, retryMaxMs: 10_000, jitter: () => 0,
+      sleep: async (ms) => { slept.push(ms); }, onRetry: (n) => notices.push(n),
+    }));
+    assert.is(res.candles.timestamp.length, 30);
+    assert.equal(slept, [2000, 1500, 200, 400, 800]);
+    assert.equal(notices.map((n) => [n.retry, n.waitMs, n.serverAsked]), [
+      [1, 2000, 'Retry-After: 2'], [2, 1500, `X-Bapi-Limit-Reset-Timestamp: ${NOW + 1500}`], [3, 200, undefined], [4, 400, undefined], [5, 800, undefined],
+    ]);
+    assert.match(notices[0].reason, /^HTTP 429 from GET http:\/\/127\.0\.0\.1:\d+\/v5\/market\/kline\?.* \(rate limited\)$/);
+    assert.is(res.retries, 5);
+  });
+});
+
+test('a server that asks to wait longer than maxWaitMs stops the fetch at once, saying when to come back', async () => {
+  await withServer({ history: HISTORY, fault: () => ({ status: 429, headers: { 'retry-after': '120' } }) }, async (server) => {
+    const slept: number[] = [];
+    await rejects(fetchCandles(local(server, { maxWaitMs: 60_000, sleep: async (ms) => { slept.push(ms); } })), (e) =>
+      e.message === `HTTP 429 from GET ${server.baseUrl}/v5/market/kline?category=linear&symbol=BTCUSDT&interval=60&start=${T0}&end=${NOW}&limit=100 (rate limited); ` +
+        `the server asks to wait 120 s (Retry-After: 120), longer than the 60 s allowed; try again after ${new Date(NOW + 120_000).toISOString()}`);
+    assert.equal(slept, []);
+    assert.is(server.requests.length, 1);
+  });
+  await withServer({ history: HISTORY, fault: () => ({ retCode: 10006, retMsg: 'Too many visits!', headers: { 'x-bapi-limit-reset-timestamp': String(NOW + 90_000) } }) }, async (server) => {
+    await rejects(fetchCandles(local(server, { maxWaitMs: 60_000 })), /the server asks to wait 90 s \(X-Bapi-Limit-Reset-Timestamp: \d+\), longer than the 60 s allowed/);
+    assert.is(server.requests.length, 1);
+  });
+});
+
+test('an endless 200 body is abandoned at maxBodyBytes with a clear error (node-fetch and WHATWG fetch)', async () => {
+  await withServer({ history: HISTORY, fault: () => ({ endless: true }) }, async (server) => {
+    for (const fetchImpl of [undefined, fetch as unknown as FetchLike]) {
+      const before = server.requests.length;
+      await rejects(fetchCandles(local(server, { maxBodyBytes: 256 * 1024, fetchImpl })), (e) =>
+        /^GET http:\/\/127\.0\.0\.1:\d+\/v5\/market\/kline\?\S+ sent a reply body larger than the 256 KiB limit \(a page of 1000 candles is about 150 KB\); stopped reading after \d+(\.\d)? KiB\. Is the base URL a Bybit v5 API\?$/.test(e.message));
+      assert.is(server.requests.length, before + 1, 'not retried: the same server would send the same');
     }
+  });
+  // A Content-Length above the cap is refused before reading.
+  await withServer({ history: HISTORY, fault: () => ({ endless: true, contentLength: 10 * 1024 * 1024 * 1024 }) }, async (server) => {
+    await rejects(fetchCandles(local(server)), /sent a reply body larger than the 4 MiB limit .*; stopped reading after 0 bytes\./);
+  });
+});
+
+test('a reply for another symbol or category is refused, whichever page it comes on', async () => {
+  const other = (symbol: string, category: string) => (reply: { result: { symbol: string; category: string } }, r: { n: number }) => {
+    if (r.n === 3) Object.assign(reply.result, { symbol, category });
+  };
+  await withServer({ history: HISTORY, transform: other('ETHUSDT', 'linear') }, async (server) => {
+    await rejects(fetchCandles(local(server)), /^GET \S+ returned candles for symbol "ETHUSDT", but symbol BTCUSDT was requested; nothing written$/);
+    assert.is(server.requests.length, 3);
+  });
+  await withServer({ history: HISTORY, transform: other('BTCUSDT', 'spot') }, async (server) => {
+    await rejects(fetchCandles(local(server)), /returned candles for category "spot", but category linear was requested/);
+  });
+});
+
+test('conflicting duplicates are reported (later copy kept); off-grid candles are dropped and reported', async () => {
+  const history = makeHistory(250, T0);
+  const end = T0 + 249 * H;
+  // Overlapping pages: every page repeats 5 candles of the one before. The second page changes the
+  // close of one of them (hour 152) and slips in a candle at 10:30 (off the hourly grid).
+  const transform = (reply: { result: { list: string[][] } }, r: { n: number }) => {
+    if (r.n !== 2) return;
+    const row = reply.result.list.find((x) => Number(x[0]) === T0 + 152 * H)!;
+    row[4] = String(Number(row[4]) + 0.5);
+    row[2] = String(Number(row[2]) + 0.5);
+    reply.result.list.push([String(T0 + 10.5 * H), '1000', '1003', '999', '1001', '1', '1000']);
+  };
+  await withServer({ history, overlap: 5, transform }, async (server) => {
+    const res = await fetchCandles(local(server, { end, now: () => end + 2 * H }));
+    const h = history[152];
+    assert.equal(res.conflicts, [{ openTime: T0 + 152 * H, earlier: [h[1], h[2], h[3], h[4], h[5]], later: [h[1], h[2] + 0.5, h[3], h[4] + 0.5, h[5]] }]);
+    assert.equal(res.offGrid, [T0 + 10.5 * H]);
+    assert.equal(Array.from(res.candles.timestamp), history.map((r) => r[0]));
+    assert.is(res.candles.close[152], h[4] + 0.5);
+  });
+  // Identical repeats are plain duplicates, not conflicts.
+  await withServer({ history, overlap: 5 }, async (server) => {
+    const res = await fetchCandles(local(server, { end, now: () => end + 2 * H }));
+    assert.equal([res.conflicts, res.offGrid, res.duplicates > 0], [[], [], true]);
+  });
+});
+
+test('weekly candles open on Mondays, month candles on the 1st: those grids are not off-grid', async () => {
+  const W = 7 * 86_400_000;
+  const monday = Date.UTC(2024, 0, 1); // a Monday
+  const weekly = makeHistory(20, monday, W);
+  await withServer({ history: weekly }, async (server) => {
+    const res = await fetchCandles(local(server, { interval: 'W', start: monday, end: monday + 19 * W, now: () => monday + 20 * W }));
+    assert.equal([res.candles.timestamp.length, res.offGrid], [20, []]);
+  });
+  const thursdays = makeHistory(5, monday + 3 * 86_400_000, W);
+  await withServer({ history: thursdays }, async (server) => {
+    const res = await fetchCandles(local(server, { interval: 'W', start: monday, end: monday + 19 * W, now: () => monday + 20 * W }));
+    assert.equal([res.candles.timestamp.length, res.offGrid.length], [0, 5]);
+  });
+});
+
+test('throttles: before each request after the first, waits what remains of minIntervalMs since the last start', async () => {
+  await withServer({ history: makeHistory(400, T0) }, async (server) => {
+    const slept: number[] = [];
+    // A fake sleep returns at once, so the requests themselves take far less than the 10 s interval.
+    const res = await fetchCandles(local(server, { end: T0 + 399 * H, minIntervalMs: 10_000, sleep: async (ms) => { slept.push(ms); } }));
+    assert.is(res.requests, 4); // 4 full pages; the last reaches `start`, so no fifth request
+    assert.is(slept.length, 3);
+    for (const ms of slept) assert.ok(ms > 9_000 && ms <= 10_000, `asked to sleep ${ms} ms`);
   });
 });
 
@@ -194,9 +306,10 @@ test('month candles: calendar gaps, the open month dropped, rows outside the ran
 });
 
 test('an abort signal stops the fetch with its reason', async () => {
-  await withServer({ history: HISTORY, fault: () => ({ delayMs: 200 }) }, async (server) => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('user pressed ctrl-c')), 30);
+  const controller = new AbortController();
+  // Abort while the first request is in flight (the server holds its reply for 10 s).
+  const fault = () => { setImmediate(() => controller.abort(new Error('user pressed ctrl-c'))); return { delayMs: 10_000 }; };
+  await withServer({ history: HISTORY, fault }, async (server) => {
     await rejects(fetchCandles(local(server, { signal: controller.signal })), /^user pressed ctrl-c$/);
     assert.is(server.requests.length, 1);
   });
@@ -210,6 +323,8 @@ test('bad options are refused before any request', async () => {
   await rejects(fetchCandles({ ...base, category: 'option' as any }), /category must be one of spot, linear, inverse/);
   await rejects(fetchCandles({ ...base, interval: '2d' }), /unknown interval "2d"/);
   await rejects(fetchCandles({ ...base, baseUrl: 'api.bybit.com' }), /base URL "api\.bybit\.com" is not a URL/);
+  await rejects(fetchCandles({ ...base, start: -3_600_000, end: T0 }), (e) =>
+    e.message === 'start 1969-12-31T23:00:00.000Z is before the Unix epoch (1970-01-01T00:00:00.000Z); Bybit has no candles that old');
 });
 
 test.run();

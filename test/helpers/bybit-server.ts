@@ -1,9 +1,10 @@
 /**
  * @fileoverview A local HTTP server (127.0.0.1 only) that speaks Bybit v5's `/v5/market/kline` for
  * tests: it serves a given candle history, newest first, as strings; can serve the oldest page of an
- * oversized range instead of the newest, add rows beyond `end` (overlapping pages), and inject faults
- * by request number (HTTP status, retCode, raw body, a destroyed socket, a slow reply). Every request
- * is logged with its parsed query and arrival time.
+ * oversized range instead of the newest, add rows beyond `end` (overlapping pages), rewrite a page's
+ * rows or its `result` (another symbol, altered candles), and inject faults by request number (HTTP
+ * status, retCode, raw body, a destroyed socket, a slow reply, an endless body). Every request is
+ * logged with its parsed query and arrival time.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +14,12 @@ export type HistoryRow = [number, number, number, number, number, number, number
 
 export type Fault =
   | { status: number; body?: string; headers?: Record<string, string> }
-  | { retCode: number; retMsg: string }
+  | { retCode: number; retMsg: string; headers?: Record<string, string> }
   | { body: string }
   | { destroy: true }
-  | { delayMs: number };
+  | { delayMs: number }
+  /** A 200 reply whose body never ends (64 KiB chunks of spaces until the client hangs up). */
+  | { endless: true; contentLength?: number };
 
 export interface KlineRequest {
   /** 1-based request number. */
@@ -38,6 +41,8 @@ export interface BybitServerOptions {
   overlap?: number;
   /** Fault to inject for request number n (1-based), if any. */
   fault?: (n: number, request: KlineRequest) => Fault | undefined;
+  /** Rewrite a normal reply before it is sent (its `result.list` rows are strings, newest first). */
+  transform?: (reply: { retCode: number; retMsg: string; result: { symbol: string; category: string; list: string[][] } }, request: KlineRequest) => void;
 }
 
 export interface BybitServer {
@@ -74,6 +79,14 @@ export async function startBybitServer(options: BybitServerOptions): Promise<Byb
       return;
     }
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault && 'endless' in fault) {
+      res.writeHead(200, { 'content-type': 'application/json', ...(fault.contentLength ? { 'content-length': String(fault.contentLength) } : {}) });
+      const chunk = Buffer.alloc(65_536, 0x20);
+      const more = () => { while (!res.destroyed && res.write(chunk)); };
+      res.on('drain', more);
+      more();
+      return;
+    }
     if (fault && 'status' in fault) {
       res.writeHead(fault.status, fault.headers ?? {});
       res.end(fault.body ?? '');
@@ -81,6 +94,7 @@ export async function startBybitServer(options: BybitServerOptions): Promise<Byb
     }
     res.setHeader('content-type', 'application/json');
     if (fault && 'retCode' in fault) {
+      for (const [k, v] of Object.entries(fault.headers ?? {})) res.setHeader(k, v);
       res.end(JSON.stringify({ retCode: fault.retCode, retMsg: fault.retMsg, result: {}, retExtInfo: {}, time: Date.now() }));
       return;
     }
@@ -88,7 +102,9 @@ export async function startBybitServer(options: BybitServerOptions): Promise<Byb
       res.end(fault.body);
       return;
     }
-    res.end(JSON.stringify(page(request)));
+    const reply = page(request);
+    options.transform?.(reply, request);
+    res.end(JSON.stringify(reply));
   }
 
   function page(r: KlineRequest) {
@@ -96,7 +112,7 @@ export async function startBybitServer(options: BybitServerOptions): Promise<Byb
     const upper = r.end + (options.overlap ?? 0) * step;
     const inRange = ascending.filter((row) => row[0] >= r.start && row[0] <= upper);
     const chosen = options.serve === 'oldest' ? inRange.slice(0, r.limit) : inRange.slice(Math.max(0, inRange.length - r.limit));
-    const list = chosen.reverse().map((row) => row.map(String));
+    const list: string[][] = chosen.reverse().map((row) => row.map(String));
     return {
       retCode: 0, retMsg: 'OK',
       result: { symbol: r.query.symbol, category: r.query.category, list },
