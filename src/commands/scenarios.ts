@@ -4,6 +4,7 @@
  */
 import { Command, Flags } from '@oclif/core';
 import { modelFlag } from '../cli/flags.js';
+import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { readCandles } from '../data/candles-csv.js';
 import { loadBundle } from '../trading/bundle.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -40,6 +41,9 @@ export default class Scenarios extends Command {
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Scenarios);
+    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'model', path: flags.model }, { flag: 'var-test', path: flags['var-test'] }]);
+    const unwritable = flags.output === undefined ? null : outputNotWritable('output', flags.output);
+    if (unwritable) this.error(unwritable, { exit: 2 });
     const temperature = Number(flags.temperature);
     if (flags.temperature.trim() === '' || !Number.isFinite(temperature) || !(temperature > 0)) {
       this.error(`--temperature must be a finite number > 0, got "${flags.temperature}"`);

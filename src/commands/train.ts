@@ -5,6 +5,7 @@ import { trainOnCandles } from '../pipeline/train-on-candles.js';
 import { saveBundle } from '../trading/bundle.js';
 import { isoTime, num } from '../cli/format.js';
 import { decimal } from '../cli/flags.js';
+import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { resolveThreads } from '../wasm/pool.js';
 import { DEFAULT_COST_RATE, DEFAULT_HORIZON, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND } from '../trading/strategy-options.js';
 
@@ -44,6 +45,10 @@ export default class Train extends Command {
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Train);
+    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'input', path: flags.input }]);
+    // Found now, not after the training run it would waste.
+    const unwritable = outputNotWritable('output', flags.output);
+    if (unwritable) this.error(unwritable, { exit: 2 });
     const lr = Number(flags['learning-rate']);
     const trainFraction = Number(flags['train-fraction']);
     const validationFraction = Number(flags['validation-fraction']);
