@@ -80,6 +80,23 @@ test('temp files of the same target left by a dead process are removed; live one
   assert.equal(readdirSync(dir).sort(), [live, other, 'x.csv'].sort());
 });
 
+test('a run killed mid-write leaves its temp file; the next write to the target removes it', () => {
+  const dir = tempDir();
+  const path = join(dir, 'x.csv');
+  writeFileSync(path, 'old\n');
+  const atomic = new URL('../../src/util/atomic.js', import.meta.url).href;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e',
+    `import { AtomicFile } from ${JSON.stringify(atomic)}; const f = new AtomicFile(${JSON.stringify(path)}); ` +
+    "f.write(new Uint8Array(10)); process.kill(process.pid, 'SIGKILL');"]);
+  assert.is(child.signal, 'SIGKILL');
+  const left = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+  assert.equal(left, [`.x.csv.${child.pid}.${left[0]?.split('.')[4]}.tmp`]);
+  assert.is(readFileSync(path, 'utf8'), 'old\n');
+  writeFileAtomic(path, 'new\n');
+  assert.equal(readdirSync(dir), ['x.csv']);
+  assert.is(readFileSync(path, 'utf8'), 'new\n');
+});
+
 test('AtomicFile: nothing reaches the target before commit; abort keeps the old file', () => {
   const dir = tempDir();
   const path = join(dir, 'm.bin');
