@@ -16,6 +16,7 @@ import { runBacktest } from '../trading/run-backtest.js';
 import { walkForward } from '../pipeline/walk-forward.js';
 import { formatMetric } from '../trading/metrics.js';
 import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
+import { refuseOutputClash } from '../cli/paths.js';
 
 export default class Backtest extends Command {
   static override summary = 'Backtest a model on candles: next-bar execution, fees and slippage, metrics beside buy-and-hold.';
@@ -57,6 +58,8 @@ export default class Backtest extends Command {
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Backtest);
+    refuseOutputClash(this, [{ flag: 'equity-out', path: flags['equity-out'] }, { flag: 'trades-out', path: flags['trades-out'] }],
+      [{ flag: 'model', path: flags.model }, { flag: 'data', path: flags.data }]);
     const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
     const plugins = await loadPluginStrategies(this.config);
     for (const w of plugins.warnings) this.warn(w);

@@ -22,9 +22,10 @@ export default class Evaluate extends Command {
       // the model's candle interval and feature list, as backtest and report check them
       features = modelFeatures(bundle, readCandles(flags.data), flags.data);
     } catch (err) {
-      this.error((err as Error).message);
+      // A data error (exit 1), as in backtest, report and signal: not a usage error.
+      this.error((err as Error).message, { exit: 1 });
     }
-    if (features.rows === 0) this.error(`${flags.data}: no complete feature rows (need at least 21 consecutive candles)`);
+    if (features.rows === 0) this.error(`${flags.data}: no complete feature rows (need at least 21 consecutive candles)`, { exit: 1 });
     const x = scaledRows(bundle.scaler, features);
     const lp = bundle.glow.logProb(x);
     const d = bundle.glow.features;

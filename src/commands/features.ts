@@ -7,6 +7,7 @@ import { readCandles } from '../data/candles-csv.js';
 import { computeFeatures } from '../data/features.js';
 import { writeFeaturesCsv } from '../data/features-table.js';
 import { isoTime } from '../data/time.js';
+import { refuseOutputClash } from '../cli/paths.js';
 
 export interface FeaturesSummary {
   input: string;
@@ -39,6 +40,7 @@ export default class Features extends Command {
 
   async run(): Promise<FeaturesSummary> {
     const { flags } = await this.parse(Features);
+    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'input', path: flags.input }]);
     let candles, features;
     try {
       candles = readCandles(flags.input);

@@ -12,6 +12,7 @@ import { parseInterval } from '../data/interval.js';
 import { ProgressBar } from '../data/progress.js';
 import { isoTime, parseTime } from '../data/time.js';
 import { updateCandlesFile } from '../data/update-file.js';
+import { refuseOutputClash } from '../cli/paths.js';
 
 const DAY = 86_400_000;
 
@@ -74,6 +75,8 @@ export default class Fetch extends Command {
 
   async run(): Promise<FetchSummary> {
     const { flags } = await this.parse(Fetch);
+    // --output is read and extended, so it is no clash with itself; only an empty path is refused here.
+    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], []);
     let interval, end: number, start: number;
     try {
       interval = parseInterval(flags.interval);

@@ -13,6 +13,7 @@ import { generateScenarios, horizonRisk } from '../risk/scenarios.js';
 import { reportDataFromRun } from '../report/from-run.js';
 import { writeReport } from '../report/html.js';
 import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
+import { refuseOutputClash } from '../cli/paths.js';
 
 export default class Report extends Command {
   static override summary = 'Write a self-contained HTML report: backtest, likelihood, regimes, training curves, scenario risk.';
@@ -42,6 +43,7 @@ export default class Report extends Command {
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Report);
+    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'model', path: flags.model }, { flag: 'data', path: flags.data }]);
     const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
     const temperature = decimal(this, 'temperature', flags.temperature, (v) => v > 0, 'a number > 0');
     const plugins = await loadPluginStrategies(this.config);

@@ -4,11 +4,12 @@
  */
 import { Command, Flags } from '@oclif/core';
 import { modelFlag } from '../cli/flags.js';
+import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { readCandles } from '../data/candles-csv.js';
 import { loadBundle } from '../trading/bundle.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeChunksAtomic } from '../util/atomic.js';
 import { isoTime } from '../cli/format.js';
-import { clampedReturns, generateScenarios, horizonRisk, returnsBelowMinusOne, scenariosToCsv, RISK_HORIZONS } from '../risk/scenarios.js';
+import { clampedReturns, generateScenarios, horizonRisk, returnsBelowMinusOne, scenarioCsvChunks, MAX_SCENARIOS, RISK_HORIZONS, SCENARIO_BYTES } from '../risk/scenarios.js';
 import { STRESS_TEMPERATURES, stressTable } from '../risk/stress.js';
 import { varTest } from '../risk/var-test.js';
 import { horizonTable, percentileTable, stressTableText, varTestTable } from '../cli/risk-tables.js';
@@ -31,7 +32,7 @@ export default class Scenarios extends Command {
   static override enableJsonFlag = true;
   static override flags = {
     model: modelFlag(),
-    num: Flags.integer({ char: 'n', summary: 'Scenarios per set (at least 100: a 99% VaR needs a 1% tail).', default: 10000, min: 100 }),
+    num: Flags.integer({ char: 'n', summary: `Scenarios per set (at least 100: a 99% VaR needs a 1% tail; at most ${MAX_SCENARIOS}).`, default: 10000, min: 100 }),
     temperature: Flags.string({ char: 't', summary: 'Latent temperature T > 0 (the standard deviation of z).', default: '1' }),
     seed: Flags.integer({ summary: 'Seed of the scenario draw (stress seeds are derived from it).', default: 0 }),
     output: Flags.string({ char: 'o', summary: 'CSV to write the scenarios to, in feature units, with the 16 feature names as header.' }),
@@ -40,17 +41,25 @@ export default class Scenarios extends Command {
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Scenarios);
+    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'model', path: flags.model }, { flag: 'var-test', path: flags['var-test'] }]);
+    const unwritable = flags.output === undefined ? null : outputNotWritable('output', flags.output);
+    if (unwritable) this.error(unwritable, { exit: 2 });
     const temperature = Number(flags.temperature);
     if (flags.temperature.trim() === '' || !Number.isFinite(temperature) || !(temperature > 0)) {
       this.error(`--temperature must be a finite number > 0, got "${flags.temperature}"`);
     }
     const { num, seed } = flags;
+    if (num > MAX_SCENARIOS) {
+      this.error(`--num must be at most ${MAX_SCENARIOS} scenarios (each set is held in memory while it is drawn, about ` +
+        `${SCENARIO_BYTES} bytes per scenario: ${(MAX_SCENARIOS * SCENARIO_BYTES / 1e9).toFixed(1)} GB at the limit), got ${num}`, { exit: 2 });
+    }
     const bundle = loadBundle(flags.model);
     const set = generateScenarios(bundle, { num, temperature, seed });
     const horizons = horizonRisk(set);
     const stress = stressTable(bundle, { num, seed });
     const test = flags['var-test'] ? { data: flags['var-test'], ...varTest(readCandles(flags['var-test']), bundle.training, horizons, flags['var-test']) } : undefined;
-    if (flags.output) writeFileAtomic(flags.output, scenariosToCsv(set));
+    // Streamed: the CSV of a large set is longer than any string V8 can hold.
+    if (flags.output) writeChunksAtomic(flags.output, scenarioCsvChunks(set));
 
     // Diagnostics go to stderr in both modes: stdout stays the exact JSON document under --json.
     const warn = (s: string) => process.stderr.write(`Warning: ${s}\n`);

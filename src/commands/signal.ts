@@ -45,6 +45,9 @@ export default class Signal extends Command {
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Signal);
     const bundle = loadBundle(flags.model);
+    // A held position the strategy could never take has no meaning for its band and hurdle.
+    const max = bundle.strategy.calibration.options.maxPosition;
+    const holding = decimal(this, 'holding', flags.holding, (v) => Math.abs(v) <= max, `a fraction of equity from −${max} to ${max} (the model's largest position)`);
     let candles: Candles;
     let source: string;
     if (flags.symbol) {
@@ -68,7 +71,6 @@ export default class Signal extends Command {
       this.error(`${source}: the last bar (${n ? isoTime(candles.timestamp[n - 1]) : 'none'}) has no feature row: ` +
         `it needs the ${FEATURE_LOOKBACK + 1} consecutive candles ending at it`);
     }
-    const holding = decimal(this, 'holding', flags.holding, (v) => Math.abs(v) <= 1e6, 'a number');
     const [s] = bundle.strategy.signal(scaledRows(bundle.scaler, features, last, last + 1));
     // What to hold over the next bar, given what is held now (the strategy's band and cost hurdle).
     const position = bundle.strategy.hold([s], holding)[0];

@@ -8,6 +8,7 @@ import { parseInterval } from '../data/interval.js';
 import { stylisedFacts } from '../data/stylised-facts.js';
 import { simulateMarket } from '../data/synthetic.js';
 import { isoTime, parseTime } from '../data/time.js';
+import { refuseOutputClash } from '../cli/paths.js';
 
 export interface SimulateSummary {
   output: string;
@@ -42,6 +43,7 @@ export default class Simulate extends Command {
 
   async run(): Promise<SimulateSummary> {
     const { flags } = await this.parse(Simulate);
+    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], []);
     let candles;
     let interval;
     try {

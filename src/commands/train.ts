@@ -1,10 +1,11 @@
 import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
-import { trainOnCandles } from '../pipeline/train-on-candles.js';
+import { TooFewTrainingRowsError, trainOnCandles } from '../pipeline/train-on-candles.js';
 import { saveBundle } from '../trading/bundle.js';
 import { isoTime, num } from '../cli/format.js';
 import { decimal } from '../cli/flags.js';
+import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { resolveThreads } from '../wasm/pool.js';
 import { DEFAULT_COST_RATE, DEFAULT_HORIZON, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND } from '../trading/strategy-options.js';
 
@@ -44,6 +45,10 @@ export default class Train extends Command {
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Train);
+    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'input', path: flags.input }]);
+    // Found now, not after the training run it would waste.
+    const unwritable = outputNotWritable('output', flags.output);
+    if (unwritable) this.error(unwritable, { exit: 2 });
     const lr = Number(flags['learning-rate']);
     const trainFraction = Number(flags['train-fraction']);
     const validationFraction = Number(flags['validation-fraction']);
@@ -59,30 +64,39 @@ export default class Train extends Command {
       if (!this.jsonEnabled()) this.logToStderr(s);
     };
     log(`${flags.input}: ${candles.close.length} candles, ${isoTime(candles.timestamp[0])} → ${isoTime(candles.timestamp[candles.close.length - 1])}`);
-    const { bundle, fit } = trainOnCandles(candles, {
-      seed: flags.seed,
-      model: { levels: flags.levels, steps: flags.steps, hidden: flags.hidden, coupling: flags.coupling as 'affine' | 'additive' },
-      split: { train: trainFraction, validation: validationFraction },
-      strategy: {
-        horizon: flags.horizon,
-        costRate: decimal(this, 'cost-rate', flags['cost-rate'], (v) => v >= 0, 'a number ≥ 0'),
-        minEdge: decimal(this, 'min-edge', flags['min-edge'], (v) => v >= 0, 'a number ≥ 0'),
-        rebalanceBand: decimal(this, 'rebalance-band', flags['rebalance-band'], (v) => v >= 0, 'a number ≥ 0'),
-        belowEdge: flags['below-edge'] as 'hold' | 'flat',
-      },
-      fit: {
-        epochs: flags.epochs,
-        batchSize: flags['batch-size'],
-        learningRate: lr,
-        patience: flags.patience,
-        threads,
-        onBatch: ({ epoch, batch, batches }) => bar.update((epoch - 1 + batch / batches) / flags.epochs, `epoch ${epoch}`),
-        onEpoch: (r) => {
-          bar.update(r.epoch / flags.epochs, `epoch ${r.epoch}: train ${num(r.trainNll, 3)} val ${num(r.valNll, 3)} nats, ` +
-            `${num(r.valBitsPerDim, 3)} bits/dim, ${Math.round(r.samplesPerSecond).toLocaleString('en')} samples/s`);
+    let trained;
+    try {
+      trained = trainOnCandles(candles, {
+        seed: flags.seed,
+        model: { levels: flags.levels, steps: flags.steps, hidden: flags.hidden, coupling: flags.coupling as 'affine' | 'additive' },
+        split: { train: trainFraction, validation: validationFraction },
+        strategy: {
+          horizon: flags.horizon,
+          costRate: decimal(this, 'cost-rate', flags['cost-rate'], (v) => v >= 0, 'a number ≥ 0'),
+          minEdge: decimal(this, 'min-edge', flags['min-edge'], (v) => v >= 0, 'a number ≥ 0'),
+          rebalanceBand: decimal(this, 'rebalance-band', flags['rebalance-band'], (v) => v >= 0, 'a number ≥ 0'),
+          belowEdge: flags['below-edge'] as 'hold' | 'flat',
         },
-      },
-    });
+        fit: {
+          epochs: flags.epochs,
+          batchSize: flags['batch-size'],
+          learningRate: lr,
+          patience: flags.patience,
+          threads,
+          onBatch: ({ epoch, batch, batches }) => bar.update((epoch - 1 + batch / batches) / flags.epochs, `epoch ${epoch}`),
+          onEpoch: (r) => {
+            bar.update(r.epoch / flags.epochs, `epoch ${r.epoch}: train ${num(r.trainNll, 3)} val ${num(r.valNll, 3)} nats, ` +
+              `${num(r.valBitsPerDim, 3)} bits/dim, ${Math.round(r.samplesPerSecond).toLocaleString('en')} samples/s`);
+          },
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof TooFewTrainingRowsError)) throw err;
+      this.error(`${flags.input}: ${err.candles} candles give ${err.trainRows} training rows at --train-fraction ` +
+        `${flags['train-fraction']}; training needs at least ${err.neededRows}: give at least ${err.neededCandles} candles ` +
+        '(--input), or raise --train-fraction', { exit: 1 });
+    }
+    const { bundle, fit } = trained;
     bar.done(`${fit.history.length} epochs`);
     saveBundle(flags.output, bundle);
     const t = bundle.training;

@@ -3,11 +3,11 @@
  * (train / validation / test) → scaler fitted on the training rows only → GLOW trained on the scaled
  * training rows (validated on the validation rows) → strategy calibrated on the training rows.
  */
-import { Glow } from '../model/glow.js';
+import { Glow, MIN_INIT_ROWS } from '../model/glow.js';
 import type { GlowConfig } from '../model/config.js';
 import type { FitOptions, FitResult } from '../model/fit.js';
 import type { Candles } from '../data/candles.js';
-import { computeFeatures, type FeatureSet } from '../data/features.js';
+import { computeFeatures, FEATURE_LOOKBACK, type FeatureSet } from '../data/features.js';
 import { fitScaler } from '../data/scaler.js';
 import { type ChronologicalSplit, chronologicalSplit } from '../data/split.js';
 import { calibrateStrategy, GlowStrategy, type StrategyOptions } from '../trading/strategy.js';
@@ -26,6 +26,43 @@ export interface TrainOnCandlesOptions {
   engine?: Engine;
 }
 
+/**
+ * Too few training rows for the flow's data-dependent initialisation, found before any fitting. The
+ * fields let a caller say it in its own terms (the CLI names --input and --train-fraction).
+ */
+export class TooFewTrainingRowsError extends RangeError {
+  constructor(
+    readonly candles: number,
+    readonly featureRows: number,
+    readonly trainRows: number,
+    /** Rows the initialisation needs, and candles that would give them at the same split and drops. */
+    readonly neededRows: number,
+    readonly neededCandles: number,
+  ) {
+    super(`${candles} candles give ${featureRows} feature rows, of which ${trainRows} are training rows; the model's ` +
+      `initialisation needs at least ${MIN_INIT_ROWS} training rows: give at least ${neededCandles} candles, or a larger training share`);
+    this.name = 'TooFewTrainingRowsError';
+  }
+}
+
+/** Refuse, before any fitting, a split whose training rows cannot initialise the flow. */
+function checkTrainingRows(candles: number, featureRows: number, fractions: TrainOnCandlesOptions['split']): void {
+  // Bad fractions are refused here with the split's own message (at 256 rows only a share below 1/256 is empty).
+  chronologicalSplit(Math.max(featureRows, MIN_INIT_ROWS), fractions);
+  let trainRows = 0;
+  try {
+    trainRows = chronologicalSplit(featureRows, fractions).train[1];
+  } catch {
+    // the fractions are valid, so this is a training split of 0 rows
+  }
+  if (trainRows >= MIN_INIT_ROWS) return;
+  // The smallest feature-row count whose split reaches the minimum, plus the candles this data drops
+  // (at least the warm-up).
+  let rows = Math.max(featureRows, MIN_INIT_ROWS);
+  while (chronologicalSplit(rows, fractions).train[1] < MIN_INIT_ROWS) rows++;
+  throw new TooFewTrainingRowsError(candles, featureRows, trainRows, MIN_INIT_ROWS, rows + Math.max(candles - featureRows, FEATURE_LOOKBACK));
+}
+
 function range(f: FeatureSet, from: number, to: number): TimeRange | null {
   return to > from ? { start: f.timestamps[from], end: f.timestamps[to - 1], rows: to - from } : null;
 }
@@ -39,6 +76,7 @@ export function trainOnCandles(candles: Candles, options: TrainOnCandlesOptions 
   const { horizon } = resolveStrategyOptions(strategyOptions);
   const features = computeFeatures(candles);
   const d = features.names.length;
+  checkTrainingRows(candles.timestamp.length, features.rows, options.split);
   const split = chronologicalSplit(features.rows, options.split);
   const [a, b] = split.train;
   const [, c] = split.validation;

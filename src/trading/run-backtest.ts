@@ -100,7 +100,7 @@ export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunB
   if (from === undefined) {
     throw new Error(`the data has no bars after the model's ${validation ? 'validation' : 'training'} range ` +
       `(${iso(fitted.start)} → ${iso(fitted.end)}); the last bar is ${features.rows ? iso(ts[features.rows - 1]) : 'none'}. ` +
-      'Give newer candles, or choose a period with from/to (and allowInSample to test seen bars).');
+      'Give newer candles, or choose a period with --from/--to (and --allow-in-sample to test seen bars).');
   }
   const to = options.to ?? Infinity;
   let a = 0;

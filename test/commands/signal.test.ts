@@ -44,13 +44,17 @@ test('--holding: the answer keeps a position held inside the rebalance band', as
   const band = bundle.strategy.calibration.options.rebalanceBand;
   // A holding just inside the band around the target is kept; one far outside moves to the target
   // (unless the cost hurdle says hold on, in which case the holding is kept in both cases).
-  const near = s.position + band / 2, far = s.position + band + 1;
+  // (Both within the model's largest position, ±maxPosition, the range --holding accepts.)
+  const max = bundle.strategy.calibration.options.maxPosition;
+  const near = s.position + (s.position > 0 ? -band / 2 : band / 2), far = s.position > 0 ? -max : max;
   const a = (await runCommand(Signal, ['--model', model, '--data', data, '--holding', String(near), '--json'])).json;
   const b = (await runCommand(Signal, ['--model', model, '--data', data, '--holding', String(far), '--json'])).json;
   assert.is(a.position, near);
   assert.is(b.position, s.keep ? far : s.position);
   const bad = await runCommand(Signal, ['--model', model, '--data', data, '--holding', 'long']);
-  assert.match(bad.error!.message, /--holding must be a number, got "long"/);
+  assert.is(bad.error!.message, `--holding must be a fraction of equity from −${max} to ${max} (the model's largest position), got "long"`);
+  const huge = await runCommand(Signal, ['--model', model, '--data', data, '--holding', '1e9']);
+  assert.is(huge.error!.message, `--holding must be a fraction of equity from −${max} to ${max} (the model's largest position), got "1e9"`);
 });
 
 test('human output; a bar inside the training range is flagged as in-sample', async () => {
