@@ -1,0 +1,309 @@
+/**
+ * @fileoverview `ConditionalGlow`: the forecaster of DESIGN §9, p(y | c) for the next H returns y
+ * given a context row c: a GLOW flow of y whose couplings also see an embedding e(c), over a
+ * per-dimension base (Student-t with learned ν, or normal) whose location and scale come from e.
+ * Thin orchestration: every batch is one call into the wasm engine (assembly/forecast.ts).
+ */
+import { Rng } from '../util/rng.js';
+import { type ForecasterConfig, resolveForecasterConfig } from './forecaster-config.js';
+import { type ForecasterLayout, forecasterLayout, forecasterParameterTensors } from './forecaster-layout.js';
+import { forecasterInitialState } from './forecaster-init.js';
+import { type MatrixInput, toFloat32Matrix } from './matrix.js';
+import type { NamedTensor } from './glow.js';
+import { type Engine, defaultEngine } from '../wasm/engine.js';
+import { H, INFER_BLOCK, R } from '../wasm/plan.js';
+import { type ForecastExports, ForecastMemory } from '../wasm/forecast-plan.js';
+import { type ThreadsOption, effectiveThreads } from '../wasm/pool.js';
+import { type ConditionalFitOptions, type ConditionalFitResult, fitConditional } from './conditional-fit.js';
+
+export interface ConditionalGlowCreateOptions extends Partial<ForecasterConfig> {
+  /** Seed of the initial parameters. Default 0. */
+  seed?: number;
+  engine?: Engine;
+  /**
+   * Threads (accepted for API compatibility; the forecaster currently runs on one thread, see
+   * `threadsNote`).
+   */
+  threads?: ThreadsOption;
+}
+
+/** Minimum rows for the data-dependent ActNorm initialisation (DESIGN §3). */
+export const MIN_INIT_ROWS = 256;
+
+export class ConditionalGlow {
+  readonly config: ForecasterConfig;
+  readonly layout: ForecasterLayout;
+  readonly seed: number;
+  initialized = false;
+  optimizerSteps = 0;
+  /** @internal */ readonly mem: ForecastMemory;
+  /** @internal */ readonly ex: ForecastExports;
+  readonly threads: number;
+  readonly threadsNote: string | null;
+
+  private constructor(layout: ForecasterLayout, seed: number, private readonly engine: Engine, threads?: ThreadsOption) {
+    this.config = layout.config;
+    this.layout = layout;
+    this.seed = seed;
+    this.ex = engine.instantiate() as ForecastExports;
+    this.mem = new ForecastMemory(this.ex, layout, 1024);
+    const t = effectiveThreads(threads);
+    this.threads = 1;
+    this.threadsNote = t.threads > 1 ? 'the forecaster runs on one thread (worker sharding is not implemented yet)' : t.note;
+  }
+
+  /** A new forecaster with seeded initial parameters (ActNorm not yet initialised). */
+  static create(options: ConditionalGlowCreateOptions = {}): ConditionalGlow {
+    const { seed = 0, engine, threads, ...partial } = options;
+    const layout = forecasterLayout(resolveForecasterConfig(partial));
+    const m = new ConditionalGlow(layout, seed, engine ?? defaultEngine(), threads);
+    const st = forecasterInitialState(layout, seed);
+    const flow = m.mem.flow;
+    flow.f32(flow.params, layout.numel).set(st.params);
+    flow.i32(flow.perm, layout.permLength).set(st.perm);
+    flow.f32(flow.sign, layout.signLength).set(st.sign);
+    m.ex.forecastPrepare(m.mem.fplan);
+    return m;
+  }
+
+  /** Free parameters (the unused triangles of lower/upper not counted). */
+  get numParameters(): number {
+    return this.layout.numFree;
+  }
+
+  /** Elements of the flat parameter vector as stored. */
+  get numTensorElements(): number {
+    return this.layout.numel;
+  }
+
+  get target(): number {
+    return this.config.target;
+  }
+
+  get contextWidth(): number {
+    return this.config.context;
+  }
+
+  /** y and c as f32 matrices with the same number of rows (errors name the call and the argument). */
+  private pair(y: MatrixInput, c: MatrixInput, what: string): { y: Float32Array; c: Float32Array; rows: number } {
+    const Y = toFloat32Matrix(y, this.target, `${what}: y (target width ${this.target})`);
+    const C = toFloat32Matrix(c, this.contextWidth, `${what}: c (context width ${this.contextWidth})`);
+    if (Y.rows !== C.rows) {
+      throw new RangeError(`${what}: y has ${Y.rows} rows but c has ${C.rows}; every target row needs its context row`);
+    }
+    return { y: Y.data, c: C.data, rows: Y.rows };
+  }
+
+  private requireInitialized(what: string): void {
+    if (!this.initialized) {
+      throw new Error(`${what}: the model's ActNorm layers are not initialised; call initialize(y, c) or fit(y, c) first`);
+    }
+  }
+
+  /** Write rows [off, off+n) of y into X0 and of c into CTX. */
+  private put(y: Float32Array | null, c: Float32Array, off: number, n: number): void {
+    const T = this.target, C = this.contextWidth, flow = this.mem.flow;
+    if (y) flow.f32(flow.header(H.X0), n * T).set(y.subarray(off * T, (off + n) * T));
+    flow.f32(this.mem.header(6 /* F.CTX */), n * C).set(c.subarray(off * C, (off + n) * C));
+  }
+
+  private chunks(rows: number, fn: (offset: number, count: number) => void): void {
+    const cap = Math.min(this.mem.capacity, INFER_BLOCK);
+    for (let off = 0; off < rows; off += cap) fn(off, Math.min(cap, rows - off));
+  }
+
+  /** Data-dependent ActNorm initialisation, once, from at least 256 (y, c) rows. */
+  initialize(y: MatrixInput, c: MatrixInput): this {
+    const p = this.pair(y, c, 'initialize');
+    if (p.rows < MIN_INIT_ROWS) {
+      throw new RangeError(`initialize(y, c) needs at least ${MIN_INIT_ROWS} rows for the ActNorm statistics, got ${p.rows}`);
+    }
+    this.mem.ensureCapacity(p.rows);
+    this.put(p.y, p.c, 0, p.rows);
+    const loss = this.ex.forecastInitActNorm(this.mem.fplan, p.rows);
+    if (!Number.isFinite(loss)) throw new Error('initialize(y, c): the data-dependent initialisation produced non-finite values');
+    this.initialized = true;
+    return this;
+  }
+
+  /** Exact log p(y | c) per row, in nats. */
+  logProb(y: MatrixInput, c: MatrixInput): Float64Array {
+    return this.encode(y, c, 'logProb').logProb;
+  }
+
+  /** y → z (latents in level order) and log p(y | c) from the same forward pass. */
+  encode(y: MatrixInput, c: MatrixInput, what = 'encode'): { z: Float32Array; logProb: Float64Array } {
+    this.requireInitialized(what);
+    const p = this.pair(y, c, what);
+    const T = this.target, flow = this.mem.flow;
+    const z = new Float32Array(p.rows * T);
+    const logProb = new Float64Array(p.rows);
+    this.chunks(p.rows, (off, n) => {
+      this.put(p.y, p.c, off, n);
+      this.ex.forecastForward(this.mem.fplan, n);
+      z.set(flow.f32(flow.header(H.Z), n * T), off * T);
+      logProb.set(flow.f64(flow.header(H.LOGP), n), off);
+    });
+    return { z, logProb };
+  }
+
+  /** z → y given c (the inverse flow, couplings conditioned on e(c)). */
+  decode(z: MatrixInput, c: MatrixInput): Float32Array {
+    this.requireInitialized('decode');
+    const p = this.pair(z, c, 'decode');
+    const T = this.target, flow = this.mem.flow;
+    const y = new Float32Array(p.rows * T);
+    this.chunks(p.rows, (off, n) => {
+      flow.f32(flow.header(H.Z), n * T).set(p.y.subarray(off * T, (off + n) * T));
+      this.put(null, p.c, off, n);
+      this.ex.forecastInverse(this.mem.fplan, n);
+      y.set(flow.f32(flow.header(H.X0), n * T), off * T);
+    });
+    return y;
+  }
+
+  /**
+   * n draws of y | c for every context row: rows(c) × n × target, each context row's n draws
+   * contiguous. z = μ(e) + T·σ(e)·ε, ε ~ t_ν (or N(0, 1)), then the inverse; seeded (default 0).
+   * The embedding and (μ, σ) are computed once per context row inside the engine.
+   */
+  sample(c: MatrixInput, n: number, options: { temperature?: number; seed?: number } = {}): Float32Array {
+    this.requireInitialized('sample');
+    const { temperature = 1, seed = 0 } = options;
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`sample(c, n): n must be a non-negative integer, got ${n}`);
+    if (!(temperature > 0) || !Number.isFinite(temperature)) {
+      throw new RangeError(`sample: temperature must be a finite number > 0, got ${temperature}`);
+    }
+    const C = toFloat32Matrix(c, this.contextWidth, `sample: c (context width ${this.contextWidth})`);
+    const T = this.target, flow = this.mem.flow;
+    const rng = new Rng(seed);
+    const state = flow.i32(flow.rng, 4);
+    for (let i = 0; i < 4; i++) state[i] = rng.nextU32() | 0;
+    if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+    const out = new Float32Array(C.rows * n * T);
+    if (n === 0 || C.rows === 0) return out;
+    // contexts per call: what the context buffers hold, and an output block of at most ~4 MiB
+    const per = Math.max(1, Math.min(this.mem.capacity, Math.floor((1 << 20) / (n * T))));
+    const tmp = flow.allocTemp(Math.min(per, C.rows) * n * T * 4);
+    try {
+      for (let off = 0; off < C.rows; off += per) {
+        const m = Math.min(per, C.rows - off);
+        this.put(null, C.data, off, m);
+        this.ex.forecastSample(this.mem.fplan, m, n, temperature, tmp.ptr);
+        out.set(flow.f32(tmp.ptr, m * n * T), off * n * T);
+      }
+    } finally {
+      flow.releaseTemp(tmp.mark);
+    }
+    return out;
+  }
+
+  /** Mean NLL of the rows and its gradient w.r.t. the flat parameter vector. */
+  lossAndGradient(y: MatrixInput, c: MatrixInput): { loss: number; grad: Float32Array } {
+    this.requireInitialized('lossAndGradient');
+    const p = this.pair(y, c, 'lossAndGradient');
+    this.mem.ensureCapacity(p.rows);
+    this.put(p.y, p.c, 0, p.rows);
+    const loss = this.ex.forecastLossGrad(this.mem.fplan, p.rows);
+    const flow = this.mem.flow;
+    return { loss, grad: flow.f32(flow.grads, this.layout.numel).slice() };
+  }
+
+  /** Train by maximum likelihood (Adam, shuffled minibatches, early stopping); see ConditionalFitOptions. */
+  fit(y: MatrixInput, c: MatrixInput, options: ConditionalFitOptions = {}): ConditionalFitResult {
+    return fitConditional(this, y, c, options);
+  }
+
+  /** Bits per dimension of a mean NLL in nats. */
+  bitsPerDim(nll: number): number {
+    return nll / (this.target * Math.LN2);
+  }
+
+  /** A copy of the flat parameter vector (f32, flat order of the layout). */
+  getParameters(): Float32Array {
+    const flow = this.mem.flow;
+    return flow.f32(flow.params, this.layout.numel).slice();
+  }
+
+  /** Replace the flat parameter vector (validated) and rebuild everything derived. */
+  setParameters(p: ArrayLike<number>): void {
+    if (p.length !== this.layout.numel) {
+      throw new RangeError(`setParameters: expected ${this.layout.numel} values, got ${p.length}`);
+    }
+    for (let i = 0; i < p.length; i++) {
+      if (!Number.isFinite(p[i])) throw new RangeError(`setParameters: value ${i} (${this.tensorAt(i)}) is ${p[i]}`);
+    }
+    const flow = this.mem.flow;
+    flow.f32(flow.params, this.layout.numel).set(p);
+    this.ex.forecastPrepare(this.mem.fplan);
+  }
+
+  /** Name of the parameter tensor holding flat element i. */
+  tensorAt(i: number): string {
+    const t = forecasterParameterTensors(this.layout).find((t) => i >= t.offset && i < t.offset + t.size);
+    return t ? t.name : `#${i}`;
+  }
+
+  /** Every named tensor (parameters and buffers) with the §9 names and shapes. */
+  namedParameters(): Record<string, NamedTensor> {
+    const flow = this.mem.flow;
+    const out: Record<string, NamedTensor> = {};
+    const params = flow.f32(flow.params, this.layout.numel);
+    const perm = flow.i32(flow.perm, this.layout.permLength);
+    const sign = flow.f32(flow.sign, this.layout.signLength);
+    for (const t of this.layout.tensors) {
+      const src = t.store === 'params' ? params : t.store === 'perm' ? perm : sign;
+      out[t.name] = { shape: [...t.shape], data: src.slice(t.offset, t.offset + t.size) as Float32Array | Int32Array };
+    }
+    return out;
+  }
+
+  /** Load every named tensor (the inverse of namedParameters), validated; marks ActNorm initialised. */
+  loadNamedParameters(tensors: Record<string, { shape?: number[]; data: ArrayLike<number> }>): void {
+    const known = new Set(this.layout.tensors.map((t) => t.name));
+    for (const name of Object.keys(tensors)) {
+      if (!known.has(name)) throw new RangeError(`loadNamedParameters: unknown tensor "${name}" for this forecaster`);
+    }
+    const flow = this.mem.flow;
+    const params = this.getParameters();
+    const perm = flow.i32(flow.perm, this.layout.permLength).slice();
+    const sign = flow.f32(flow.sign, this.layout.signLength).slice();
+    for (const t of this.layout.tensors) {
+      const v = tensors[t.name];
+      if (!v) throw new RangeError(`loadNamedParameters: tensor "${t.name}" (shape [${t.shape}]) is missing`);
+      if (v.shape && (v.shape.length !== t.shape.length || v.shape.some((s, i) => s !== t.shape[i]))) {
+        throw new RangeError(`loadNamedParameters: "${t.name}" has shape [${v.shape}], expected [${t.shape}]`);
+      }
+      if (v.data.length !== t.size) {
+        throw new RangeError(`loadNamedParameters: "${t.name}" has ${v.data.length} values, expected ${t.size}`);
+      }
+      for (let i = 0; i < t.size; i++) {
+        const val = Number(v.data[i]);
+        if (!Number.isFinite(val)) throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] is ${val}`);
+        if (t.store === 'params') params[t.offset + i] = val;
+        else if (t.store === 'sign') {
+          if (val !== 1 && val !== -1) throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] must be ±1, got ${val}`);
+          sign[t.offset + i] = val;
+        } else {
+          if (!Number.isInteger(val) || val < 0 || val >= t.size) {
+            throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] must be an index in [0, ${t.size}), got ${val}`);
+          }
+          perm[t.offset + i] = val;
+        }
+      }
+      if (t.store === 'perm') {
+        const seen = new Set(Array.from(perm.subarray(t.offset, t.offset + t.size)));
+        if (seen.size !== t.size) throw new RangeError(`loadNamedParameters: "${t.name}" is not a permutation`);
+      }
+    }
+    flow.i32(flow.perm, this.layout.permLength).set(perm);
+    flow.f32(flow.sign, this.layout.signLength).set(sign);
+    this.setParameters(params);
+    this.initialized = true;
+  }
+
+  /** @internal Gradient norm of the last training step (before clipping). */
+  lastGradNorm(): number {
+    return this.mem.flow.result(R.GNORM);
+  }
+}
