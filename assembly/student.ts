@@ -91,7 +91,7 @@ export function studentPrepare(theta: usize, T: i32, nu: usize, tab: usize): voi
 }
 
 /**
- * Fill out[0..count) (rows of width T, row-major) with ε ~ t_ν per column from the stream at
+ * Fill out[0..count) (rows of width T, row-major, starting at a row) with ε ~ t_ν per column from the stream at
  * `state` (advances its element counter by count), with the table of studentPrepare.
  */
 export function fillStudent(state: usize, out: usize, count: i32, T: i32, tab: usize): void {
