@@ -85,11 +85,11 @@ export class ConditionalGlow {
   }
 
   /** y and c as f32 matrices with the same number of rows (errors name the call and the argument). */
-  private pair(y: MatrixInput, c: MatrixInput, what: string): { y: Float32Array; c: Float32Array; rows: number } {
-    const Y = toFloat32Matrix(y, this.target, `${what}: y (target width ${this.target})`);
+  private pair(y: MatrixInput, c: MatrixInput, what: string, yName = 'y'): { y: Float32Array; c: Float32Array; rows: number } {
+    const Y = toFloat32Matrix(y, this.target, `${what}: ${yName} (target width ${this.target})`);
     const C = toFloat32Matrix(c, this.contextWidth, `${what}: c (context width ${this.contextWidth})`);
     if (Y.rows !== C.rows) {
-      throw new RangeError(`${what}: y has ${Y.rows} rows but c has ${C.rows}; every target row needs its context row`);
+      throw new RangeError(`${what}: ${yName} has ${Y.rows} rows but c has ${C.rows}; every ${yName} row needs its context row`);
     }
     return { y: Y.data, c: C.data, rows: Y.rows };
   }
@@ -150,7 +150,7 @@ export class ConditionalGlow {
   /** z → y given c (the inverse flow, couplings conditioned on e(c)). */
   decode(z: MatrixInput, c: MatrixInput): Float32Array {
     this.requireInitialized('decode');
-    const p = this.pair(z, c, 'decode');
+    const p = this.pair(z, c, 'decode', 'z');
     const T = this.target, flow = this.mem.flow;
     const y = new Float32Array(p.rows * T);
     this.chunks(p.rows, (off, n) => {
