@@ -26,6 +26,8 @@ import {
 
 const HALF_LOG_2PI: f64 = 0.9189385332046727;
 const TRAIN_BLOCK: i32 = 128;
+/** Rows per inverse inside forecastSample: a block's activations stay in the caches (INFER_BLOCK of src/wasm/plan.ts). */
+const SAMPLE_BLOCK: i32 = 512;
 
 @inline function flowOf(fp: usize): usize {
   return fptr(fp, F_FLOW);
@@ -292,7 +294,7 @@ export function forecastSample(fp: usize, nctx: i32, S: i32, temperature: f64, o
       store<f32>(p, <f32>(temperature * Math.exp(<f64>load<f32>(p))));
     }
   }
-  const cap = hdr(flow, H_CAP);
+  const cap = min(hdr(flow, H_CAP), SAMPLE_BLOCK);
   const total = nctx * S;
   const z = hptr(flow, H_Z), x0 = hptr(flow, H_X0), rng = hptr(flow, H_RNG);
   const steps = hdr(flow, H_NSTEPS);
