@@ -12,8 +12,9 @@ import { forecasterParameterTensors } from './forecaster-layout.js';
 import { R } from '../wasm/plan.js';
 import { type EpochRecord, type FitOptions, type FitResult, NonFiniteError } from './fit.js';
 import type { ConditionalGlow } from './conditional-glow.js';
+import { type WorkerPool, effectiveThreads } from '../wasm/pool.js';
 
-export interface ConditionalFitOptions extends Omit<FitOptions, 'validation' | 'threads' | 'onBatch'> {
+export interface ConditionalFitOptions extends Omit<FitOptions, 'validation' | 'onBatch'> {
   /** Explicit validation pairs instead of a split (then validationFraction is ignored). */
   validation?: { y: MatrixInput; c: MatrixInput };
   onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
@@ -73,6 +74,7 @@ export function fitConditional(model: ConditionalGlow, y: MatrixInput, c: Matrix
   }
   const { mem, ex } = model;
   const flow = mem.flow;
+  const threads = options.threads === undefined ? model.threads : effectiveThreads(options.threads, 'fit: threads').threads;
   mem.ensureCapacity(Math.min(batchSize, trainRows));
   const monitored: FitResult['monitored'] = val ? 'validation' : 'train';
   const history: EpochRecord[] = [];
@@ -82,10 +84,16 @@ export function fitConditional(model: ConditionalGlow, y: MatrixInput, c: Matrix
   let stopReason: FitResult['stopReason'] = 'epochs';
   const t0 = performance.now();
   const tmp = flow.allocTemp(trainRows * (T + C + 1) * 4);
+  let pool: WorkerPool | null = null;
+  const ownPool = threads > 1 && threads !== model.threads;
   try {
+    // every target row, then every context row (the layout the worker replicas get too)
     const yPtr = tmp.ptr, cPtr = yPtr + trainRows * T * 4, idxPtr = cPtr + trainRows * C * 4;
     flow.f32(yPtr, trainRows * T).set(trainY);
     flow.f32(cPtr, trainRows * C).set(trainC);
+    pool = threads > 1 ? model.workers(threads) : null;
+    const index = pool?.beginTraining(flow, model.parametersVersion, flow.f32(yPtr, trainRows * (T + C)).slice(), yPtr, batchSize, mem.fplan);
+    const hyper = { lr: learningRate, beta1, beta2, eps, clipNorm, weightDecay };
     const batches = Math.ceil(trainRows / batchSize);
     let sinceBest = 0;
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -94,15 +102,21 @@ export function fitConditional(model: ConditionalGlow, y: MatrixInput, c: Matrix
         break;
       }
       const te = performance.now();
-      flow.i32(idxPtr, trainRows).set(rng.permutation(trainRows));
+      const perm = rng.permutation(trainRows);
+      flow.i32(idxPtr, trainRows).set(perm);
+      index?.set(perm);
       let lossSum = 0, gnSum = 0;
       for (let b = 0; b < batches; b++) {
         const off = b * batchSize;
         const nb = Math.min(batchSize, trainRows - off);
         model.optimizerSteps++;
-        let loss = ex.forecastTrainStep(mem.fplan, yPtr, cPtr, idxPtr + off * 4, nb, learningRate, beta1, beta2, eps,
-          clipNorm, model.optimizerSteps, weightDecay);
-        const gn = flow.result(R.GNORM);
+        let loss: number, gn: number;
+        if (pool) ({ loss, gradNorm: gn } = pool.trainStep(off, nb, model.optimizerSteps, hyper));
+        else {
+          loss = ex.forecastTrainStep(mem.fplan, yPtr, cPtr, idxPtr + off * 4, nb, learningRate, beta1, beta2, eps,
+            clipNorm, model.optimizerSteps, weightDecay);
+          gn = flow.result(R.GNORM);
+        }
         if (!Number.isFinite(loss) || !Number.isFinite(gn)) {
           model.optimizerSteps--;
           if (!Number.isFinite(loss)) { // steps run in blocks: redo the whole forward to find where it broke
@@ -115,6 +129,8 @@ export function fitConditional(model: ConditionalGlow, y: MatrixInput, c: Matrix
         gnSum += gn;
         onBatch?.({ epoch, batch: b + 1, batches, loss });
       }
+      model.parametersVersion++;
+      if (pool && !ownPool) pool.syncedVersion = model.parametersVersion; // its replicas took the same steps
       const trainNll = lossSum / trainRows;
       const valNll = val ? meanNll(model.logProb(val.y, val.c)) : null;
       const monitor = valNll ?? trainNll;
@@ -144,8 +160,12 @@ export function fitConditional(model: ConditionalGlow, y: MatrixInput, c: Matrix
         break;
       }
     }
+    pool?.checkWorkers(); // the last step's reduction and update succeeded on every worker
   } finally {
+    if (ownPool) pool?.close();
+    else pool?.endTraining();
     flow.releaseTemp(tmp.mark);
+    model.parametersVersion++;
     if (bestEpoch > 0) model.setParameters(bestParams);
   }
   return {

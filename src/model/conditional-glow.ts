@@ -13,7 +13,7 @@ import type { NamedTensor } from './glow.js';
 import { type Engine, defaultEngine } from '../wasm/engine.js';
 import { H, INFER_BLOCK, R } from '../wasm/plan.js';
 import { type ForecastExports, ForecastMemory } from '../wasm/forecast-plan.js';
-import { type ThreadsOption, effectiveThreads } from '../wasm/pool.js';
+import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../wasm/pool.js';
 import { type ConditionalFitOptions, type ConditionalFitResult, fitConditional } from './conditional-fit.js';
 
 export interface ConditionalGlowCreateOptions extends Partial<ForecasterConfig> {
@@ -21,8 +21,9 @@ export interface ConditionalGlowCreateOptions extends Partial<ForecasterConfig> 
   seed?: number;
   engine?: Engine;
   /**
-   * Threads (accepted for API compatibility; the forecaster currently runs on one thread, see
-   * `threadsNote`).
+   * Threads for training and for batches of log p, encoding, decoding and sampling (default 1;
+   * 'auto' = every core). Training with T threads is deterministic for that T; inference and
+   * sampling give the single-thread result row for row.
    */
   threads?: ThreadsOption;
 }
@@ -40,6 +41,9 @@ export class ConditionalGlow {
   /** @internal */ readonly ex: ForecastExports;
   readonly threads: number;
   readonly threadsNote: string | null;
+  /** @internal Bumped whenever the parameters change, so worker replicas know when to resync. */
+  parametersVersion = 0;
+  private pool: WorkerPool | null = null;
 
   private constructor(layout: ForecasterLayout, seed: number, private readonly engine: Engine, threads?: ThreadsOption) {
     this.config = layout.config;
@@ -47,9 +51,44 @@ export class ConditionalGlow {
     this.seed = seed;
     this.ex = engine.instantiate() as ForecastExports;
     this.mem = new ForecastMemory(this.ex, layout, 1024);
-    const t = effectiveThreads(threads);
-    this.threads = 1;
-    this.threadsNote = t.threads > 1 ? 'the forecaster runs on one thread (worker sharding is not implemented yet)' : t.note;
+    ({ threads: this.threads, note: this.threadsNote } = effectiveThreads(threads));
+  }
+
+  /**
+   * @internal The model's worker pool (started on first use), or null on one thread; for another
+   * thread count, a new pool the caller closes.
+   */
+  workers(threads = this.threads): WorkerPool | null {
+    if (threads < 2) return null;
+    const flowConfig = this.mem.flow.layout.config;
+    if (threads !== this.threads) return new WorkerPool(this.engine, flowConfig, threads, undefined, this.layout);
+    if (this.pool?.closed) this.pool = null;
+    this.pool ??= new WorkerPool(this.engine, flowConfig, this.threads, this, this.layout);
+    return this.pool;
+  }
+
+  /** Terminate this model's worker threads (they also end with the process or the model). */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
+
+  /** The pool, synced, when `rows` are worth sharding, else null. */
+  private shardPool(rows: number): WorkerPool | null {
+    if (this.threads < 2 || rows < MIN_ROWS_PER_THREAD * this.threads) return null;
+    const pool = this.workers()!;
+    pool.syncParameters(this.mem.flow, this.parametersVersion);
+    return pool;
+  }
+
+  /** Rows [lo, hi) of a (width a) and b (width b) side by side into dst (rows of a + b, from row lo). */
+  private static pack(a: Float32Array, wa: number, b: Float32Array, wb: number, lo: number, hi: number, dst: Float32Array, dstRow0 = lo): void {
+    const w = wa + wb;
+    for (let r = lo; r < hi; r++) {
+      const o = (r - dstRow0) * w;
+      dst.set(a.subarray(r * wa, (r + 1) * wa), o);
+      dst.set(b.subarray(r * wb, (r + 1) * wb), o + wa);
+    }
   }
 
   /** A new forecaster with seeded initial parameters (ActNorm not yet initialised). */
@@ -121,6 +160,7 @@ export class ConditionalGlow {
     this.mem.ensureCapacity(p.rows);
     this.put(p.y, p.c, 0, p.rows);
     const loss = this.ex.forecastInitActNorm(this.mem.fplan, p.rows);
+    this.parametersVersion++;
     if (!Number.isFinite(loss)) throw new Error('initialize(y, c): the data-dependent initialisation produced non-finite values');
     this.initialized = true;
     return this;
@@ -138,12 +178,19 @@ export class ConditionalGlow {
     const T = this.target, flow = this.mem.flow;
     const z = new Float32Array(p.rows * T);
     const logProb = new Float64Array(p.rows);
-    this.chunks(p.rows, (off, n) => {
+    const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
+      const off = lo + o;
       this.put(p.y, p.c, off, n);
       this.ex.forecastForward(this.mem.fplan, n);
       z.set(flow.f32(flow.header(H.Z), n * T), off * T);
       logProb.set(flow.f64(flow.header(H.LOGP), n), off);
     });
+    const pool = this.shardPool(p.rows);
+    if (pool) {
+      const packed = new Float32Array(p.rows * (T + this.contextWidth));
+      ConditionalGlow.pack(p.y, T, p.c, this.contextWidth, 0, p.rows, packed);
+      pool.forward(packed, p.rows, { logp: logProb, z }, part);
+    } else part(0, p.rows);
     return { z, logProb };
   }
 
@@ -153,12 +200,16 @@ export class ConditionalGlow {
     const p = this.pair(z, c, 'decode', 'z');
     const T = this.target, flow = this.mem.flow;
     const y = new Float32Array(p.rows * T);
-    this.chunks(p.rows, (off, n) => {
+    const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
+      const off = lo + o;
       flow.f32(flow.header(H.Z), n * T).set(p.y.subarray(off * T, (off + n) * T));
       this.put(null, p.c, off, n);
       this.ex.forecastInverse(this.mem.fplan, n);
       y.set(flow.f32(flow.header(H.X0), n * T), off * T);
     });
+    const pool = this.shardPool(p.rows);
+    if (pool) pool.inverse(p.rows, y, (lo, hi, dst) => ConditionalGlow.pack(p.y, T, p.c, this.contextWidth, lo, hi, dst), part);
+    else part(0, p.rows);
     return y;
   }
 
@@ -180,21 +231,31 @@ export class ConditionalGlow {
     const state = flow.i32(flow.rng, 4);
     for (let i = 0; i < 4; i++) state[i] = rng.nextU32() | 0;
     if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+    const key = Array.from(state.subarray(0, 3)), counter = state[3];
     const out = new Float32Array(C.rows * n * T);
     if (n === 0 || C.rows === 0) return out;
-    // contexts per call: what the context buffers hold, and an output block of at most ~4 MiB
-    const per = Math.max(1, Math.min(this.mem.capacity, Math.floor((1 << 20) / (n * T))));
-    const tmp = flow.allocTemp(Math.min(per, C.rows) * n * T * 4);
-    try {
-      for (let off = 0; off < C.rows; off += per) {
-        const m = Math.min(per, C.rows - off);
-        this.put(null, C.data, off, m);
-        this.ex.forecastSample(this.mem.fplan, m, n, temperature, tmp.ptr);
-        out.set(flow.f32(tmp.ptr, m * n * T), off * n * T);
+    // Context rows [lo, hi): the stream is counter-based, so starting at counter + lo·n·T gives
+    // exactly the draws of one pass over every row (and lets workers take shares of the rows).
+    const part = (lo: number, hi: number) => {
+      if (hi <= lo) return;
+      // contexts per call: what the context buffers hold, and an output block of at most ~4 MiB
+      const per = Math.max(1, Math.min(this.mem.capacity, Math.floor((1 << 20) / (n * T))));
+      const tmp = flow.allocTemp(Math.min(per, hi - lo) * n * T * 4);
+      try {
+        flow.i32(flow.rng, 4).set([...key, (counter + lo * n * T) | 0]);
+        for (let off = lo; off < hi; off += per) {
+          const m = Math.min(per, hi - off);
+          this.put(null, C.data, off, m);
+          this.ex.forecastSample(this.mem.fplan, m, n, temperature, tmp.ptr);
+          out.set(flow.f32(tmp.ptr, m * n * T), off * n * T);
+        }
+      } finally {
+        flow.releaseTemp(tmp.mark);
       }
-    } finally {
-      flow.releaseTemp(tmp.mark);
-    }
+    };
+    const pool = this.shardPool(C.rows * n);
+    if (pool && C.rows >= pool.replicas) pool.sample(C.data, C.rows, n, key, counter, temperature, out, part);
+    else part(0, C.rows);
     return out;
   }
 
@@ -236,6 +297,7 @@ export class ConditionalGlow {
     const flow = this.mem.flow;
     flow.f32(flow.params, this.layout.numel).set(p);
     this.ex.forecastPrepare(this.mem.fplan);
+    this.parametersVersion++;
   }
 
   /** Name of the parameter tensor holding flat element i. */
