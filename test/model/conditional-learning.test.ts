@@ -37,15 +37,34 @@ function testNll(m: ConditionalGlow, y: Float32Array, c: Float32Array): number {
   return s / lp.length;
 }
 
-test('heteroscedastic t₄: NLL within 0.03 nats/dim of the truth, and 0.05 nats/dim better than without the context', () => {
+/** t₄ quantiles at 5 % and 1 %. */
+const T4_QUANTILE: Record<number, number> = { 0.05: -2.1318467813, 0.01: -3.7469473880 };
+
+test('heteroscedastic t₄: NLL within 0.03 nats/dim of the truth, 0.05 nats/dim better than without the context, conditional 5 % / 1 % quantiles near the true ones', () => {
   const train = data(6000, 1), held = data(4000, 2);
   const fit = (withContext: boolean) => {
     const m = ConditionalGlow.create({ target: H, context: 1, levels: 1, steps: 2, hidden: 16, embed: 4, contextHidden: 16, seed: 1 });
     const blank = (c: Float32Array) => (withContext ? c : new Float32Array(c.length));
     m.fit(train.y, blank(train.c), { epochs: 40, batchSize: 128, learningRate: 3e-3, validationFraction: 0.2, patience: 8, seed: 1 });
-    return testNll(m, held.y, blank(held.c));
+    return { m, nll: testNll(m, held.y, blank(held.c)) };
   };
-  const conditional = fit(true), unconditional = fit(false);
+  const { m, nll: conditional } = fit(true);
+  const unconditional = fit(false).nll;
+  // quantiles of y | c from 40,000 draws per context against exp(c/2)·t₄'s
+  const ctx = Float32Array.from([-1, 0, 1.5]), S = 40_000;
+  const draws = m.sample(ctx, S, { seed: 3 });
+  const errors: string[] = [];
+  for (let i = 0; i < ctx.length; i++) {
+    for (let j = 0; j < H; j++) {
+      const v = Float64Array.from({ length: S }, (_, k) => draws[(i * S + k) * H + j]).sort();
+      for (const [a, tol] of [[0.05, 0.08], [0.01, 0.15]]) {
+        const want = Math.exp(0.5 * ctx[i]) * T4_QUANTILE[a], got = v[Math.floor(a * S)];
+        errors.push(`${(100 * (got / want - 1)).toFixed(1)}%`);
+        assert.ok(Math.abs(got / want - 1) < tol, `c = ${ctx[i]}, dim ${j}: ${a} quantile ${got}, true ${want}`);
+      }
+    }
+  }
+  console.log(`  quantile errors (5 %, 1 % per context and dim): ${errors.join(' ')}`);
   console.log(`  test NLL: true ${held.nll.toFixed(4)}, forecaster ${conditional.toFixed(4)}, without context ${unconditional.toFixed(4)} (nats, ${H} dims)`);
   assert.ok((conditional - held.nll) / H < 0.03, `gap to the true density ${(conditional - held.nll) / H} nats/dim`);
   assert.ok((unconditional - conditional) / H > 0.05, `the context helps by only ${(unconditional - conditional) / H} nats/dim`);
