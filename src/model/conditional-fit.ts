@@ -10,6 +10,7 @@ import { Rng } from '../util/rng.js';
 import { type MatrixInput, toFloat32Matrix } from './matrix.js';
 import { forecasterParameterTensors } from './forecaster-layout.js';
 import { R } from '../wasm/plan.js';
+import { F } from '../wasm/forecast-plan.js';
 import { type EpochRecord, type FitOptions, type FitResult, NonFiniteError } from './fit.js';
 import type { ConditionalGlow } from './conditional-glow.js';
 import { type WorkerPool, effectiveThreads } from '../wasm/pool.js';
@@ -185,11 +186,16 @@ function nonFinite(model: ConditionalGlow, epoch: number, batch: number, batches
   const { mem, ex, layout } = model;
   let where: string;
   if (!Number.isFinite(loss)) {
-    const s = ex.forecastDiagnose(mem.fplan, n);
-    if (s >= 0) {
+    // in the order of the computation: the embedding feeds every coupling and the prior
+    const { embed: E, target: T } = layout.config;
+    const finite = (slot: number, width: number) => mem.flow.f32(mem.header(slot), n * width).every(Number.isFinite);
+    const s = finite(F.EMB, E) ? ex.forecastDiagnose(mem.fplan, n) : -2;
+    if (s === -2) where = 'the context embedding (context.fc1 → context.fc2; check the context scaling)';
+    else if (s >= 0) {
       const st = layout.steps[s];
       where = `the output of flow step levels.${st.level}.${st.k} (ActNorm → 1×1 → conditional coupling)`;
-    } else where = 'the base log-density of the latents (z, μ or log σ too large for f32)';
+    } else if (!finite(F.PO, 2 * T)) where = 'the prior network (μ, log σ of the base)';
+    else where = 'the base log-density of the latents (z, μ or log σ too large for f32)';
   } else {
     const g = mem.flow.f32(mem.flow.grads, layout.numel);
     const bad = forecasterParameterTensors(layout).find((t) => g.subarray(t.offset, t.offset + t.size).some((v) => !Number.isFinite(v)));

@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConditionalGlow } from '../../src/model/conditional-glow.js';
 import { Rng } from '../../src/util/rng.js';
+import { NonFiniteError } from '../../src/model/fit.js';
 
 const T = 6, C = 3, N = 300;
 const small = { target: T, context: C, levels: 2, steps: 2, hidden: 16, embed: 4, contextHidden: 8 };
@@ -171,6 +172,33 @@ test('sampling many contexts × draws in one call equals the chunked stream (con
   assert.ok(s.every(Number.isFinite));
   const firstTwo = m.sample(c.subarray(0, 2 * C), 7, { seed: 5 });
   assert.equal(Array.from(firstTwo), Array.from(s.subarray(0, 2 * 7 * T)));
+});
+
+test('a non-finite loss stops training with an error naming where it arose; parameters keep their values', () => {
+  const d = rows(N, 3);
+  d.y.forEach((v, i) => (d.y[i] = 0.1 * v)); // ActNorm then scales up by ~10: 3e38 overflows f32
+  const m = ConditionalGlow.create({ ...small, seed: 5 });
+  m.initialize(d.y, d.c);
+  const before = m.getParameters();
+  const y = d.y.slice();
+  y[5 * T + 2] = 3e38;
+  const err = (() => {
+    try {
+      m.fit(y, d.c, { epochs: 1, batchSize: 500, validationFraction: 0 });
+    } catch (e) {
+      return e as NonFiniteError;
+    }
+    return null;
+  })();
+  assert.ok(err instanceof NonFiniteError, 'expected a NonFiniteError');
+  assert.match(err!.message, /non-finite loss \(NaN\) at epoch 1, batch 1\/1, in the output of flow step levels\.0\.0/);
+  assert.equal(Array.from(m.getParameters()), Array.from(before));
+  // a context the embedding cannot hold: named as such
+  const p = m.getParameters();
+  p.fill(3e38, m.layout.context.fc1w, m.layout.context.fc1w + 8 * C); // c·W overflows f32
+  m.setParameters(p);
+  assert.throws(() => m.fit(d.y, d.c, { epochs: 1, batchSize: 500, validationFraction: 0 }),
+    (e: Error) => e instanceof NonFiniteError && /in the context embedding \(context\.fc1 → context\.fc2; check the context scaling\)/.test(e.message));
 });
 
 test.run();
