@@ -171,27 +171,34 @@ export class ConditionalGlow {
     return this.encode(y, c, 'logProb').logProb;
   }
 
-  /** y → z (latents in level order) and log p(y | c) from the same forward pass. */
-  encode(y: MatrixInput, c: MatrixInput, what = 'encode'): { z: Float32Array; logProb: Float64Array } {
+  /**
+   * y → z (latents in level order), the per-row log|det ∂z/∂y| and log p(y | c) from the same
+   * forward pass (log p equal to `logProb(y, c)` bit for bit).
+   */
+  encode(y: MatrixInput, c: MatrixInput, what = 'encode'): { z: Float32Array; logDet: Float64Array; logProb: Float64Array } {
     this.requireInitialized(what);
     const p = this.pair(y, c, what);
     const T = this.target, flow = this.mem.flow;
     const z = new Float32Array(p.rows * T);
     const logProb = new Float64Array(p.rows);
+    const logDet = new Float64Array(p.rows);
     const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
       const off = lo + o;
       this.put(p.y, p.c, off, n);
       this.ex.forecastForward(this.mem.fplan, n);
       z.set(flow.f32(flow.header(H.Z), n * T), off * T);
       logProb.set(flow.f64(flow.header(H.LOGP), n), off);
+      const ld = flow.f32(flow.header(H.LOGDET), n);
+      const k = flow.result(R.LOGDET_CONST);
+      for (let i = 0; i < n; i++) logDet[off + i] = ld[i] + k;
     });
     const pool = this.shardPool(p.rows);
     if (pool) {
       const packed = new Float32Array(p.rows * (T + this.contextWidth));
       ConditionalGlow.pack(p.y, T, p.c, this.contextWidth, 0, p.rows, packed);
-      pool.forward(packed, p.rows, { logp: logProb, z }, part);
+      pool.forward(packed, p.rows, { logp: logProb, z, logDet }, part);
     } else part(0, p.rows);
-    return { z, logProb };
+    return { z, logDet, logProb };
   }
 
   /** z → y given c (the inverse flow, couplings conditioned on e(c)). */

@@ -46,6 +46,8 @@ test('threads = 2: log p, encode, decode and sample equal one thread\'s bit for 
   assert.equal(Array.from(two.logProb(y, c)), Array.from(one.logProb(y, c)));
   const e1 = one.encode(y, c), e2 = two.encode(y, c);
   assert.equal(Array.from(e2.z), Array.from(e1.z));
+  assert.equal(Array.from(e2.logDet), Array.from(e1.logDet));
+  assert.equal(Array.from(e2.logProb), Array.from(e1.logProb));
   assert.equal(Array.from(two.decode(e1.z, c)), Array.from(one.decode(e1.z, c)));
   const ctx = c.subarray(0, 301 * C);
   assert.equal(Array.from(two.sample(ctx, 9, { seed: 9, temperature: 0.7 })), Array.from(one.sample(ctx, 9, { seed: 9, temperature: 0.7 })));

@@ -50,8 +50,10 @@ for (const [name, config] of CONFIGS) {
     const { m, ref, y, c } = setup(config, 1);
     const w = m.encode(y, c);
     const o = ref.forward(Float64Array.from(y), Float64Array.from(c), N);
-    let dl = 0, dz = 0;
+    let dl = 0, dz = 0, dd = 0;
     for (let i = 0; i < N; i++) dl = Math.max(dl, Math.abs(w.logProb[i] - o.logProb[i]) / (1 + Math.abs(o.logProb[i])));
+    for (let i = 0; i < N; i++) dd = Math.max(dd, Math.abs(w.logDet[i] - o.logDet[i]) / (1 + Math.abs(o.logDet[i])));
+    assert.ok(dd < 2e-5, `log-det differs by ${dd}`);
     for (let k = 0; k < w.z.length; k++) dz = Math.max(dz, Math.abs(w.z[k] - o.z[k]) / (1 + Math.abs(o.z[k])));
     console.log(`  ${name}: log p worst relative error ${dl.toExponential(2)}, z ${dz.toExponential(2)}`);
     assert.ok(dl < 2e-5, `log p differs by ${dl}`);
