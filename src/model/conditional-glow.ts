@@ -12,7 +12,7 @@ import { type MatrixInput, toFloat32Matrix } from './matrix.js';
 import type { NamedTensor } from './glow.js';
 import { type Engine, defaultEngine } from '../wasm/engine.js';
 import { H, INFER_BLOCK, R } from '../wasm/plan.js';
-import { type ForecastExports, ForecastMemory } from '../wasm/forecast-plan.js';
+import { F, type ForecastExports, ForecastMemory } from '../wasm/forecast-plan.js';
 import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../wasm/pool.js';
 import { type ConditionalFitOptions, type ConditionalFitResult, fitConditional } from './conditional-fit.js';
 
@@ -143,7 +143,7 @@ export class ConditionalGlow {
   private put(y: Float32Array | null, c: Float32Array, off: number, n: number): void {
     const T = this.target, C = this.contextWidth, flow = this.mem.flow;
     if (y) flow.f32(flow.header(H.X0), n * T).set(y.subarray(off * T, (off + n) * T));
-    flow.f32(this.mem.header(6 /* F.CTX */), n * C).set(c.subarray(off * C, (off + n) * C));
+    flow.f32(this.mem.header(F.CTX), n * C).set(c.subarray(off * C, (off + n) * C));
   }
 
   private chunks(rows: number, fn: (offset: number, count: number) => void): void {
