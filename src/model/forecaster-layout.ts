@@ -132,3 +132,16 @@ export function forecasterLayout(partial: Partial<ForecasterConfig> = {}): Forec
 export function forecasterParameterTensors(layout: ForecasterLayout): TensorSpec[] {
   return layout.tensors.filter((t) => t.store === 'params');
 }
+
+/**
+ * Forward matmul FLOPs per row (2 per multiply-add), counted like the GLOW bench's `forwardFlops`:
+ * context net C·Hc + Hc·E; per step d² (1×1) + (da + E)·hidden + hidden² + hidden·nOut; prior net
+ * E·Hc + Hc·2H. Element-wise work (ActNorm, tanh, the base density) is not counted. 165,992 for the
+ * defaults. The inverse (sampling) costs the same; a training step about 3×.
+ */
+export function forecasterForwardFlops(layout: ForecasterLayout): number {
+  const { context: C, contextHidden: Hc, embed: E, hidden: Hn, target: H } = layout.config;
+  let macs = C * Hc + Hc * E + E * Hc + Hc * 2 * H;
+  for (const s of layout.steps) macs += s.d * s.d + s.fc1In * Hn + Hn * Hn + Hn * s.nOut;
+  return 2 * macs;
+}

@@ -198,8 +198,8 @@ export class ReferenceConditionalGlow {
     return this.decode(z, cRep, rows * n);
   }
 
-  /** Mean NLL and its gradient w.r.t. every parameter (flat layout order), by backpropagation. */
-  lossAndGradient(y: Float64Array, c: Float64Array, n: number): { loss: number; grad: Float64Array } {
+  /** Mean NLL, its gradient w.r.t. every parameter (flat layout order) by backpropagation, and the per-row log p. */
+  lossAndGradient(y: Float64Array, c: Float64Array, n: number): { loss: number; grad: Float64Array; logProb: Float64Array } {
     const p = this.params;
     const { levels, steps, embed: E, target: H, context: C, contextHidden: Hc } = this.layout.config;
     const { z, logProb, caches, heads, ks } = this.run(y, c, n, false);
@@ -242,7 +242,7 @@ export class ReferenceConditionalGlow {
     const dhc = denseBackward(p, g, heads.hc, de, n, Hc, cx.fc2w, cx.fc2b, E);
     for (let q = 0; q < n * Hc; q++) if (!(heads.hc[q] > 0)) dhc[q] = 0;
     denseBackward(p, g, c, dhc, n, C, cx.fc1w, cx.fc1b, Hc);
-    return { loss, grad: g };
+    return { loss, grad: g, logProb };
   }
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { forecasterLayout, forecasterParameterTensors } from '../../src/model/forecaster-layout.js';
+import { forecasterForwardFlops, forecasterLayout, forecasterParameterTensors } from '../../src/model/forecaster-layout.js';
 import { DEFAULT_FORECASTER_CONFIG, resolveForecasterConfig } from '../../src/model/forecaster-config.js';
 import { forecasterInitialState, INITIAL_DF_THETA } from '../../src/model/forecaster-init.js';
 import { initialState } from '../../src/model/init.js';
@@ -19,6 +19,12 @@ test('defaults: H = 20, C = 20, E = 16, 3 levels of 4 steps, hidden 64, widths 2
   assert.is(L.numFree, 85_160);
   assert.is(L.permLength, 4 * (20 + 10 + 5));
   assert.is(L.signLength, 4 * (20 + 10 + 5));
+});
+
+test('forward FLOPs per row: 2 × (context 2,304 + steps 77,108 + prior 3,584 multiply-adds) for the defaults', () => {
+  // steps: 4·(400 + 26·64 + 64² + 64·20) + 4·(100 + 21·64 + 64² + 64·10) + 4·(25 + 18·64 + 64² + 64·6)
+  assert.is(forecasterForwardFlops(forecasterLayout()), 2 * (2304 + 4 * 7440 + 4 * 6180 + 4 * 5657 + 3584));
+  assert.is(forecasterForwardFlops(forecasterLayout()), 165_992);
 });
 
 test('names and shapes in flat order: context, flow (fc1 is (hidden, da + E)), prior, df', () => {

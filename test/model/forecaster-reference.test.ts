@@ -90,8 +90,9 @@ for (const [label, config] of CONFIGS) {
     const { ref, H, C } = generic(config, 2);
     const n = 16;
     const y = rows(n, H, 7, 1.5), c = rows(n, C, 8);
-    const { loss, grad } = ref.lossAndGradient(y, c, n);
+    const { loss, grad, logProb } = ref.lossAndGradient(y, c, n);
     assert.ok(Math.abs(loss - ref.loss(y, c, n)) < 1e-12);
+    assert.equal(Array.from(logProb), Array.from(ref.logProb(y, c, n)));
     let worst = 0;
     const names: string[] = [];
     for (const t of forecasterParameterTensors(ref.layout)) {
@@ -180,8 +181,7 @@ test('sample: rows × n × H with each row’s draws contiguous, seeded, encode(
   assert.is(a.length, 3 * 5 * H);
   assert.equal(Array.from(ref.sample(c, 3, 5, { seed: 4, temperature: 0.8 })), Array.from(a));
   assert.not.equal(Array.from(ref.sample(c, 3, 5, { seed: 5, temperature: 0.8 })), Array.from(a));
-  // draws of row 1 are those of a 1-row call on c[1] only if the stream position matches: check
-  // instead that each draw decodes under its own context row (re-encoding returns finite latents)
+  // each draw belongs to its own context row: encode then decode under that row returns it
   const cRep = new Float64Array(15 * C);
   for (let q = 0; q < 15; q++) cRep.set(c.subarray(Math.floor(q / 5) * C, Math.floor(q / 5 + 1) * C), q * C);
   const z = ref.encode(a, cRep, 15);
