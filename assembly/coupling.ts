@@ -16,15 +16,27 @@ import { colSum, copyBlock } from './blocks';
 import { additiveApply, affineBackward, affineForward, affineInverse } from './couplingmath';
 import {
   H_ADD, H_DH1, H_DH2, H_DO, H_HID, S_B1, S_B2, S_B3, S_D, S_DA, S_DB, S_H1, S_H2, S_NOUT, S_O,
-  S_W1, S_W1T, S_W2, S_W2T, S_W3, S_W3T, grad, hdr, hptr, param, rec, recPtr,
+  S_U, S_DEMB, S_W1, S_W1T, S_W2, S_W2T, S_W3, S_W3T, fc1In, grad, hdr, hptr, param, rec, recPtr,
 } from './plan';
 
-/** The coupling network o = MLP(rows of `xa`, leading dimension lda) into the step's h1, h2, o. */
+/**
+ * The coupling network o = MLP(rows of `xa`, leading dimension lda) into the step's h1, h2, o. A
+ * conditional coupling (S_U set) first copies xa into the first da columns of u = [xa, e] and
+ * reads fc1's input from u.
+ */
 function couplingNet(plan: usize, r: usize, n: i32, xa: usize, lda: i32): void {
   const H = hdr(plan, H_HID);
   const da = rec(r, S_DA), nOut = rec(r, S_NOUT);
   const h1 = recPtr(r, S_H1), h2 = recPtr(r, S_H2), o = recPtr(r, S_O);
-  gemm(n, H, da, xa, lda, 1, recPtr(r, S_W1T), H, h1, H, param(plan, r, S_B1), 0, GEMM_RELU);
+  const u = recPtr(r, S_U);
+  let inp = xa, ld = lda, k = da;
+  if (u != 0) {
+    k = fc1In(r);
+    copyBlock(n, da, xa, lda, u, k);
+    inp = u;
+    ld = k;
+  }
+  gemm(n, H, k, inp, ld, 1, recPtr(r, S_W1T), H, h1, H, param(plan, r, S_B1), 0, GEMM_RELU);
   gemm(n, H, H, h1, H, 1, recPtr(r, S_W2T), H, h2, H, param(plan, r, S_B2), 0, GEMM_RELU);
   gemm(n, nOut, H, h2, H, 1, recPtr(r, S_W3T), nOut, o, nOut, param(plan, r, S_B3), 0, 0);
 }
@@ -72,6 +84,18 @@ export function couplingBackward(plan: usize, r: usize, n: i32, x: usize, dy: us
   gemm(H, H, n, dh2, 1, H, h1, H, grad(plan, r, S_W2), H, 0, 0, GEMM_ACC);
   colSum(n, H, dh2, H, grad(plan, r, S_B2), true);
   gemm(n, H, H, dh2, H, 1, param(plan, r, S_W2), H, dh1, H, 0, h1, 0);
+  const u = recPtr(r, S_U);
+  if (u != 0) {
+    // conditional: fc1's input is u = [xa, e]; dxa = dya + dh1·W1[:, :da], de += dh1·W1[:, da:]
+    const k = fc1In(r);
+    gemm(H, k, n, dh1, 1, H, u, k, grad(plan, r, S_W1), k, 0, 0, GEMM_ACC);
+    colSum(n, H, dh1, H, grad(plan, r, S_B1), true);
+    copyBlock(n, da, dy, d, dx, d);
+    const w1 = param(plan, r, S_W1);
+    gemm(n, da, H, dh1, H, 1, w1, k, dx, d, 0, 0, GEMM_ACC);
+    gemm(n, k - da, H, dh1, H, 1, w1 + (<usize>da << 2), k, recPtr(r, S_DEMB), k - da, 0, 0, GEMM_ACC);
+    return;
+  }
   // fc1: its input is xa = x[:, :da]
   gemm(H, da, n, dh1, 1, H, x, d, grad(plan, r, S_W1), da, 0, 0, GEMM_ACC);
   colSum(n, H, dh1, H, grad(plan, r, S_B1), true);

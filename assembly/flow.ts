@@ -12,10 +12,10 @@ import { colSum, copyBlock, transpose } from './blocks';
 import { backwardAffine, prepareAffine } from './invconv';
 import { couplingBackward, couplingForward, couplingInverse } from './coupling';
 import {
-  H_D, H_G, H_GH, H_GRADS, H_HID, H_LEVELS, H_LOGDET, H_LOGP, H_NSTEPS, H_NUMEL, H_P, H_Q, H_Z,
+  H_D, H_DZ, H_G, H_GH, H_GRADS, H_HID, H_LEVELS, H_LOGDET, H_LOGP, H_NSTEPS, H_NUMEL, H_P, H_Q, H_Z,
   L_FIRST_STEP, L_LATENT, L_LATENT_OFF, L_OUT, L_WIDTH, R_BAD_STEP, R_LOGDET_CONST, S_A, S_AT, S_BIAS,
-  S_BT, S_C, S_D, S_DA, S_HC, S_LOGS, S_NB, S_NOUT, S_W1, S_W1T, S_W2, S_W2T, S_W3, S_W3T, S_X, S_Y,
-  hdr, hptr, levelRec, param, rec, recPtr, result, setResult, stepRec,
+  S_BT, S_C, S_D, S_HC, S_LOGS, S_NB, S_NOUT, S_W1, S_W1T, S_W2, S_W2T, S_W3, S_W3T, S_X, S_Y,
+  fc1In, hdr, hptr, levelRec, param, rec, recPtr, result, setResult, stepRec,
 } from './plan';
 
 const HALF_LOG_2PI: f64 = 0.9189385332046727;
@@ -27,7 +27,7 @@ export function glowPrepare(plan: usize): void {
   for (let s = 0; s < hdr(plan, H_NSTEPS); s++) {
     const r = stepRec(plan, s);
     logdet += prepareAffine(plan, r);
-    transpose(H, rec(r, S_DA), param(plan, r, S_W1), recPtr(r, S_W1T));
+    transpose(H, fc1In(r), param(plan, r, S_W1), recPtr(r, S_W1T));
     transpose(H, H, param(plan, r, S_W2), recPtr(r, S_W2T));
     transpose(rec(r, S_NOUT), H, param(plan, r, S_W3), recPtr(r, S_W3T));
   }
@@ -165,11 +165,15 @@ export function backwardScaled(plan: usize, n: i32, invNf: f64, ldWeight: f64, z
     const first = rec(lr, L_FIRST_STEP);
     const last = l + 1 < levels ? rec(levelRec(plan, l + 1), L_FIRST_STEP) : hdr(plan, H_NSTEPS);
     const width = rec(lr, L_WIDTH), latent = rec(lr, L_LATENT), off = rec(lr, L_LATENT_OFF);
-    // dL/d(level output) = [z_ℓ/n, dL/d(next level input)]
-    for (let i = 0; i < n; i++) {
-      const zr = z + <usize>(i * D + off) * 4;
-      const dr = other + <usize>(i * width) * 4;
-      for (let j = 0; j < latent; j++) store<f32>(dr + <usize>j * 4, load<f32>(zr + <usize>j * 4) * invN);
+    // dL/d(level output) = [z_ℓ/n, dL/d(next level input)]; a conditional base gives its own dL/dz
+    const dz = hptr(plan, H_DZ);
+    if (dz != 0) copyBlock(n, latent, dz + <usize>off * 4, D, other, width);
+    else {
+      for (let i = 0; i < n; i++) {
+        const zr = z + <usize>(i * D + off) * 4;
+        const dr = other + <usize>(i * width) * 4;
+        for (let j = 0; j < latent; j++) store<f32>(dr + <usize>j * 4, load<f32>(zr + <usize>j * 4) * invN);
+      }
     }
     if (l + 1 < levels) copyBlock(n, width - latent, cur, width - latent, other + <usize>latent * 4, width);
     const t = cur;

@@ -13,3 +13,9 @@ export { gemm } from './gemm';
 export { colSum } from './blocks';
 export { vexp, vtanh } from './simdmath';
 export { fillNormal } from './rng';
+export { forecastHeaderWords } from './forecastplan';
+export {
+  forecastApplyGradient, forecastBackward, forecastDiagnose, forecastForward, forecastGather, forecastInitActNorm,
+  forecastInverse, forecastLossGrad, forecastPrepare, forecastSample, forecastShardGrad, forecastTrainStep,
+} from './forecast';
+export { fillStudent, studentPrepare } from './student';

@@ -36,6 +36,8 @@ export const H_RNG: i32 = 26; // u32[4] Gaussian stream: key words 0–2, elemen
 export const H_LEVELTAB: i32 = 27; // byte pointer of the level table
 export const H_STEPTAB: i32 = 28; // byte pointer of the step table
 export const H_X0: i32 = 29; // input buffer (= X of step 0), f32[cap·D]
+// Conditional flows (the forecaster, assembly/forecast.ts); 0 in a plain GLOW plan:
+export const H_DZ: i32 = 30; // f32[cap·D] dL/dz of the base density, already weighted (0: standard normal, z/n)
 export const HEADER_WORDS: i32 = 32;
 
 // ---- result slots (f64 at H_RES) ----
@@ -89,7 +91,17 @@ export const S_H1: i32 = 28; // cap×H
 export const S_H2: i32 = 29; // cap×H
 export const S_O: i32 = 30; // coupling net output (cap×nOut); the log-scale half holds logS after forward
 export const S_Y: i32 = 31; // step output (cap×d): next step's X or the level output
+// Conditional couplings (0 in a plain GLOW plan): fc1 reads u = [xa, e] of width da + E
+export const S_KIN: i32 = 32; // fc1 input width da + E (0: da, unconditional)
+export const S_U: i32 = 33; // byte pointer: u (cap×KIN); its last E columns hold e, written by the host kernel
+export const S_DEMB: i32 = 34; // byte pointer: dL/de (cap×E), accumulated over every step by the backward
 export const STEP_WORDS: i32 = 40;
+
+/** Input width of a step's fc1: da, or da + E for a conditional coupling. */
+@inline export function fc1In(r: usize): i32 {
+  const k = load<i32>(r + (<usize>S_KIN << 2));
+  return k != 0 ? k : load<i32>(r + (<usize>S_DA << 2));
+}
 
 @inline export function hdr(plan: usize, slot: i32): i32 {
   return load<i32>(plan + (<usize>slot << 2));

@@ -23,7 +23,7 @@
 }
 
 /** lowbias32 (C. Wellons): a bijective 32-bit mixer with low avalanche bias. */
-@inline function mixv(x: v128): v128 {
+@inline export function mixv(x: v128): v128 {
   x = v128.xor(x, i32x4.shr_u(x, 16));
   x = i32x4.mul(x, i32x4.splat(0x7feb352d));
   x = v128.xor(x, i32x4.shr_u(x, 15));
@@ -32,7 +32,7 @@
 }
 
 /** Natural log of x ∈ (0, 1] (Cephes logf: x = m·2ᵉ with m ∈ [√½, √2), ln(1 + (m−1)) by a degree-9 polynomial). */
-@inline function logv(x: v128): v128 {
+@inline export function logv(x: v128): v128 {
   let e = i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(126));
   let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // m ∈ [½, 1)
   const small = f32x4.lt(m, splat(0.707106781186547524));
@@ -60,7 +60,7 @@
  * The eight deviates of the four pairs in the lanes of `pair`, times `scale`, stored at out[0..8)
  * in stream order: r·cos θ then r·sin θ of each pair.
  */
-@inline function pairsv(pair: v128, k0: v128, k1: v128, k2: v128, scale: v128, out: usize): void {
+@inline export function pairsv(pair: v128, k0: v128, k1: v128, k2: v128, scale: v128, out: usize): void {
   const a = mixv(i32x4.add(pair, k0));
   const u1 = mixv(v128.xor(a, k1));
   const u2 = mixv(v128.xor(u1, k2));

@@ -9,9 +9,11 @@
 import { Rng } from '../util/rng.js';
 import { type MatrixInput, toFloat32Matrix } from './matrix.js';
 import { parameterTensors } from './layout.js';
-import { H, R } from '../wasm/plan.js';
+import { R } from '../wasm/plan.js';
+import type { ModelMemory } from '../wasm/plan.js';
 import type { Glow } from './glow.js';
 import { type ThreadsOption, type WorkerPool, effectiveThreads } from '../wasm/pool.js';
+import type { StepHyper } from '../wasm/worker-replica.js';
 
 export interface FitOptions {
   /** Passes over the training rows (default 50). */
@@ -89,18 +91,61 @@ function positive(name: string, v: number, integer: boolean): void {
   }
 }
 
-export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): FitResult {
-  const {
-    epochs = 50, batchSize = 256, learningRate = 1e-3, validationFraction = 0.1, patience = 10,
-    minDelta = 1e-4, seed = glow.seed, clipNorm = 10, weightDecay = 0, beta1 = 0.9, beta2 = 0.999,
-    eps = 1e-8, initRows = 4096, onEpoch, onBatch, signal,
-  } = options;
+/** Checks every fit makes of its options before it reads any data (the errors name the option). */
+export function checkFitOptions(options: { epochs?: number; batchSize?: number; learningRate?: number; validationFraction?: number }): void {
+  const { epochs = 50, batchSize = 256, learningRate = 1e-3, validationFraction = 0.1 } = options;
   positive('epochs', epochs, true);
   positive('batchSize', batchSize, true);
   positive('learningRate', learningRate, false);
   if (!(validationFraction >= 0 && validationFraction < 1)) {
     throw new RangeError(`fit: validationFraction must be in [0, 1), got ${validationFraction}`);
   }
+}
+
+/** What the training loop needs of a model (Glow, ConditionalGlow). */
+export interface TrainableModel {
+  readonly seed: number;
+  readonly threads: number;
+  initialized: boolean;
+  optimizerSteps: number;
+  parametersVersion: number;
+  bitsPerDim(nll: number): number;
+  getParameters(): Float32Array;
+  setParameters(p: ArrayLike<number>): void;
+  workers(threads?: number): WorkerPool | null;
+}
+
+/** A model's side of a fit: its training rows (already split off) and how its engine trains on them. */
+export interface FitData {
+  trainRows: number;
+  validationRows: number;
+  /** Validation rows were given or split off (the monitored NLL is theirs), even if none remain. */
+  hasValidation: boolean;
+  /** The memory whose arena holds the training rows (the model's, or its flow's). */
+  mem: ModelMemory;
+  /** Floats per training row in the engine's copy. */
+  rowFloats: number;
+  /** ActNorm data init from the training rows `pick` (sorted indices). */
+  initialize(pick: Int32Array): void;
+  /** Size the workspace for `rows`-row steps (before the training rows are allocated after it). */
+  ensureCapacity(rows: number): void;
+  /** Copy the training rows to `ptr` in the layout `step` reads. */
+  upload(ptr: number): void;
+  /** The same block as a Float32Array, for worker replicas (asked for only when there are workers). */
+  workerRows(): Float32Array;
+  /** One training step on rows idx[0..nb) at `idxPtr` (one wasm call); returns the loss, the gradient norm is R.GNORM. */
+  step(dataPtr: number, idxPtr: number, nb: number, t: number, h: StepHyper): number;
+  /** Plan pointer for a forecaster's worker replicas (0: a GLOW). */
+  fplan?: number;
+  /** The error for a non-finite loss or gradient of that step (re-running its forward to locate it). */
+  nonFinite(dataPtr: number, idxPtr: number, nb: number, loss: number, epoch: number, batch: number, batches: number): NonFiniteError;
+  /** Mean NLL of the validation rows, or null without any. */
+  validationNll(): number | null;
+}
+
+export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): FitResult {
+  checkFitOptions(options);
+  const { validationFraction = 0.1 } = options;
   const D = glow.features;
   const { data, rows } = toFloat32Matrix(x, D, 'fit(x)');
   let train = data;
@@ -116,37 +161,72 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
     val = data.subarray(trainRows * D);
   }
   if (trainRows < 1) throw new RangeError('fit: no training rows');
+  const { mem, ex } = glow;
+  return runFit(glow, {
+    trainRows,
+    validationRows: val ? val.length / D : 0,
+    hasValidation: val !== null,
+    mem,
+    rowFloats: D,
+    initialize(pick) {
+      const sub = new Float32Array(pick.length * D);
+      pick.forEach((r, i) => sub.set(train.subarray(r * D, (r + 1) * D), i * D));
+      glow.initialize(sub);
+    },
+    ensureCapacity: (n) => mem.ensureCapacity(n),
+    upload: (ptr) => mem.f32(ptr, trainRows * D).set(train),
+    workerRows: () => train,
+    step: (dataPtr, idxPtr, nb, t, h) =>
+      ex.glowTrainStep(mem.plan, dataPtr, idxPtr, nb, h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, t, h.weightDecay),
+    nonFinite(dataPtr, idxPtr, nb, loss, epoch, batch, batches) {
+      if (!Number.isFinite(loss)) { // steps run in blocks and shards: redo the whole forward to find where it broke
+        ex.gatherRows(mem.plan, dataPtr, idxPtr, nb);
+        loss = ex.glowForward(mem.plan, nb);
+      }
+      return nonFinite(glow, epoch, batch, batches, nb, loss);
+    },
+    validationNll: () => (val ? meanNll(glow, val) : null),
+  }, options);
+}
+
+/**
+ * The training loop of every model kind: ActNorm init when needed, then epochs of shuffled
+ * minibatches (one engine call each, or a data-parallel step over the model's worker pool), early
+ * stopping on the monitored NLL, the NaN/Inf guard, and the best parameters restored at the end.
+ */
+export function runFit(model: TrainableModel, fd: FitData, options: Omit<FitOptions, 'validation'>): FitResult {
+  const {
+    epochs = 50, batchSize = 256, learningRate = 1e-3, patience = 10,
+    minDelta = 1e-4, seed = model.seed, clipNorm = 10, weightDecay = 0, beta1 = 0.9, beta2 = 0.999,
+    eps = 1e-8, initRows = 4096, onEpoch, onBatch, signal,
+  } = options;
+  const { trainRows, mem } = fd;
   const rng = new Rng(seed);
-  if (!glow.initialized) {
+  if (!model.initialized) {
     const m = Math.min(trainRows, Math.max(initRows, 256));
     if (m < 256) throw new RangeError(`fit: ActNorm initialisation needs at least 256 training rows, got ${trainRows}`);
-    const pick = rng.permutation(trainRows).subarray(0, m).sort();
-    const sub = new Float32Array(m * D);
-    pick.forEach((r, i) => sub.set(train.subarray(r * D, (r + 1) * D), i * D));
-    glow.initialize(sub);
+    fd.initialize(rng.permutation(trainRows).subarray(0, m).sort());
   }
-  const mem = glow.mem;
-  const ex = glow.ex;
-  const threads = options.threads === undefined ? glow.threads : effectiveThreads(options.threads, 'fit: threads').threads;
+  const threads = options.threads === undefined ? model.threads : effectiveThreads(options.threads, 'fit: threads').threads;
   // A batch (or a shard of it) trains in TRAIN_BLOCK-row blocks; the whole batch fits so that a
   // non-finite loss can be located by re-running its forward. Sized before the data block below.
-  mem.ensureCapacity(Math.min(batchSize, trainRows));
-  const monitored: FitResult['monitored'] = val ? 'validation' : 'train';
+  fd.ensureCapacity(Math.min(batchSize, trainRows));
+  const monitored: FitResult['monitored'] = fd.hasValidation ? 'validation' : 'train';
   const history: EpochRecord[] = [];
   let best = Infinity;
   let bestEpoch = 0;
-  let bestParams = glow.getParameters();
+  let bestParams = model.getParameters();
   let stopReason: FitResult['stopReason'] = 'epochs';
   const t0 = performance.now();
-  const tmp = mem.allocTemp(trainRows * D * 4 + trainRows * 4);
+  const tmp = mem.allocTemp(trainRows * fd.rowFloats * 4 + trainRows * 4);
   let pool: WorkerPool | null = null;
-  const ownPool = threads > 1 && threads !== glow.threads;
+  const ownPool = threads > 1 && threads !== model.threads;
   try {
     const dataPtr = tmp.ptr;
-    const idxPtr = tmp.ptr + trainRows * D * 4;
-    mem.f32(dataPtr, trainRows * D).set(train);
-    pool = threads > 1 ? glow.workers(threads) : null;
-    const index = pool?.beginTraining(mem, glow.parametersVersion, train, dataPtr, batchSize);
+    const idxPtr = tmp.ptr + trainRows * fd.rowFloats * 4;
+    fd.upload(dataPtr);
+    pool = threads > 1 ? model.workers(threads) : null;
+    const index = pool?.beginTraining(mem, model.parametersVersion, fd.workerRows(), dataPtr, batchSize, fd.fplan ?? 0);
     const hyper = { lr: learningRate, beta1, beta2, eps, clipNorm, weightDecay };
     const batches = Math.ceil(trainRows / batchSize);
     let sinceBest = 0;
@@ -164,45 +244,40 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
       for (let b = 0; b < batches; b++) {
         const off = b * batchSize;
         const nb = Math.min(batchSize, trainRows - off);
-        glow.optimizerSteps++;
+        model.optimizerSteps++;
         let loss: number, gn: number;
-        if (pool) ({ loss, gradNorm: gn } = pool.trainStep(off, nb, glow.optimizerSteps, hyper));
+        if (pool) ({ loss, gradNorm: gn } = pool.trainStep(off, nb, model.optimizerSteps, hyper));
         else {
-          loss = ex.glowTrainStep(mem.plan, dataPtr, idxPtr + off * 4, nb, learningRate, beta1, beta2, eps,
-            clipNorm, glow.optimizerSteps, weightDecay);
+          loss = fd.step(dataPtr, idxPtr + off * 4, nb, model.optimizerSteps, hyper);
           gn = mem.result(R.GNORM);
         }
         if (!Number.isFinite(loss) || !Number.isFinite(gn)) {
-          glow.optimizerSteps--;
-          if (!Number.isFinite(loss)) { // steps run in blocks and shards: redo the whole forward to find where it broke
-            ex.gatherRows(mem.plan, dataPtr, idxPtr + off * 4, nb);
-            loss = ex.glowForward(mem.plan, nb);
-          }
-          throw nonFinite(glow, epoch, b + 1, batches, nb, loss);
+          model.optimizerSteps--;
+          throw fd.nonFinite(dataPtr, idxPtr + off * 4, nb, loss, epoch, b + 1, batches);
         }
         lossSum += loss * nb;
         gnSum += gn;
         onBatch?.({ epoch, batch: b + 1, batches, loss });
       }
-      glow.parametersVersion++;
-      if (pool && !ownPool) pool.syncedVersion = glow.parametersVersion; // its replicas took the same steps
+      model.parametersVersion++;
+      if (pool && !ownPool) pool.syncedVersion = model.parametersVersion; // its replicas took the same steps
       const trainNll = lossSum / trainRows;
-      const valNll = val ? meanNll(glow, val) : null;
+      const valNll = fd.validationNll();
       const monitor = valNll ?? trainNll;
       const improved = monitor < best - minDelta;
       if (improved) {
         best = monitor;
         bestEpoch = epoch;
-        bestParams = glow.getParameters();
+        bestParams = model.getParameters();
         sinceBest = 0;
       } else sinceBest++;
       const seconds = (performance.now() - te) / 1000;
       const record: EpochRecord = {
         epoch,
         trainNll,
-        trainBitsPerDim: glow.bitsPerDim(trainNll),
+        trainBitsPerDim: model.bitsPerDim(trainNll),
         valNll,
-        valBitsPerDim: valNll === null ? null : glow.bitsPerDim(valNll),
+        valBitsPerDim: valNll === null ? null : model.bitsPerDim(valNll),
         gradNorm: gnSum / batches,
         seconds,
         samplesPerSecond: trainRows / seconds,
@@ -226,8 +301,8 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
     if (ownPool) pool?.close();
     else pool?.endTraining();
     mem.releaseTemp(tmp.mark);
-    glow.parametersVersion++;
-    if (bestEpoch > 0) glow.setParameters(bestParams);
+    model.parametersVersion++;
+    if (bestEpoch > 0) model.setParameters(bestParams);
   }
   return {
     history,
@@ -237,7 +312,7 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
     stopReason,
     seed,
     trainRows,
-    validationRows: val ? val.length / D : 0,
+    validationRows: fd.validationRows,
     seconds: (performance.now() - t0) / 1000,
   };
 }

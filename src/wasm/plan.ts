@@ -11,7 +11,7 @@ import type { GlowExports } from './engine.js';
 export const H = {
   D: 0, LEVELS: 1, K: 2, HID: 3, ADD: 4, NSTEPS: 5, CAP: 6, PARAMS: 7, GRADS: 8, NUMEL: 9, M: 10, V: 11,
   PERM: 12, SIGN: 13, Z: 14, LOGDET: 15, LOGP: 16, P: 17, Q: 18, DO: 19, DH1: 20, DH2: 21, SCR: 22, G: 23,
-  GH: 24, RES: 25, RNG: 26, LEVELTAB: 27, STEPTAB: 28, X0: 29,
+  GH: 24, RES: 25, RNG: 26, LEVELTAB: 27, STEPTAB: 28, X0: 29, DZ: 30,
 } as const;
 export const HEADER_WORDS = 32;
 /**
@@ -29,7 +29,7 @@ export const LEVEL_WORDS = 8;
 export const S = {
   D: 0, DA: 1, DB: 2, NOUT: 3, LEVEL: 4, BIAS: 5, LOGS: 6, LOWER: 7, UPPER: 8, LOGSV: 9, W1: 10, B1: 11,
   W2: 12, B2: 13, W3: 14, B3: 15, PERM: 16, SIGN: 17, AT: 18, A: 19, C: 20, BT: 21, NB: 22, W1T: 23,
-  W2T: 24, W3T: 25, X: 26, HC: 27, H1: 28, H2: 29, O: 30, Y: 31,
+  W2T: 24, W3T: 25, X: 26, HC: 27, H1: 28, H2: 29, O: 30, Y: 31, KIN: 32, U: 33, DEMB: 34,
 } as const;
 export const STEP_WORDS = 40;
 export const R = { LOSS: 0, GNORM: 1, LOGDET_CONST: 2, BAD_STEP: 3 } as const;
@@ -64,12 +64,18 @@ export class ModelMemory {
   readonly sign: number;
   readonly rng: number;
   readonly res: number;
-  private readonly levelTab: number;
-  private readonly stepTab: number;
+  /** The `extraBytes` reserved in the persistent block for a caller (the forecaster's heads), or 0. */
+  readonly extra: number;
+  /** @internal */ readonly levelTab: number;
+  /** @internal */ readonly stepTab: number;
   private workspaceMark = 0;
   capacity = 0;
 
-  constructor(readonly ex: GlowExports, readonly layout: ModelLayout, capacity: number) {
+  /**
+   * `layout.steps` may carry `fc1In` (a conditional coupling's fc1 input width da + E), which sizes
+   * fc1's transpose; `extraBytes` reserves that much more of the persistent block (at `extra`).
+   */
+  constructor(readonly ex: GlowExports, readonly layout: ModelLayout, capacity: number, extraBytes = 0) {
     if (ex.planHeaderWords() !== HEADER_WORDS || ex.planStepWords() !== STEP_WORDS || ex.planLevelWords() !== LEVEL_WORDS) {
       throw new Error('glow-trade wasm and host disagree on the plan layout (rebuild with "npm run build")');
     }
@@ -84,9 +90,10 @@ export class ModelMemory {
     const perm = b.take(layout.permLength * 4), sign = b.take(layout.signLength * 4);
     const scr = b.take(8 * D * D * 8), g = b.take(D * D * 4), gh = b.take(D * 4);
     const res = b.take(8 * 8), rng = b.take(16);
+    const extra = extraBytes > 0 ? b.take(extraBytes) : -1;
     const derived = steps.map((s) => ({
       at: b.take(s.d * s.d * 4), a: b.take(s.d * s.d * 4), c: b.take(s.d * 4), bt: b.take(s.d * s.d * 4),
-      nb: b.take(s.d * 4), w1t: b.take(s.da * Hd * 4), w2t: b.take(Hd * Hd * 4), w3t: b.take(Hd * s.nOut * 4),
+      nb: b.take(s.d * 4), w1t: b.take(((s as { fc1In?: number }).fc1In ?? s.da) * Hd * 4), w2t: b.take(Hd * Hd * 4), w3t: b.take(Hd * s.nOut * 4),
     }));
     const base = ex.alloc(b.size);
     if (!base) throw new Error(`out of wasm memory allocating ${b.size} bytes for the model`);
@@ -101,6 +108,7 @@ export class ModelMemory {
     this.sign = base + sign;
     this.res = base + res;
     this.rng = base + rng;
+    this.extra = extra >= 0 ? base + extra : 0;
     const hdr = this.i32(this.plan, HEADER_WORDS);
     hdr[H.D] = D;
     hdr[H.LEVELS] = config.levels;

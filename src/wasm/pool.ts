@@ -21,6 +21,7 @@ import {
 } from './worker-protocol.js';
 import { type ReplicaStepResult, type StepHyper, TrainReplica } from './worker-replica.js';
 import type { ModelMemory } from './plan.js';
+import type { ForecastPlanLayout } from './forecast-plan.js';
 import { optionalBuiltin } from '../util/node.js';
 
 /** A thread count, or 'auto' (every available core). */
@@ -95,8 +96,14 @@ export class WorkerPool {
   private closedFlag = false;
   /** Parameter version of the owner the workers hold (see Glow.parametersVersion). */
   syncedVersion = -1;
+  /** Widths of an io row in and out: D and D, or for a forecaster [y or z | c] (T + C) and T. */
+  private readonly inWidth: number;
+  private readonly outWidth: number;
+  private samples: Float32Array | null = null;
 
-  constructor(engine: Engine, private readonly config: GlowConfig, threads: number, owner?: object) {
+  /** `forecast`: the replicas are forecasters with this layout (`config` is then its flow's). */
+  constructor(engine: Engine, private readonly config: GlowConfig, threads: number, owner?: object,
+    private readonly forecast?: ForecastPlanLayout) {
     const wt = workerThreads();
     const reason = parallelUnavailable();
     if (!wt || reason) throw new Error(`cannot start engine workers: ${reason}`);
@@ -104,10 +111,15 @@ export class WorkerPool {
     this.ctl = new Control(new SharedArrayBuffer(Control.bytes(threads)), threads);
     this.seq = new Array(threads).fill(0);
     this.started = new Array(threads).fill(false);
+    this.outWidth = config.features;
+    this.inWidth = config.features + (forecast ? forecast.config.context : 0);
     const url = new URL('./worker.js', import.meta.url);
     for (let w = 1; w < threads; w++) {
       const { port1, port2 } = new wt.MessageChannel();
-      const init: WorkerInit = { module: engine.module, config, control: this.ctl.sab, replicas: threads, replica: w, port: port2 as unknown as MessagePort };
+      const init: WorkerInit = {
+        module: engine.module, config, control: this.ctl.sab, replicas: threads, replica: w, port: port2 as unknown as MessagePort,
+        ...(forecast ? { forecast } : {}),
+      };
       const worker = new wt.Worker(url, { workerData: init, transferList: [port2], execArgv: workerExecArgv() });
       worker.unref();
       port1.unref();
@@ -169,16 +181,18 @@ export class WorkerPool {
 
   /**
    * Start data-parallel training on `rows` rows already copied to `dataPtr` in the main replica's
-   * memory. Returns the shared index vector the caller fills with each epoch's permutation.
+   * memory (a forecaster's: every target row, then every context row; `fplan` its plan). Returns
+   * the shared index vector the caller fills with each epoch's permutation.
    */
-  beginTraining(mem: ModelMemory, version: number, data: Float32Array, dataPtr: number, batchSize: number): Int32Array {
-    const rows = data.length / this.config.features;
+  beginTraining(mem: ModelMemory, version: number, data: Float32Array, dataPtr: number, batchSize: number, fplan = 0): Int32Array {
+    const rows = data.length / this.inWidth;
     this.syncParameters(mem, version, true);
     const index = new SharedArrayBuffer(rows * 4);
     const grads = new SharedArrayBuffer(2 * this.replicas * mem.layout.numel * 4);
     const capacity = Math.ceil(batchSize / this.replicas) + 1;
     this.post({ type: 'train', data, rows, index, grads, capacity });
-    const replica = new TrainReplica(mem, this.ctl, 0, grads, index, { ptr: dataPtr }, capacity);
+    const replica = new TrainReplica(mem, this.ctl, 0, grads, index, { ptr: dataPtr }, capacity,
+      this.forecast ? { fplan, cOffset: rows * this.outWidth * 4 } : undefined);
     this.train = { replica, index: new Int32Array(index) };
     return this.train.index;
   }
@@ -211,8 +225,8 @@ export class WorkerPool {
   private ioFor(rows: number): IoViews {
     if (!this.io || this.io.rows < rows) {
       const cap = Math.max(rows, 2 * (this.io?.rows ?? 0));
-      const D = this.config.features;
-      this.io = new IoViews(new SharedArrayBuffer(IoViews.bytes(cap, D)), cap, D);
+      const { inWidth, outWidth } = this;
+      this.io = new IoViews(new SharedArrayBuffer(IoViews.bytes(cap, inWidth, outWidth)), cap, inWidth, outWidth);
       this.post({ type: 'io', io: this.io.sab, rows: cap });
     }
     return this.io;
@@ -229,12 +243,12 @@ export class WorkerPool {
    */
   forward(input: Float32Array, rows: number, out: { logp?: Float64Array; z?: Float32Array; logDet?: Float64Array },
     mainShare: (lo: number, hi: number) => void): void {
-    const D = this.config.features;
+    const { inWidth: I, outWidth: D } = this;
     const io = this.ioFor(rows);
     const latents = out.z !== undefined;
     for (let w = 1; w < this.replicas; w++) {
       const [lo, hi] = this.share(rows, w);
-      io.input.set(input.subarray(lo * D, hi * D), lo * D);
+      io.input.set(input.subarray(lo * I, hi * I), lo * I);
       this.command(w, Cmd.FORWARD, [lo, hi, latents ? 1 : 0]);
     }
     mainShare(...this.share(rows, 0));
@@ -254,11 +268,11 @@ export class WorkerPool {
    */
   inverse(rows: number, x: Float32Array, latents: (lo: number, hi: number, dst: Float32Array) => void,
     mainShare: (lo: number, hi: number) => void): void {
-    const D = this.config.features;
+    const { inWidth: I, outWidth: D } = this;
     const io = this.ioFor(rows);
     for (let w = 1; w < this.replicas; w++) {
       const [lo, hi] = this.share(rows, w);
-      latents(lo, hi, io.input.subarray(lo * D, hi * D));
+      latents(lo, hi, io.input.subarray(lo * I, hi * I));
       this.command(w, Cmd.INVERSE, [lo, hi]);
     }
     mainShare(...this.share(rows, 0));
@@ -266,6 +280,35 @@ export class WorkerPool {
       this.finish(w);
       const [lo, hi] = this.share(rows, w);
       x.set(io.output.subarray(lo * D, hi * D), lo * D);
+    }
+  }
+
+  /**
+   * Forecaster sampling sharded by context rows: `draws` draws for each of the `rows` contexts
+   * (rows × C in `contexts`) into `out` (rows × draws × T). Every replica draws from the stream
+   * (key, counter) at its rows' own counter, so the draws equal one thread's; `mainShare(lo, hi)`
+   * samples the main thread's rows meanwhile.
+   */
+  sample(contexts: Float32Array, rows: number, draws: number, key: number[], counter: number, temperature: number,
+    out: Float32Array, mainShare: (lo: number, hi: number) => void): void {
+    const { inWidth: I, outWidth: D } = this;
+    const C = I - D;
+    const io = this.ioFor(rows);
+    const need = rows * draws * D;
+    if (!this.samples || this.samples.length < need) {
+      this.samples = new Float32Array(new SharedArrayBuffer(Math.max(need, 2 * (this.samples?.length ?? 0)) * 4));
+      this.post({ type: 'samples', buffer: this.samples.buffer as SharedArrayBuffer });
+    }
+    for (let w = 1; w < this.replicas; w++) {
+      const [lo, hi] = this.share(rows, w);
+      for (let r = lo; r < hi; r++) io.input.set(contexts.subarray(r * C, (r + 1) * C), r * I + D);
+      this.command(w, Cmd.SAMPLE, [lo, hi, draws, counter | 0], [key[0] >>> 0, key[1] >>> 0, key[2] >>> 0, temperature]);
+    }
+    mainShare(...this.share(rows, 0));
+    for (let w = 1; w < this.replicas; w++) {
+      this.finish(w);
+      const [lo, hi] = this.share(rows, w);
+      out.set(this.samples.subarray(lo * draws * D, hi * draws * D), lo * draws * D);
     }
   }
 

@@ -21,6 +21,8 @@ export const Cmd = {
   INVERSE: 4,
   /** Leave the command loop. */
   EXIT: 5,
+  /** Forecaster: S draws for each context row of a range of the io buffer into the sample buffer. */
+  SAMPLE: 6,
 } as const;
 
 /** Words of one worker's control block. */
@@ -122,12 +124,15 @@ export type WorkerMessage =
   | { type: 'params'; params: Float32Array; perm: Int32Array; sign: Float32Array; adamM?: Float32Array; adamV?: Float32Array }
   | { type: 'train'; data: Float32Array; rows: number; index: SharedArrayBuffer; grads: SharedArrayBuffer; capacity: number }
   | { type: 'io'; io: SharedArrayBuffer; rows: number }
+  | { type: 'samples'; buffer: SharedArrayBuffer }
   | { type: 'endTrain' };
 
 /** What a worker is started with (workerData). */
 export interface WorkerInit {
   module: WebAssembly.Module;
   config: import('../model/config.js').GlowConfig;
+  /** A forecaster's layout (plain data) when the replicas are forecasters (config is then its flow's). */
+  forecast?: import('./forecast-plan.js').ForecastPlanLayout;
   control: SharedArrayBuffer;
   replicas: number;
   replica: number;
@@ -144,14 +149,15 @@ export class IoViews {
   readonly logp: Float64Array;
   readonly logdet: Float64Array;
 
-  constructor(readonly sab: SharedArrayBuffer, readonly rows: number, D: number) {
+  /** Input rows of width D, output rows of width outD (a forecaster's input rows are [y or z | c]). */
+  constructor(readonly sab: SharedArrayBuffer, readonly rows: number, D: number, outD = D) {
     this.logp = new Float64Array(sab, 0, rows);
     this.logdet = new Float64Array(sab, rows * 8, rows);
     this.input = new Float32Array(sab, rows * 16, rows * D);
-    this.output = new Float32Array(sab, rows * 16 + rows * D * 4, rows * D);
+    this.output = new Float32Array(sab, rows * 16 + rows * D * 4, rows * outD);
   }
 
-  static bytes(rows: number, D: number): number {
-    return rows * 16 + 2 * rows * D * 4;
+  static bytes(rows: number, D: number, outD = D): number {
+    return rows * 16 + rows * (D + outD) * 4;
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { GlowExports } from './engine.js';
 import type { ModelMemory } from './plan.js';
+import type { ForecastExports } from './forecast-plan.js';
 import { Control, shardRange, signal, waitUntil } from './worker-protocol.js';
 
 /** Adam and clipping settings of a step. */
@@ -52,6 +53,8 @@ export class TrainReplica {
      * activation workspace (≥ min(shard, TRAIN_BLOCK) rows): growing it here would free what was
      * allocated after it, such as the main replica's training rows. */
     capacity: number,
+    /** A forecaster replica: its plan, and where the context rows start after the targets (bytes). */
+    private readonly forecast?: { fplan: number; cOffset: number },
   ) {
     this.numel = mem.layout.numel;
     this.slots = new Float32Array(grads);
@@ -89,7 +92,9 @@ export class TrainReplica {
     let loss = 0;
     if (count > 0) {
       mem.i32(this.idxPtr, count).set(this.index.subarray(off + lo, off + hi));
-      loss = ex.glowShardGrad(mem.plan, this.dataPtr, this.idxPtr, count, nb);
+      loss = this.forecast
+        ? (ex as ForecastExports).forecastShardGrad(this.forecast.fplan, this.dataPtr, this.dataPtr + this.forecast.cOffset, this.idxPtr, count, nb)
+        : ex.glowShardGrad(mem.plan, this.dataPtr, this.idxPtr, count, nb);
     } else mem.f32(mem.grads, numel).fill(0);
     if (Number.isFinite(loss)) this.slot(parity, w).set(mem.f32(mem.grads, numel));
     ctl.losses[parity * T + w] = loss;
@@ -113,7 +118,9 @@ export class TrainReplica {
       mem.f32(this.tmpPtr, numel).set(this.slot(parity, v));
       ex.vecAdd(mem.grads, this.tmpPtr, numel);
     }
-    const gradNorm = ex.glowApplyGradient(mem.plan, h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, t, h.weightDecay);
+    const gradNorm = this.forecast
+      ? (ex as ForecastExports).forecastApplyGradient(this.forecast.fplan, h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, t, h.weightDecay)
+      : ex.glowApplyGradient(mem.plan, h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, t, h.weightDecay);
     return { loss: total / nb, gradNorm, finite };
   }
 }

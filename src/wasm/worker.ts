@@ -12,15 +12,47 @@ import { H, INFER_BLOCK, ModelMemory, R, TRAIN_BLOCK } from './plan.js';
 import { modelLayout } from '../model/layout.js';
 import { Cmd, Control, IoViews, W, type WorkerInit, type WorkerMessage, signal, waitUntil } from './worker-protocol.js';
 import { TrainReplica } from './worker-replica.js';
+import { F, type ForecastExports, ForecastMemory } from './forecast-plan.js';
 
 
 const init = workerData as WorkerInit;
 const ctl = new Control(init.control, init.replicas);
 const w = init.replica;
-const ex = new Engine(init.module, 'worker').instantiate();
-const layout = modelLayout(init.config);
-const mem = new ModelMemory(ex, layout, 64);
+const ex = new Engine(init.module, 'worker').instantiate() as ForecastExports;
+// A forecaster replica lays out its conditional flow and heads (forecast-plan.ts); its flow is a
+// GLOW plan over the whole parameter vector, so parameters, training and the io rows go through
+// the same code, with y/z and c side by side in an io row.
+const fmem = init.forecast ? new ForecastMemory(ex, init.forecast, 64) : null;
+const mem = fmem ? fmem.flow : new ModelMemory(ex, modelLayout(init.config), 64);
+const layout = mem.layout;
 const D = layout.config.features;
+const C = init.forecast ? init.forecast.config.context : 0;
+const IN = D + C;
+let samples: Float32Array | null = null;
+
+function ensureCapacity(n: number): void {
+  if (fmem) fmem.ensureCapacity(n);
+  else mem.ensureCapacity(n);
+}
+
+function prepare(): void {
+  if (fmem) ex.forecastPrepare(fmem.fplan);
+  else ex.glowPrepare(mem.plan);
+}
+
+/** Rows [off, off+n) of the io input: the first D columns into `dst`, a forecaster's context columns into CTX. */
+function putRows(off: number, n: number, io: IoViews, dst: number): void {
+  if (!fmem) {
+    mem.f32(dst, n * D).set(io.input.subarray(off * D, (off + n) * D));
+    return;
+  }
+  const a = mem.f32(dst, n * D), c = mem.f32(fmem.header(F.CTX), n * C);
+  for (let i = 0; i < n; i++) {
+    const r = (off + i) * IN;
+    a.set(io.input.subarray(r, r + D), i * D);
+    c.set(io.input.subarray(r + D, r + IN), i * C);
+  }
+}
 let io: IoViews | null = null;
 let replica: TrainReplica | null = null;
 /** The error of a failed training step, kept until the next training run (see Cmd.TRAIN). */
@@ -34,28 +66,32 @@ function onMessage(msg: WorkerMessage): void {
       mem.f32(mem.sign, layout.signLength).set(msg.sign);
       if (msg.adamM) mem.f32(mem.adamM, layout.numel).set(msg.adamM);
       if (msg.adamV) mem.f32(mem.adamV, layout.numel).set(msg.adamV);
-      ex.glowPrepare(mem.plan);
+      prepare();
       break;
     case 'train':
       replica?.release();
       trainFailure = null; // a new run starts from the synced parameters
       // a shard runs in TRAIN_BLOCK-row blocks: that much workspace, sized before the replica allocates after it
-      mem.ensureCapacity(Math.min(msg.capacity, TRAIN_BLOCK));
-      replica = new TrainReplica(mem, ctl, w, msg.grads, msg.index, { rows: msg.data }, msg.capacity);
+      ensureCapacity(Math.min(msg.capacity, TRAIN_BLOCK));
+      replica = new TrainReplica(mem, ctl, w, msg.grads, msg.index, { rows: msg.data }, msg.capacity,
+        fmem ? { fplan: fmem.fplan, cOffset: msg.rows * D * 4 } : undefined);
       break;
     case 'endTrain':
       replica?.release();
       replica = null;
       break;
     case 'io':
-      io = new IoViews(msg.io, msg.rows, D);
+      io = new IoViews(msg.io, msg.rows, IN, D);
+      break;
+    case 'samples':
+      samples = new Float32Array(msg.buffer);
       break;
   }
 }
 
 /** A larger workspace for inference, unless training rows live after it (growing would free them). */
 function growForInference(rows: number): void {
-  if (!replica) mem.ensureCapacity(Math.min(INFER_BLOCK, rows));
+  if (!replica) ensureCapacity(Math.min(INFER_BLOCK, rows));
 }
 
 /** Rows [lo, hi) of the io buffer in workspace-sized chunks: `each(off, n, io)`. */
@@ -68,8 +104,9 @@ function chunks(lo: number, hi: number, each: (off: number, n: number, io: IoVie
 
 function forward(lo: number, hi: number, withLatents: boolean): void {
   chunks(lo, hi, (off, n, io) => {
-    mem.f32(mem.header(H.X0), n * D).set(io.input.subarray(off * D, (off + n) * D));
-    ex.glowForward(mem.plan, n);
+    putRows(off, n, io, mem.header(H.X0));
+    if (fmem) ex.forecastForward(fmem.fplan, n);
+    else ex.glowForward(mem.plan, n);
     io.logp.set(mem.f64(mem.header(H.LOGP), n), off);
     if (withLatents) {
       io.output.set(mem.f32(mem.header(H.Z), n * D), off * D);
@@ -82,10 +119,37 @@ function forward(lo: number, hi: number, withLatents: boolean): void {
 
 function inverse(lo: number, hi: number): void {
   chunks(lo, hi, (off, n, io) => {
-    mem.f32(mem.header(H.Z), n * D).set(io.input.subarray(off * D, (off + n) * D));
-    ex.glowInverse(mem.plan, n);
+    putRows(off, n, io, mem.header(H.Z));
+    if (fmem) ex.forecastInverse(fmem.fplan, n);
+    else ex.glowInverse(mem.plan, n);
     io.output.set(mem.f32(mem.header(H.X0), n * D), off * D);
   });
+}
+
+/**
+ * Forecaster: `draws` draws for each context row [lo, hi) of the io input into the sample buffer,
+ * from the stream (key, counter): the counter of context row r is counter0 + r·draws·D, so every
+ * draw is the single-thread one.
+ */
+function sample(lo: number, hi: number, draws: number, counter0: number, key: number[], temperature: number): void {
+  if (!fmem || !samples || !io) throw new Error('SAMPLE without a forecaster, sample buffer or io buffer');
+  growForInference(hi - lo);
+  const per = Math.max(1, Math.min(fmem.capacity, Math.floor((1 << 20) / (draws * D))));
+  const tmp = mem.allocTemp(Math.min(per, hi - lo) * draws * D * 4);
+  try {
+    const state = mem.i32(mem.rng, 4);
+    state.set(key);
+    state[3] = (counter0 + lo * draws * D) | 0;
+    for (let off = lo; off < hi; off += per) {
+      const n = Math.min(per, hi - off);
+      const c = mem.f32(fmem.header(F.CTX), n * C);
+      for (let i = 0; i < n; i++) c.set(io.input.subarray((off + i) * IN + D, (off + i + 1) * IN), i * C);
+      ex.forecastSample(fmem.fplan, n, draws, temperature, tmp.ptr);
+      samples.set(mem.f32(tmp.ptr, n * draws * D), off * draws * D);
+    }
+  } finally {
+    mem.releaseTemp(tmp.mark);
+  }
 }
 
 function run(cmd: number, a: Int32Array, f: Float64Array): boolean {
@@ -121,6 +185,9 @@ function run(cmd: number, a: Int32Array, f: Float64Array): boolean {
       return true;
     case Cmd.INVERSE:
       inverse(at(W.A0), at(W.A1));
+      return true;
+    case Cmd.SAMPLE:
+      sample(at(W.A0), at(W.A1), at(W.A2), at(W.A3), [0, 1, 2].map((i) => f[ctl.arg(w, i)] | 0), f[ctl.arg(w, 3)]);
       return true;
     case Cmd.EXIT:
       return false;
