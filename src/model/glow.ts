@@ -3,7 +3,7 @@
  * engine. Thin orchestration only — every batch is one call into the module (DESIGN §3).
  */
 import { Rng } from '../util/rng.js';
-import { type GlowConfig, resolveConfig } from './config.js';
+import { type GlowConfig, MODEL_WORKSPACE_ROWS, resolveConfig } from './config.js';
 import { initialState } from './init.js';
 import { type ModelLayout, modelLayout, parameterTensors } from './layout.js';
 import { type MatrixInput, toFloat32Matrix } from './matrix.js';
@@ -67,7 +67,7 @@ export class Glow {
     this.layout = layout;
     this.seed = seed;
     this.ex = engine.instantiate();
-    this.mem = new ModelMemory(this.ex, layout, 1024);
+    this.mem = new ModelMemory(this.ex, layout, MODEL_WORKSPACE_ROWS); // the size resolveConfig budgeted
     ({ threads: this.threads, note: this.threadsNote } = effectiveThreads(threads));
   }
 
