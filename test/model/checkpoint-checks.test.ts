@@ -65,6 +65,15 @@ test('perm must be a permutation of 0…d−1 and sign ±1, named by tensor', ()
   assert.is(decode(rewritePayload(bytes, 7, Infinity, 'f32')), 'm.bin: tensor levels.0.0.actnorm.logs holds non-finite values (element 2 is Infinity)');
 });
 
+test("the model's own sections: an integer seed and an i32 Adam step count", () => {
+  const load = (edit: (h: any) => void) => thrown(() => Glow.fromBytes(rewriteHeader(bytes, edit), { source: 'm.bin' }));
+  assert.is(load((h) => { h.seed = 0.5; }), 'm.bin: header section seed must be an integer, got 0.5');
+  assert.is(load((h) => { h.optimizerSteps = 1e20; }), 'm.bin: header section optimizerSteps must be an integer from 0 to 2147483647, got 100000000000000000000');
+  assert.is(load((h) => { h.optimizerSteps = '12'; }), 'm.bin: header section optimizerSteps must be an integer from 0 to 2147483647, got "12"');
+  const ok = Glow.fromBytes(rewriteHeader(bytes, (h) => { h.seed = 7; h.optimizerSteps = 40; }));
+  assert.equal([ok.seed, ok.optimizerSteps], [7, 40]);
+});
+
 test('a "__proto__" key in the header changes no prototype', () => {
   const evil = rewriteHeader(bytes, (_h, json) => json.replace('{', '{"__proto__":{"seed":42,"polluted":true},').replace('"note":"x"', '"note":{"__proto__":{"x":1}}'));
   const d = decodeCheckpoint(evil);
