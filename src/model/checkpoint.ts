@@ -21,6 +21,7 @@
 import { type GlowConfig, type ModelSize, modelSize, resolveConfig } from './config.js';
 import { type ModelLayout, modelLayout } from './layout.js';
 import { crc32 } from '../util/crc32.js';
+import { show } from '../util/json-checks.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { nodeBuiltin } from '../util/node.js';
 
@@ -102,15 +103,6 @@ function sniff(b: Uint8Array): string {
   if (/^\s*[{[]/.test(head)) return ' (it looks like JSON)';
   if (/^[\x20-\x7e\s]*$/.test(head)) return ' (it looks like text)';
   return '';
-}
-
-/** A value for a message: JSON where possible, never throwing whatever a file put there. */
-function show(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
 }
 
 /**

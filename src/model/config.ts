@@ -4,6 +4,8 @@
  * MODEL_MEMORY_BUDGET before anything is allocated.
  */
 
+import { show } from '../util/json-checks.js';
+
 /** Coupling type: affine (scale and shift) or additive (shift only, log-scale ≡ 0). */
 export type CouplingKind = 'affine' | 'additive';
 
@@ -63,15 +65,6 @@ function positiveInt(name: keyof typeof CONFIG_LIMITS, v: unknown): number {
     throw new RangeError(`invalid model config: ${name} must be at most ${CONFIG_LIMITS[name]}, got ${v}`);
   }
   return v;
-}
-
-/** A value for a message: JSON where possible (never throws, whatever a file put there). */
-function show(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
 }
 
 /** Multi-scale widths: after every level but the last, ⌊dℓ/2⌋ columns leave as a latent. */
