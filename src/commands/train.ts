@@ -7,6 +7,8 @@ import { isoTime, num } from '../cli/format.js';
 import { decimal } from '../cli/flags.js';
 import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { resolveThreads } from '../wasm/pool.js';
+import { CONFIG_LIMITS, resolveConfig } from '../model/config.js';
+import { FEATURE_COUNT } from '../data/features.js';
 import { DEFAULT_COST_RATE, DEFAULT_HORIZON, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND } from '../trading/strategy-options.js';
 
 export default class Train extends Command {
@@ -27,9 +29,9 @@ export default class Train extends Command {
     epochs: Flags.integer({ summary: 'Maximum epochs.', default: 50, min: 1 }),
     'batch-size': Flags.integer({ summary: 'Rows per Adam step.', default: 256, min: 1 }),
     'learning-rate': Flags.string({ summary: 'Adam learning rate.', default: '0.001' }),
-    levels: Flags.integer({ summary: 'Multi-scale levels L.', default: 3, min: 1 }),
-    steps: Flags.integer({ summary: 'Flow steps per level K.', default: 4, min: 1 }),
-    hidden: Flags.integer({ summary: 'Hidden width of the coupling networks.', default: 64, min: 1 }),
+    levels: Flags.integer({ summary: 'Multi-scale levels L.', default: 3, min: 1, max: CONFIG_LIMITS.levels }),
+    steps: Flags.integer({ summary: 'Flow steps per level K.', default: 4, min: 1, max: CONFIG_LIMITS.steps }),
+    hidden: Flags.integer({ summary: 'Hidden width of the coupling networks.', default: 64, min: 1, max: CONFIG_LIMITS.hidden }),
     coupling: Flags.string({ summary: 'Coupling type.', options: ['affine', 'additive'], default: 'affine' }),
     seed: Flags.integer({ summary: 'Seed of every random choice (initialisation, shuffling, k-means).', default: 0 }),
     'train-fraction': Flags.string({ summary: 'Share of feature rows used for training (the first rows).', default: '0.7' }),
@@ -58,6 +60,13 @@ export default class Train extends Command {
       this.error(`--threads must be an integer from 1 to 64 or "auto", got ${flags.threads}`);
     }
     const threads = resolveThreads(threadsArg);
+    const model = { levels: flags.levels, steps: flags.steps, hidden: flags.hidden, coupling: flags.coupling as 'affine' | 'additive' };
+    try {
+      // the model's shape and memory budget, before minutes of reading and training
+      resolveConfig({ ...model, features: FEATURE_COUNT });
+    } catch (err) {
+      this.error(`--levels ${flags.levels} --steps ${flags.steps} --hidden ${flags.hidden}: ${(err as Error).message}`, { exit: 2 });
+    }
     const candles = readCandles(flags.input);
     const bar = new ProgressBar({ label: 'training' });
     const log = (s: string) => {
@@ -68,7 +77,7 @@ export default class Train extends Command {
     try {
       trained = trainOnCandles(candles, {
         seed: flags.seed,
-        model: { levels: flags.levels, steps: flags.steps, hidden: flags.hidden, coupling: flags.coupling as 'affine' | 'additive' },
+        model,
         split: { train: trainFraction, validation: validationFraction },
         strategy: {
           horizon: flags.horizon,

@@ -10,6 +10,8 @@
  * ±MAX_STANDARD_SCORE = 40 standard deviations instead of ±∞.
  */
 
+import { JsonChecks, show } from '../util/json-checks.js';
+
 export const SOFT_CLIP = 5;
 export const MAX_STANDARD_SCORE = 40;
 const STD_FLOOR = 1e-12;
@@ -97,19 +99,21 @@ export function scalerToJSON(scaler: Scaler): ScalerJSON {
   return { kind: JSON_KIND, version: 1, mean: Array.from(scaler.mean), std: Array.from(scaler.std), clip: scaler.clip };
 }
 
-/** Read a scaler back from its JSON form; anything else is refused with the reason. */
-export function scalerFromJSON(json: unknown): Scaler {
-  const o = json as Partial<ScalerJSON> | null;
-  if (!o || typeof o !== 'object') throw new TypeError('scaler JSON must be an object');
-  if (o.kind !== JSON_KIND) throw new TypeError(`scaler JSON has kind ${JSON.stringify(o.kind)}, expected "${JSON_KIND}"`);
-  if (o.version !== 1) throw new TypeError(`scaler JSON version ${JSON.stringify(o.version)} is not supported (expected 1)`);
-  const isNumbers = (x: unknown): x is number[] => Array.isArray(x) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
-  if (!isNumbers(o.mean) || !isNumbers(o.std) || o.mean.length === 0 || o.mean.length !== o.std.length) {
-    throw new TypeError('scaler JSON needs "mean" and "std" as equally long non-empty arrays of finite numbers');
-  }
-  if (o.std.some((s) => s <= 0)) throw new TypeError('scaler JSON "std" values must be positive');
-  if (typeof o.clip !== 'number' || !(o.clip > 0)) throw new TypeError(`scaler JSON "clip" must be a positive number, got ${JSON.stringify(o.clip)}`);
-  return { mean: Float64Array.from(o.mean), std: Float64Array.from(o.std), clip: o.clip };
+/**
+ * Read a scaler back from its JSON form; anything else is refused with the field and the reason.
+ * `where` and `path` place the messages (in a model file: "m.bin: header section", "scaler");
+ * `features`, when known, is the number of columns the scaler must have.
+ */
+export function scalerFromJSON(json: unknown, options: { where?: string; path?: string; features?: number } = {}): Scaler {
+  const c = new JsonChecks(options.where ?? '');
+  const p = options.path ?? 'scaler JSON';
+  const o = c.object(json, p);
+  if (o.kind !== JSON_KIND) c.expect(`${p}.kind`, JSON.stringify(JSON_KIND), o.kind);
+  if (o.version !== 1) c.fail(`${p}.version`, `${show(o.version)} is not supported (expected 1)`);
+  const mean = c.numbers(o.mean, `${p}.mean`, options.features === undefined ? {} : { length: options.features, lengthNote: 'one per feature' });
+  const std = c.numbers(o.std, `${p}.std`, { length: mean.length, lengthNote: 'as many as mean', above: 0 });
+  const clip = c.number(o.clip, `${p}.clip`, { above: 0 });
+  return { mean: Float64Array.from(mean), std: Float64Array.from(std), clip };
 }
 
 function checkShape(scaler: Scaler, data: Numbers): number {

@@ -11,10 +11,17 @@
  *
  * Later work adds header sections (scaler, featureNames, strategy, training…); a reader keeps
  * sections it does not know, so old files stay readable and new sections survive a round trip.
+ *
+ * Reading trusts nothing before it is checked, in this order: signature; the CRC (so a flipped
+ * version bit is corruption, not "a newer version"); version; header JSON, parsed into
+ * null-prototype objects; the config's types, limits and memory budget; the file length and the
+ * tensor count the config implies — all before any layout or vector is built — and finally the
+ * payload's values (finite parameters, perm a permutation, sign ±1).
  */
-import type { GlowConfig } from './config.js';
-import { type ModelLayout, type TensorSpec, modelLayout } from './layout.js';
+import { type GlowConfig, type ModelSize, modelSize, resolveConfig } from './config.js';
+import { type ModelLayout, modelLayout } from './layout.js';
 import { crc32 } from '../util/crc32.js';
+import { show } from '../util/json-checks.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { nodeBuiltin } from '../util/node.js';
 
@@ -98,55 +105,129 @@ function sniff(b: Uint8Array): string {
   return '';
 }
 
-/** Parse and verify model-file bytes; every failure names `source` and what is wrong. */
-export function decodeCheckpoint(bytes: Uint8Array, options: { source?: string } = {}): DecodedCheckpoint {
-  const src = options.source ?? 'model file';
+/**
+ * JSON.parse with every object made null-prototype: a "__proto__" key stays an ordinary key, and
+ * no later copy of a header section (spread, assignment, Object.assign) can change a prototype.
+ */
+export function parseJsonNullProto(text: string): unknown {
+  return JSON.parse(text, (_key, value) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const o = Object.create(null);
+    for (const k of Object.keys(value)) Object.defineProperty(o, k, { value: value[k], enumerable: true, writable: true, configurable: true });
+    return o;
+  });
+}
+
+/** The container every model file shares: signature, version, JSON header and payload bounds. */
+export interface ModelContainer {
+  version: number;
+  /** The parsed header (null-prototype objects all the way down). */
+  header: Record<string, unknown>;
+  /** Bytes from payloadStart up to (not including) the CRC at bytes.length − 4. */
+  payloadStart: number;
+  view: DataView;
+}
+
+/**
+ * Signature, CRC, version, header — in that order: the CRC covers every byte, so once it matches a
+ * version or a length is what a writer wrote, and a flipped bit anywhere is reported as corruption
+ * (every format version keeps the CRC-32 of all earlier bytes in the last four). When the CRC does
+ * not match, a truncated or extended file is told apart from a corrupt one by the header's sizes.
+ */
+export function readModelContainer(bytes: Uint8Array, src: string): ModelContainer {
   const fail = (msg: string): never => {
     throw new Error(`${src}: ${msg}`);
   };
   if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(0, 8)) !== MAGIC) {
     fail(`not a glow-trade model file (no "GLOWTRD" signature)${sniff(bytes)}`);
   }
-  if (bytes.length < 16) fail(`truncated: ${bytes.length} bytes, not even a complete file header`);
+  if (bytes.length < 20) fail(`truncated: ${bytes.length} bytes, not even a complete file header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const stored = view.getUint32(bytes.length - 4, true);
+  const actual = crc32(bytes, 0, bytes.length - 4);
+  if (stored !== actual) {
+    fail(lengthProblem(bytes, view) ?? `checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): the file is corrupt`);
+  }
   const version = view.getUint32(8, true);
   if (version > FORMAT_VERSION) {
     fail(`written by a newer glow-trade (model format version ${version}; this version reads up to ${FORMAT_VERSION})`);
   }
   if (version < 1) fail(`invalid model format version ${version}`);
   const headerLen = view.getUint32(12, true);
-  if (16 + headerLen > bytes.length) fail(`truncated: the header needs ${16 + headerLen} bytes, the file has ${bytes.length}`);
-  let header: Record<string, any>;
+  if (16 + headerLen > bytes.length - 4) fail(`truncated: the header needs ${16 + headerLen} bytes before the checksum, the file has ${bytes.length}`);
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLen)));
+    header = parseJsonNullProto(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLen)));
   } catch (err) {
     return fail(`the header is not valid JSON (the file is corrupt): ${(err as Error).message}`);
   }
-  if (header === null || typeof header !== 'object' || header.format !== 'glow-trade-model') {
+  if (header === null || typeof header !== 'object' || Array.isArray(header) || (header as Record<string, unknown>).format !== 'glow-trade-model') {
     fail('the header does not describe a glow-trade model');
   }
-  let layout: ModelLayout;
+  return { version, header: header as Record<string, unknown>, payloadStart: Math.ceil((16 + headerLen) / 4) * 4, view };
+}
+
+/**
+ * Why a file whose CRC does not match is the wrong length, if its header says so (a cut or
+ * appended-to file), else null (then it is reported as corrupt). Reads the unverified header only
+ * to compute a length: nothing is allocated from it.
+ */
+function lengthProblem(bytes: Uint8Array, view: DataView): string | null {
+  const headerLen = view.getUint32(12, true);
+  if (16 + headerLen > bytes.length) return `truncated: the header needs ${16 + headerLen} bytes, the file has ${bytes.length}`;
   try {
-    layout = modelLayout(header.config);
+    const header = parseJsonNullProto(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLen))) as Record<string, any>;
+    if (header.config === null || typeof header.config !== 'object') return null;
+    const expected = fileLength(headerLen, modelSize(resolveConfig(header.config)));
+    if (bytes.length < expected) return `truncated: expected ${expected} bytes, the file has ${bytes.length}`;
+    if (bytes.length > expected) return `${bytes.length - expected} unexpected bytes after the end of the model`;
+  } catch {
+    // an unreadable header: the file is simply corrupt
+  }
+  return null;
+}
+
+/** Bytes of a whole file: header, padding, f32 parameters, i32 perm, f32 sign, CRC. */
+function fileLength(headerLen: number, size: ModelSize): number {
+  return Math.ceil((16 + headerLen) / 4) * 4 + 4 * (size.numel + 2 * size.bufferLength) + 4;
+}
+
+const CONFIG_FIELDS = ['features', 'levels', 'steps', 'hidden', 'coupling'] as const;
+
+/** Parse and verify model-file bytes; every failure names `source` and what is wrong. */
+export function decodeCheckpoint(bytes: Uint8Array, options: { source?: string } = {}): DecodedCheckpoint {
+  const src = options.source ?? 'model file';
+  const fail = (msg: string): never => {
+    throw new Error(`${src}: ${msg}`);
+  };
+  const { header, payloadStart, view } = readModelContainer(bytes, src);
+  // A file states its whole config: defaults of this version must not stand in for missing fields.
+  const raw = header.config as Record<string, unknown> | undefined;
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    fail(raw === undefined ? 'the header has no model config' : `the header's model config must be an object, got ${show(raw)}`);
+  }
+  const absent = CONFIG_FIELDS.filter((k) => !(k in raw!));
+  if (absent.length) fail(`the header's model config has no ${absent.join(', ')}`);
+  let config: GlowConfig;
+  let size: ModelSize;
+  try {
+    config = resolveConfig(raw as Partial<GlowConfig>); // limits and memory budget: nothing allocated yet
+    size = modelSize(config);
   } catch (err) {
     return fail(`the header's model config is invalid: ${(err as Error).message}`);
   }
-  const want = tensorTable(layout);
-  const got: unknown[] = Array.isArray(header.tensors) ? header.tensors : [];
-  if (got.length !== want.length || JSON.stringify(got) !== JSON.stringify(want)) {
-    const i = want.findIndex((t, k) => JSON.stringify(got[k]) !== JSON.stringify(t));
-    fail(`the header's tensor table does not match its config (first difference at "${want[Math.max(i, 0)].name}")`);
-  }
-  const payloadStart = Math.ceil((16 + headerLen) / 4) * 4;
-  const payloadBytes = 4 * (layout.numel + layout.permLength + layout.signLength);
-  const expected = payloadStart + payloadBytes + 4;
-  if (bytes.length < expected) fail(`truncated: expected ${expected} bytes, the file has ${bytes.length}`);
+  // Sizes against the file before any layout or vector is built from them.
+  const expected = fileLength(payloadStart - 16, size);
+  if (bytes.length < expected) fail(`truncated: the header's config needs ${expected} bytes, the file has ${bytes.length}`);
   if (bytes.length > expected) fail(`${bytes.length - expected} unexpected bytes after the end of the model`);
-  const stored = view.getUint32(expected - 4, true);
-  const actual = crc32(bytes, 0, expected - 4);
-  if (stored !== actual) {
-    fail(`checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): the file is corrupt`);
+  const got = header.tensors as unknown[] | undefined;
+  if (!Array.isArray(got) || got.length !== size.tensors) {
+    fail(`the header's tensor table has ${Array.isArray(got) ? got.length : 'no'} entries, its config needs ${size.tensors}`);
   }
+  const layout = modelLayout(config);
+  const want = tensorTable(layout);
+  const i = want.findIndex((t, k) => JSON.stringify(got![k]) !== JSON.stringify(t));
+  if (i >= 0) fail(`the header's tensor table does not match its config (first difference at "${want[i].name}")`);
   const params = new Float32Array(layout.numel);
   const perm = new Int32Array(layout.permLength);
   const sign = new Float32Array(layout.signLength);
@@ -154,11 +235,39 @@ export function decodeCheckpoint(bytes: Uint8Array, options: { source?: string }
   for (let i = 0; i < params.length; i++, off += 4) params[i] = view.getFloat32(off, true);
   for (let i = 0; i < perm.length; i++, off += 4) perm[i] = view.getInt32(off, true);
   for (let i = 0; i < sign.length; i++, off += 4) sign[i] = view.getFloat32(off, true);
-  const bad = layout.tensors.find((t: TensorSpec) => t.store === 'params' && params.subarray(t.offset, t.offset + t.size).some((v) => !Number.isFinite(v)));
-  if (bad) fail(`tensor ${bad.name} holds non-finite values`);
-  const extra: Record<string, unknown> = {};
+  const problem = payloadProblem(layout, params, perm, sign);
+  if (problem) fail(problem);
+  const extra: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(header)) if (!RESERVED.has(k)) extra[k] = v;
   return { config: layout.config, layout, params, perm, sign, initialized: header.initialized === true, extra };
+}
+
+/**
+ * What is wrong with a payload the engine would index through, or null: parameters must be finite,
+ * each step's perm a permutation of 0…d−1 (the kernels gather with it, so another value reads
+ * other memory), each sign ±1 (the flow's log-determinant assumes |sign| = 1).
+ */
+export function payloadProblem(layout: ModelLayout, params: Float32Array, perm: Int32Array, sign: Float32Array): string | null {
+  for (const t of layout.tensors) {
+    if (t.store === 'params') {
+      const at = params.subarray(t.offset, t.offset + t.size).findIndex((v) => !Number.isFinite(v));
+      if (at >= 0) return `tensor ${t.name} holds non-finite values (element ${at} is ${params[t.offset + at]})`;
+    } else if (t.store === 'perm') {
+      const seen = new Uint8Array(t.size);
+      for (let i = 0; i < t.size; i++) {
+        const v = perm[t.offset + i];
+        if (v < 0 || v >= t.size) return `tensor ${t.name} must be a permutation of 0…${t.size - 1}, element ${i} is ${v}`;
+        if (seen[v]) return `tensor ${t.name} must be a permutation of 0…${t.size - 1}, ${v} appears twice`;
+        seen[v] = 1;
+      }
+    } else {
+      for (let i = 0; i < t.size; i++) {
+        const v = sign[t.offset + i];
+        if (v !== 1 && v !== -1) return `tensor ${t.name} must hold only +1 or −1, element ${i} is ${v}`;
+      }
+    }
+  }
+  return null;
 }
 
 /** Write a model file atomically (temp file + rename): a failed save never leaves a partial file. */

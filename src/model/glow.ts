@@ -3,12 +3,13 @@
  * engine. Thin orchestration only — every batch is one call into the module (DESIGN §3).
  */
 import { Rng } from '../util/rng.js';
-import { type GlowConfig, resolveConfig } from './config.js';
+import { type GlowConfig, MODEL_WORKSPACE_ROWS, resolveConfig } from './config.js';
 import { initialState } from './init.js';
 import { type ModelLayout, modelLayout, parameterTensors } from './layout.js';
 import { type MatrixInput, toFloat32Matrix } from './matrix.js';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type Engine, type GlowExports, defaultEngine } from '../wasm/engine.js';
+import { JsonChecks } from '../util/json-checks.js';
 import { H, INFER_BLOCK, ModelMemory, R } from '../wasm/plan.js';
 import { type FitOptions, type FitResult, fitGlow } from './fit.js';
 import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../wasm/pool.js';
@@ -67,7 +68,7 @@ export class Glow {
     this.layout = layout;
     this.seed = seed;
     this.ex = engine.instantiate();
-    this.mem = new ModelMemory(this.ex, layout, 1024);
+    this.mem = new ModelMemory(this.ex, layout, MODEL_WORKSPACE_ROWS); // the size resolveConfig budgeted
     ({ threads: this.threads, note: this.threadsNote } = effectiveThreads(threads));
   }
 
@@ -373,7 +374,7 @@ export class Glow {
 
   /** A model from its file bytes; the header's extra sections come back in `extra`. */
   static fromBytes(bytes: Uint8Array, options: GlowLoadOptions & { source?: string } = {}): Glow {
-    return Glow.fromDecoded(decodeCheckpoint(bytes, { source: options.source }), options);
+    return Glow.fromDecoded(decodeCheckpoint(bytes, { source: options.source }), options, options.source ?? 'model file');
   }
 
   /** Save atomically (temp file + rename). */
@@ -389,21 +390,24 @@ export class Glow {
   }
 
   static load(path: string, options: GlowLoadOptions = {}): Glow {
-    return Glow.fromDecoded(loadCheckpoint(path), options);
+    return Glow.fromDecoded(loadCheckpoint(path), options, path);
   }
 
   /** Header sections of the file this model was loaded from (empty for a new model). */
   extra: Record<string, unknown> = {};
 
-  private static fromDecoded(ck: ReturnType<typeof decodeCheckpoint>, options: GlowLoadOptions): Glow {
-    const seed = typeof ck.extra.seed === 'number' ? ck.extra.seed : 0;
+  private static fromDecoded(ck: ReturnType<typeof decodeCheckpoint>, options: GlowLoadOptions, source: string): Glow {
+    // The model's own sections: a seed for later fits, and Adam's step count (an i32 in the engine).
+    const c = new JsonChecks(`${source}: header section`);
+    const seed = ck.extra.seed === undefined ? 0 : c.integer(ck.extra.seed, 'seed');
+    const optimizerSteps = ck.extra.optimizerSteps === undefined ? 0 : c.integer(ck.extra.optimizerSteps, 'optimizerSteps', 0, 2 ** 31 - 1);
     const glow = new Glow(ck.layout, seed, options.engine ?? defaultEngine(), options.threads);
     glow.mem.f32(glow.mem.params, ck.layout.numel).set(ck.params);
     glow.mem.i32(glow.mem.perm, ck.layout.permLength).set(ck.perm);
     glow.mem.f32(glow.mem.sign, ck.layout.signLength).set(ck.sign);
     glow.ex.glowPrepare(glow.mem.plan);
     glow.initialized = ck.initialized; // never re-initialised by loading
-    glow.optimizerSteps = typeof ck.extra.optimizerSteps === 'number' ? ck.extra.optimizerSteps : 0;
+    glow.optimizerSteps = optimizerSteps;
     glow.extra = ck.extra;
     return glow;
   }

@@ -8,7 +8,8 @@ import type { FitResult } from '../model/fit.js';
 import type { Candles } from '../data/candles.js';
 import type { FeatureSet } from '../data/features.js';
 import { scaleFeatures, scalerFromJSON, scalerToJSON, type Scaler } from '../data/scaler.js';
-import { GlowStrategy, type StrategyCalibration } from './strategy.js';
+import { GlowStrategy } from './strategy.js';
+import { checkBundleSections } from './bundle-checks.js';
 
 export interface TimeRange {
   /** First and last feature-row timestamps (Unix ms, candle open), inclusive. */
@@ -88,17 +89,13 @@ export function bundleFromBytes(bytes: Uint8Array, source = 'model', options: Gl
   return bundleFromGlow(Glow.fromBytes(bytes, { ...options, source }), source);
 }
 
+/** Every section is checked by type, length and range (bundle-checks.ts) before the bundle is built. */
 function bundleFromGlow(glow: Glow, source: string): ModelBundle {
-  const { scaler, featureNames, strategy, training } = glow.extra as Record<string, unknown>;
-  if (!scaler || !featureNames || !strategy || !training) {
-    const missing = ['scaler', 'featureNames', 'strategy', 'training'].filter((k) => !(glow.extra as any)[k]);
-    throw new Error(`${source}: this model file has no ${missing.join(', ')} (it was not written by "glow-trade train")`);
-  }
-  return {
-    glow,
-    scaler: scalerFromJSON(scaler),
-    featureNames: featureNames as string[],
-    strategy: new GlowStrategy(glow, strategy as StrategyCalibration),
-    training: training as TrainingRecord,
-  };
+  const extra = glow.extra;
+  const missing = ['scaler', 'featureNames', 'strategy', 'training'].filter((k) => extra[k] === undefined);
+  if (missing.length) throw new Error(`${source}: this model file has no ${missing.join(', ')} (it was not written by "glow-trade train")`);
+  const d = glow.features;
+  const scaler = scalerFromJSON(extra.scaler, { where: `${source}: header section`, path: 'scaler', features: d });
+  const { featureNames, strategy, training } = checkBundleSections(source, extra, d);
+  return { glow, scaler, featureNames, strategy: new GlowStrategy(glow, strategy), training };
 }

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { thrown } from '../helpers/model-bytes.js';
 import { fitScaler, MAX_STANDARD_SCORE, scaleFeatures, scalerFromJSON, scalerToJSON, unscaleFeatures } from '../../src/data/scaler.js';
 import { chronologicalSplit } from '../../src/data/split.js';
 
@@ -53,12 +54,17 @@ test('JSON round trip is plain data and exact; foreign JSON is refused with the 
   const json = JSON.parse(JSON.stringify(scalerToJSON(s)));
   assert.equal(json, { kind: 'glow-trade/soft-clip-scaler', version: 1, mean: Array.from(s.mean), std: Array.from(s.std), clip: 5 });
   assert.equal(scalerFromJSON(json), s);
-  assert.throws(() => scalerFromJSON(null), /must be an object/);
-  assert.throws(() => scalerFromJSON({ ...json, kind: 'x' }), /kind "x"/);
-  assert.throws(() => scalerFromJSON({ ...json, version: 2 }), /version 2 is not supported/);
-  assert.throws(() => scalerFromJSON({ ...json, std: [1] }), /equally long/);
-  assert.throws(() => scalerFromJSON({ ...json, std: [1, 0] }), /must be positive/);
-  assert.throws(() => scalerFromJSON({ ...json, clip: 0 }), /"clip" must be a positive number/);
+  assert.is(thrown(() => scalerFromJSON(null)), 'scaler JSON must be an object, got null');
+  assert.is(thrown(() => scalerFromJSON({ ...json, kind: 'x' })), 'scaler JSON.kind must be "glow-trade/soft-clip-scaler", got "x"');
+  assert.is(thrown(() => scalerFromJSON({ ...json, version: 2 })), 'scaler JSON.version 2 is not supported (expected 1)');
+  assert.is(thrown(() => scalerFromJSON({ ...json, std: [1] })), 'scaler JSON.std must have 2 numbers (as many as mean), got 1');
+  assert.is(thrown(() => scalerFromJSON({ ...json, std: [1, 0] })), 'scaler JSON.std must hold finite numbers > 0, element 1 is 0');
+  assert.is(thrown(() => scalerFromJSON({ ...json, clip: 0 })), 'scaler JSON.clip must be a number > 0, got 0');
+  // in a model file: the file, the section and the model's feature count
+  const where = { where: 'm.bin: header section', path: 'scaler', features: 3 };
+  assert.is(thrown(() => scalerFromJSON(json, where)), 'm.bin: header section scaler.mean must have 3 numbers (one per feature), got 2');
+  assert.is(thrown(() => scalerFromJSON({ ...json, mean: [1, 'a', 2] }, where)), 'm.bin: header section scaler.mean must hold finite numbers, element 1 is "a"');
+  assert.is(thrown(() => scalerFromJSON({ ...json, clip: 1e400 })), 'scaler JSON.clip must be a finite number, got Infinity');
 });
 
 test('shape and value errors', () => {
