@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromCSV } from 'arquero';
+import Backtest from '../../src/commands/backtest.js';
 import Features from '../../src/commands/features.js';
+import Scenarios from '../../src/commands/scenarios.js';
+import Train from '../../src/commands/train.js';
+import { loadBundle } from '../../src/trading/bundle.js';
 import { sliceCandles, mergeCandles } from '../../src/data/candles.js';
 import { candlesToCsv, writeCandles } from '../../src/data/candles-csv.js';
 import { computeFeatures, FEATURE_NAMES } from '../../src/data/features.js';
@@ -57,6 +61,35 @@ test('a bad input names the file, line and field, and no output appears', async 
   assert.not.ok(existsSync(output));
   const missing = await runCommand(Features, ['--input', join(dir, 'nope.csv'), '--output', output]);
   assert.is(missing.error!.message, `${join(dir, 'nope.csv')}: no such file`);
+});
+
+test('month candles work end to end: features, train and backtest (12 bars a year, calendar months, no false gaps)', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'monthly.csv'), output = join(dir, 'f.csv'), model = join(dir, 'm.bin');
+  // 420 month candles from January 1985, written as a user's file would be (ISO times, no turnover).
+  const c = simulateMarket({ bars: 420, seed: 4, intervalMs: 30 * 86_400_000 });
+  const lines = ['timestamp,open,high,low,close,volume'];
+  for (let i = 0; i < 420; i++) lines.push(`${new Date(Date.UTC(1985, i, 1)).toISOString()},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${c.volume[i]}`);
+  writeFileSync(input, lines.join('\n') + '\n');
+  const features = await runCommand(Features, ['--input', input, '--output', output, '--json']);
+  assert.is(features.error, undefined, features.error?.message);
+  assert.equal([features.json.rows, features.json.dropped, features.json.intervalMs], [400, { warmup: 20, gaps: 0 }, 30 * 86_400_000]);
+  const train = await runCommand(Train, ['--input', input, '--output', model, '--levels', '2', '--steps', '1', '--hidden', '8', '--epochs', '2', '--seed', '3', '--json']);
+  assert.is(train.error, undefined, train.error?.message);
+  assert.equal(train.json.rows, { train: 280, validation: 60, test: 60 });
+  // The strategy was calibrated on month-apart forward returns (none were lost as "gaps").
+  assert.is(loadBundle(model).strategy.calibration.rows, 280);
+  const backtest = await runCommand(Backtest, ['--model', model, '--data', input, '--json']);
+  assert.is(backtest.error, undefined, backtest.error?.message);
+  const j = backtest.json;
+  assert.equal([j.bars, j.warnings], [60, []]);
+  // CAGR annualises with 12 bars a year: (1 + total)^(12 / returns) − 1 over the 59 returns of 60 bars.
+  assert.ok(Math.abs(j.metrics.cagr - ((1 + j.metrics.totalReturn) ** (12 / 59) - 1)) < 1e-12, `cagr ${j.metrics.cagr}`);
+  // The VaR test counts month-apart forward returns: every bar after the validation range, none skipped.
+  const scenarios = await runCommand(Scenarios, ['--model', model, '--var-test', input, '--num', '500', '--json']);
+  assert.is(scenarios.error, undefined, scenarios.error?.message);
+  const one = scenarios.json.varTest.horizons.return_1;
+  assert.equal([one.n, one.skippedGaps], [59, 0]);
 });
 
 test.after(removeTempDirs);
