@@ -63,6 +63,49 @@ test('a bad input names the file, line and field, and no output appears', async 
   assert.is(missing.error!.message, `${join(dir, 'nope.csv')}: no such file`);
 });
 
+test('inputs that are not regular files are refused at once (no read of an endless /dev/zero), with exit 1', async () => {
+  const dir = tempDir();
+  const output = join(dir, 'f.csv');
+  const inputs: Array<[string, string]> = [[dir, 'a directory']];
+  if (process.platform !== 'win32') inputs.push(['/dev/zero', 'a character device']);
+  for (const [input, kind] of inputs) {
+    const run = await runCommand(Features, ['--input', input, '--output', output]);
+    assert.is(run.error!.message, `${input}: is ${kind}, not a regular file; give a candle CSV file`);
+    assert.is(run.exitCode, 1);
+  }
+  assert.not.ok(existsSync(output));
+});
+
+test('a binary file given as CSV is refused in one short line', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'model.bin'), output = join(dir, 'f.csv');
+  // No zero byte in the first chunk: the "header" is 50 KB of binary-looking text without a line break.
+  writeFileSync(input, Buffer.from(Array.from({ length: 50_000 }, (_, i) => 128 + (i * 7) % 128)));
+  const run = await runCommand(Features, ['--input', input, '--output', output]);
+  assert.is(run.exitCode, 1);
+  assert.match(run.error!.message, new RegExp(`^${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 1: missing columns timestamp, open, high, low, close, volume \\(header has: .{200}… \\(\\d+ characters\\); expected timestamp,open,high,low,close,volume\\[,turnover\\]\\)$`, 's'));
+  assert.ok(run.error!.message.length < 600, `${run.error!.message.length} characters`);
+});
+
+test('a file as users write them: fully quoted, CRLF, ISO times or Unix seconds (with a note on stderr), no turnover', async () => {
+  const dir = tempDir();
+  const output = join(dir, 'f.csv');
+  const rows = (time: (i: number) => string) => ['"timestamp","open","high","low","close","volume"',
+    ...Array.from({ length: 30 }, (_, i) => [time(i), candles.open[i], candles.high[i], candles.low[i], candles.close[i], candles.volume[i]].map((v) => `"${v}"`).join(','))].join('\r\n') + '\r\n';
+  const iso = join(dir, 'iso.csv'), seconds = join(dir, 'seconds.csv');
+  writeFileSync(iso, rows((i) => new Date(candles.timestamp[i]).toISOString().replace('.000Z', '+00:00')));
+  writeFileSync(seconds, rows((i) => String(candles.timestamp[i] / 1000)));
+  const a = await runCommand(Features, ['--input', iso, '--output', output, '--json']);
+  assert.is(a.error, undefined, a.error?.message);
+  assert.equal([a.json.candles, a.json.rows, a.json.range.first], [30, 10, '2024-01-01T20:00:00.000Z']);
+  assert.is(a.stderr, '');
+  const b = await runCommand(Features, ['--input', seconds, '--output', output, '--json']);
+  assert.is(b.error, undefined, b.error?.message);
+  assert.equal([b.json.candles, b.json.rows, b.json.range.first], [30, 10, '2024-01-01T20:00:00.000Z']);
+  assert.is(b.stderr, `Note: ${seconds}: timestamps read as Unix seconds and converted to milliseconds (every value lies between 1e8 and 1e11: ` +
+    'as milliseconds that would be 1970–1973); first candle 2024-01-01T00:00:00.000Z, last 2024-01-02T05:00:00.000Z\n');
+});
+
 test('month candles work end to end: features, train and backtest (12 bars a year, calendar months, no false gaps)', async () => {
   const dir = tempDir();
   const input = join(dir, 'monthly.csv'), output = join(dir, 'f.csv'), model = join(dir, 'm.bin');
