@@ -21,6 +21,8 @@ export function writeFileAtomicChunks(path: string, chunks: Iterable<string | Ui
     return Object.assign(new Error(`${path}: cannot write (${reason})`, { cause: err }), { code: e.code });
   };
   const encoder = new TextEncoder();
+  // One buffer, reused and grown as needed: encoding each chunk into a new array costs a GC per chunk.
+  let scratch = new Uint8Array(0);
   let fd = -1;
   try {
     try {
@@ -29,7 +31,11 @@ export function writeFileAtomicChunks(path: string, chunks: Iterable<string | Ui
       throw failed(err);
     }
     for (const chunk of chunks) {
-      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      let bytes: Uint8Array;
+      if (typeof chunk === 'string') {
+        if (scratch.length < 3 * chunk.length) scratch = new Uint8Array(3 * chunk.length);
+        bytes = scratch.subarray(0, encoder.encodeInto(chunk, scratch).written);
+      } else bytes = chunk;
       try {
         for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, bytes.length - off);
       } catch (err) {
