@@ -12,6 +12,8 @@
  * candle, so the number is unambiguous, and every step function here reads it as months.
  */
 
+import { excerpt } from './quote.js';
+
 /** Bybit v5 kline interval codes. */
 export type BybitIntervalCode =
   | '1' | '3' | '5' | '15' | '30' | '60' | '120' | '240' | '360' | '720' | 'D' | 'W' | 'M';
@@ -76,7 +78,7 @@ export function parseInterval(text: string): Interval {
   }
   if (!code) {
     throw new RangeError(
-      `unknown interval "${text}": use a Bybit code (${Object.keys(CODES).join(', ')}) ` +
+      `unknown interval "${excerpt(String(text))}": use a Bybit code (${Object.keys(CODES).join(', ')}) ` +
         `or an alias such as 1m, 5m, 1h, 4h, 1d, 1w, 1M (1m is one minute, 1M one month)`,
     );
   }

@@ -7,6 +7,8 @@
  * candle on every machine.
  */
 
+import { excerpt } from './quote.js';
+
 // Fractions beyond milliseconds (exports often write microseconds) are accepted and truncated to ms.
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -15,15 +17,15 @@ export function parseTime(text: string, what = 'time'): number {
   const s = String(text).trim();
   if (/^-?\d+$/.test(s)) {
     const ms = Number(s);
-    if (!Number.isSafeInteger(ms)) throw new RangeError(`${what} "${text}" is not a safe integer of milliseconds`);
+    if (!Number.isSafeInteger(ms)) throw new RangeError(`${what} "${excerpt(String(text))}" is not a safe integer of milliseconds`);
     return ms;
   }
   const ms = isoTimeMs(s);
   if (ms === null) {
-    throw new RangeError(`${what} "${text}" is neither Unix milliseconds nor an ISO date such as 2024-01-31 or 2024-01-31T12:00Z`);
+    throw new RangeError(`${what} "${excerpt(String(text))}" is neither Unix milliseconds nor an ISO date such as 2024-01-31 or 2024-01-31T12:00Z`);
   }
-  if (Number.isNaN(ms)) throw new RangeError(`${what} "${text}" is not a valid calendar date`);
-  if (!Number.isFinite(ms)) throw new RangeError(`${what} "${text}" is not a valid date or time`);
+  if (Number.isNaN(ms)) throw new RangeError(`${what} "${excerpt(String(text))}" is not a valid calendar date`);
+  if (!Number.isFinite(ms)) throw new RangeError(`${what} "${excerpt(String(text))}" is not a valid date or time`);
   return ms;
 }
 

@@ -30,6 +30,7 @@ test('anything else is refused with the flag name and the formats', () => {
   assert.throws(() => parseTime('2024-01-01T25:00'), /"2024-01-01T25:00" is not a valid date or time/);
   assert.throws(() => parseTime('1e3'), /neither/);
   assert.throws(() => parseTime('99999999999999999999'), /not a safe integer/);
+  assert.throws(() => parseTime('x'.repeat(5000), '--start'), (e: Error) => e.message === `--start "${'x'.repeat(200)}… (5000 characters)" is neither Unix milliseconds nor an ISO date such as 2024-01-31 or 2024-01-31T12:00Z`);
 });
 
 test.run();
