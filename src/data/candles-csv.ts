@@ -196,9 +196,12 @@ class CandleCsvReader {
       cellOf[col] = at;
     }
     if (missing.length > 0) {
+      // A file exported with another separator arrives as one cell; say so rather than list every column.
+      const separator = cells.length === 1 ? [';', '\t', '|'].find((c) => cells[0].includes(c)) : undefined;
+      const hint = separator ? `; cells are separated by ${JSON.stringify(separator)}, but a candle CSV separates them by commas` : '';
       throw new CandleDataError(
         `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
-          `(header has: ${excerpt(cells.join(','))}; expected ${HEADER_TEXT})`,
+          `(header has: ${excerpt(cells.join(','))}; expected ${HEADER_TEXT})${hint}`,
         this.file, 'line 1',
       );
     }

@@ -44,6 +44,9 @@ test('columns by name in any order, extra columns ignored, CRLF, BOM and trailin
 test('errors name the file, the 1-based line, the field and the rule', () => {
   const rows = GOOD.split('\n');
   assert.is(errorOf(['timestamp,open,high,low', rows[1]]), 'x.csv: line 1: missing columns close, volume (header has: timestamp,open,high,low; expected timestamp,open,high,low,close,volume[,turnover])');
+  assert.is(errorOf(['timestamp;open;high;low;close;volume', '1704067200000;100;101.5;99.25;101;12.5']),
+    'x.csv: line 1: missing columns timestamp, open, high, low, close, volume (header has: timestamp;open;high;low;close;volume; ' +
+    'expected timestamp,open,high,low,close,volume[,turnover]); cells are separated by ";", but a candle CSV separates them by commas');
   assert.is(errorOf(['timestamp,open,high,low,close,volume,Close', rows[1]]), 'x.csv: line 1: column close appears twice in the header (cells 5 and 7)');
   assert.is(errorOf([HEADER, rows[1], '1704070800000,101,abc,100.5,100.75,0,0']), 'x.csv: line 3, high: "abc" is not a number');
   assert.is(errorOf([HEADER, rows[1], '1704070800000,101,102,,100.75,0,0']), 'x.csv: line 3, low: missing value');
