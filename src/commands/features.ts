@@ -23,7 +23,8 @@ export interface FeaturesSummary {
 export default class Features extends Command {
   static override summary = 'Compute the 16 model features from a candle CSV.';
   static override description =
-    'Reads and validates a candle CSV (timestamp,open,high,low,close,volume,turnover) and writes one row ' +
+    'Reads and validates a candle CSV (timestamp,open,high,low,close,volume[,turnover]; timestamps in Unix ' +
+    'ms, Unix seconds or ISO 8601; quoted cells and CRLF accepted; month candles recognised) and writes one row ' +
     'per bar: timestamp, return_1/5/10/20, volatility_5/20, vol_ratio, momentum_10/20, volume_ratio, ' +
     'price_position, body_ratio, upper_shadow, lower_shadow, atr_norm, rsi. The first 20 bars (warm-up) ' +
     'and bars whose window crosses a gap are dropped and counted. Each row uses only candles up to its own bar.';

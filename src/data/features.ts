@@ -19,7 +19,8 @@
  *
  * The deepest look-back is c_{t−20} (return_20, volatility_20 and atr_norm), so bar t has a row only
  * when candles t−20 … t exist and are consecutive: every spacing equals the interval (given, or the
- * most common spacing; calendar months for 'M'). The first 20 candles are dropped as warm-up; a bar
+ * most common spacing; calendar months for 'M', for NOMINAL_MONTH_MS, and for a series of month
+ * starts, see `inferIntervalMs`). The first 20 candles are dropped as warm-up; a bar
  * whose 21-candle window crosses a gap is dropped and counted as a gap drop.
  *
  * The readable twin of the kernel, in arquero (the test suite checks that both agree):

@@ -6,7 +6,13 @@
  * except the month interval, which counts 12 calendar months a year. Month candles open at 00:00 UTC on
  * the 1st of each month, so their length varies (28–31 days): `ms` of 'M' is a nominal 30 days used
  * only for estimates, and `nextOpenTime` steps by calendar months.
+ *
+ * Where an interval travels as a plain number of ms (a feature set's `intervalMs`, a model file's
+ * training record), NOMINAL_MONTH_MS stands for calendar months: no exchange has a fixed 30-day
+ * candle, so the number is unambiguous, and every step function here reads it as months.
  */
+
+import { excerpt } from './quote.js';
 
 /** Bybit v5 kline interval codes. */
 export type BybitIntervalCode =
@@ -28,6 +34,8 @@ export interface Interval {
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const YEAR_MS = 365 * DAY;
+/** The `ms` of the month interval, which stands for calendar months wherever an interval is a number. */
+export const NOMINAL_MONTH_MS = 30 * DAY;
 
 const CODES: Record<BybitIntervalCode, { minutes: number; label: string }> = {
   '1': { minutes: 1, label: '1m' },
@@ -70,7 +78,7 @@ export function parseInterval(text: string): Interval {
   }
   if (!code) {
     throw new RangeError(
-      `unknown interval "${text}": use a Bybit code (${Object.keys(CODES).join(', ')}) ` +
+      `unknown interval "${excerpt(String(text))}": use a Bybit code (${Object.keys(CODES).join(', ')}) ` +
         `or an alias such as 1m, 5m, 1h, 4h, 1d, 1w, 1M (1m is one minute, 1M one month)`,
     );
   }
@@ -80,20 +88,33 @@ export function parseInterval(text: string): Interval {
   return { code, ms, periodsPerYear: calendarMonths ? 12 : YEAR_MS / ms, label, calendarMonths };
 }
 
+/** True for calendar months: the month interval, or its nominal length as a number. */
+export function isCalendarMonths(interval: Interval | number): boolean {
+  return typeof interval === 'number' ? interval === NOMINAL_MONTH_MS : interval.calendarMonths;
+}
+
+/**
+ * Open time of the candle `bars` candles after the one opening at `openTime` (negative: before);
+ * calendar months for the month interval and for NOMINAL_MONTH_MS.
+ */
+export function openTimeAfter(interval: Interval | number, openTime: number, bars: number): number {
+  if (!isCalendarMonths(interval)) return openTime + bars * (typeof interval === 'number' ? interval : interval.ms);
+  const d = new Date(openTime);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + bars, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(),
+    d.getUTCSeconds(), d.getUTCMilliseconds());
+}
+
 /** Open time of the candle after the one opening at `openTime` (calendar-aware for months). */
 export function nextOpenTime(interval: Interval | number, openTime: number): number {
-  if (typeof interval === 'number') return openTime + interval;
-  if (!interval.calendarMonths) return openTime + interval.ms;
-  const d = new Date(openTime);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(),
-    d.getUTCSeconds(), d.getUTCMilliseconds());
+  return openTimeAfter(interval, openTime, 1);
 }
 
 /** Open time of the candle before the one opening at `openTime` (calendar-aware for months). */
 export function previousOpenTime(interval: Interval | number, openTime: number): number {
-  if (typeof interval === 'number') return openTime - interval;
-  if (!interval.calendarMonths) return openTime - interval.ms;
-  const d = new Date(openTime);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(),
-    d.getUTCSeconds(), d.getUTCMilliseconds());
+  return openTimeAfter(interval, openTime, -1);
+}
+
+/** True when `t` is 00:00:00.000 UTC on the 1st of a month (where month candles open). */
+export function isMonthStart(t: number): boolean {
+  return t % DAY === 0 && new Date(t).getUTCDate() === 1;
 }

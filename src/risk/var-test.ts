@@ -16,6 +16,7 @@
 import type { Candles } from '../data/candles.js';
 import { validateCandles } from '../data/candle-checks.js';
 import { inferIntervalMs } from '../data/gaps.js';
+import { openTimeAfter } from '../data/interval.js';
 import type { TrainingRecord } from '../trading/bundle.js';
 import { kupiecPof } from './kupiec.js';
 import type { RiskHorizon } from './scenarios.js';
@@ -45,7 +46,8 @@ export function forwardReturns(candles: Candles, h: number, options: { after: nu
   let skippedGaps = 0;
   for (let t = 0; t + h < ts.length; t++) {
     if (ts[t] <= options.after) continue;
-    if (ts[t + h] - ts[t] !== h * options.intervalMs) {
+    // openTimeAfter: month candles (intervalMs = the nominal 30 days) are h calendar months apart.
+    if (ts[t + h] !== openTimeAfter(options.intervalMs, ts[t], h)) {
       skippedGaps++;
       continue;
     }

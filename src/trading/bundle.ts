@@ -7,6 +7,7 @@ import { Glow, type GlowLoadOptions } from '../model/glow.js';
 import type { FitResult } from '../model/fit.js';
 import type { Candles } from '../data/candles.js';
 import type { FeatureSet } from '../data/features.js';
+import { openTimeAfter } from '../data/interval.js';
 import { scaleFeatures, scalerFromJSON, scalerToJSON, type Scaler } from '../data/scaler.js';
 import { GlowStrategy } from './strategy.js';
 import { checkBundleSections } from './bundle-checks.js';
@@ -54,10 +55,11 @@ export function scaledRows(scaler: Scaler, f: FeatureSet, from = 0, to = f.rows)
 export function nextReturns(candles: Candles, f: FeatureSet, from: number, to: number, limit = candles.close.length, horizon = 1): Float64Array {
   if (!(Number.isInteger(horizon) && horizon >= 1)) throw new RangeError(`nextReturns: horizon must be a whole number of bars ≥ 1, got ${horizon}`);
   const out = new Float64Array(to - from);
-  const end = Math.min(limit, candles.close.length), span = horizon * f.intervalMs, ts = candles.timestamp;
+  const end = Math.min(limit, candles.close.length), ts = candles.timestamp;
   for (let i = from; i < to; i++) {
     const t = f.index[i];
-    out[i - from] = t + horizon < end && ts[t + horizon] - ts[t] === span ? candles.close[t + horizon] / candles.close[t] - 1 : NaN;
+    // openTimeAfter: month candles (intervalMs = the nominal 30 days) are h calendar months apart.
+    out[i - from] = t + horizon < end && ts[t + horizon] === openTimeAfter(f.intervalMs, ts[t], horizon) ? candles.close[t + horizon] / candles.close[t] - 1 : NaN;
   }
   return out;
 }

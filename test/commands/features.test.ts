@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromCSV } from 'arquero';
+import Backtest from '../../src/commands/backtest.js';
 import Features from '../../src/commands/features.js';
+import Scenarios from '../../src/commands/scenarios.js';
+import Train from '../../src/commands/train.js';
+import { loadBundle } from '../../src/trading/bundle.js';
 import { sliceCandles, mergeCandles } from '../../src/data/candles.js';
 import { candlesToCsv, writeCandles } from '../../src/data/candles-csv.js';
 import { computeFeatures, FEATURE_NAMES } from '../../src/data/features.js';
@@ -57,6 +61,78 @@ test('a bad input names the file, line and field, and no output appears', async 
   assert.not.ok(existsSync(output));
   const missing = await runCommand(Features, ['--input', join(dir, 'nope.csv'), '--output', output]);
   assert.is(missing.error!.message, `${join(dir, 'nope.csv')}: no such file`);
+});
+
+test('inputs that are not regular files are refused at once (no read of an endless /dev/zero), with exit 1', async () => {
+  const dir = tempDir();
+  const output = join(dir, 'f.csv');
+  const inputs: Array<[string, string]> = [[dir, 'a directory']];
+  if (process.platform !== 'win32') inputs.push(['/dev/zero', 'a character device']);
+  for (const [input, kind] of inputs) {
+    const run = await runCommand(Features, ['--input', input, '--output', output]);
+    assert.is(run.error!.message, `${input}: is ${kind}, not a regular file; give a candle CSV file`);
+    assert.is(run.exitCode, 1);
+  }
+  assert.not.ok(existsSync(output));
+});
+
+test('a binary file given as CSV is refused in one short line', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'model.bin'), output = join(dir, 'f.csv');
+  // No zero byte in the first chunk: the "header" is 50 KB of binary-looking text without a line break.
+  writeFileSync(input, Buffer.from(Array.from({ length: 50_000 }, (_, i) => 128 + (i * 7) % 128)));
+  const run = await runCommand(Features, ['--input', input, '--output', output]);
+  assert.is(run.exitCode, 1);
+  assert.match(run.error!.message, new RegExp(`^${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line 1: missing columns timestamp, open, high, low, close, volume \\(header has: .{200}… \\(\\d+ characters\\); expected timestamp,open,high,low,close,volume\\[,turnover\\]\\)$`, 's'));
+  assert.ok(run.error!.message.length < 600, `${run.error!.message.length} characters`);
+});
+
+test('a file as users write them: fully quoted, CRLF, ISO times or Unix seconds (with a note on stderr), no turnover', async () => {
+  const dir = tempDir();
+  const output = join(dir, 'f.csv');
+  const rows = (time: (i: number) => string) => ['"timestamp","open","high","low","close","volume"',
+    ...Array.from({ length: 30 }, (_, i) => [time(i), candles.open[i], candles.high[i], candles.low[i], candles.close[i], candles.volume[i]].map((v) => `"${v}"`).join(','))].join('\r\n') + '\r\n';
+  const iso = join(dir, 'iso.csv'), seconds = join(dir, 'seconds.csv');
+  writeFileSync(iso, rows((i) => new Date(candles.timestamp[i]).toISOString().replace('.000Z', '+00:00')));
+  writeFileSync(seconds, rows((i) => String(candles.timestamp[i] / 1000)));
+  const a = await runCommand(Features, ['--input', iso, '--output', output, '--json']);
+  assert.is(a.error, undefined, a.error?.message);
+  assert.equal([a.json.candles, a.json.rows, a.json.range.first], [30, 10, '2024-01-01T20:00:00.000Z']);
+  assert.is(a.stderr, '');
+  const b = await runCommand(Features, ['--input', seconds, '--output', output, '--json']);
+  assert.is(b.error, undefined, b.error?.message);
+  assert.equal([b.json.candles, b.json.rows, b.json.range.first], [30, 10, '2024-01-01T20:00:00.000Z']);
+  assert.is(b.stderr, `Note: ${seconds}: timestamps read as Unix seconds and converted to milliseconds (every value lies between 1e8 and 1e11: ` +
+    'as milliseconds that would be 1970–1973); first candle 2024-01-01T00:00:00.000Z, last 2024-01-02T05:00:00.000Z\n');
+});
+
+test('month candles work end to end: features, train and backtest (12 bars a year, calendar months, no false gaps)', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'monthly.csv'), output = join(dir, 'f.csv'), model = join(dir, 'm.bin');
+  // 420 month candles from January 1985, written as a user's file would be (ISO times, no turnover).
+  const c = simulateMarket({ bars: 420, seed: 4, intervalMs: 30 * 86_400_000 });
+  const lines = ['timestamp,open,high,low,close,volume'];
+  for (let i = 0; i < 420; i++) lines.push(`${new Date(Date.UTC(1985, i, 1)).toISOString()},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${c.volume[i]}`);
+  writeFileSync(input, lines.join('\n') + '\n');
+  const features = await runCommand(Features, ['--input', input, '--output', output, '--json']);
+  assert.is(features.error, undefined, features.error?.message);
+  assert.equal([features.json.rows, features.json.dropped, features.json.intervalMs], [400, { warmup: 20, gaps: 0 }, 30 * 86_400_000]);
+  const train = await runCommand(Train, ['--input', input, '--output', model, '--levels', '2', '--steps', '1', '--hidden', '8', '--epochs', '2', '--seed', '3', '--json']);
+  assert.is(train.error, undefined, train.error?.message);
+  assert.equal(train.json.rows, { train: 280, validation: 60, test: 60 });
+  // The strategy was calibrated on month-apart forward returns (none were lost as "gaps").
+  assert.is(loadBundle(model).strategy.calibration.rows, 280);
+  const backtest = await runCommand(Backtest, ['--model', model, '--data', input, '--json']);
+  assert.is(backtest.error, undefined, backtest.error?.message);
+  const j = backtest.json;
+  assert.equal([j.bars, j.warnings], [60, []]);
+  // CAGR annualises with 12 bars a year: (1 + total)^(12 / returns) − 1 over the 59 returns of 60 bars.
+  assert.ok(Math.abs(j.metrics.cagr - ((1 + j.metrics.totalReturn) ** (12 / 59) - 1)) < 1e-12, `cagr ${j.metrics.cagr}`);
+  // The VaR test counts month-apart forward returns: every bar after the validation range, none skipped.
+  const scenarios = await runCommand(Scenarios, ['--model', model, '--var-test', input, '--num', '500', '--json']);
+  assert.is(scenarios.error, undefined, scenarios.error?.message);
+  const one = scenarios.json.varTest.horizons.return_1;
+  assert.equal([one.n, one.skippedGaps], [59, 0]);
 });
 
 test.after(removeTempDirs);

@@ -2,9 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromCSV } from 'arquero';
+import { fromCSV, toCSV } from 'arquero';
 import { computeFeatures, FEATURE_NAMES } from '../../src/data/features.js';
-import { featureColumn, featuresToCsv, featuresToTable, writeFeaturesCsv } from '../../src/data/features-table.js';
+import { featureColumn, featureCsvChunks, featuresToCsv, featuresToTable, writeFeaturesCsv } from '../../src/data/features-table.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -31,6 +31,15 @@ test('CSV round-trips every value exactly and is written atomically', () => {
   const path = join(tempDir(), 'f.csv');
   writeFeaturesCsv(path, features);
   assert.is(readFileSync(path, 'utf8'), csv);
+});
+
+test('a large set is written in chunks of rows, byte for byte what one string (arquero toCSV) would be', () => {
+  const big = computeFeatures(simulateMarket({ bars: 16_384 + 30, seed: 5 }));
+  const chunks = Array.from(featureCsvChunks(big));
+  assert.equal([chunks.length, chunks[0]], [3, ['timestamp', ...FEATURE_NAMES].join(',') + '\n']);
+  const path = join(tempDir(), 'big.csv');
+  writeFeaturesCsv(path, big);
+  assert.is(readFileSync(path, 'utf8'), toCSV(featuresToTable(big)));
 });
 
 test.after(removeTempDirs);

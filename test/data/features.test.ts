@@ -175,8 +175,10 @@ test('the interval is the most common spacing unless given; calendar months with
   assert.is(computeFeatures(candles, { interval: '1h' }).rows, 40);
   const monthly = { ...tableCandles(), timestamp: Float64Array.from(TABLE, (_, i) => Date.UTC(2020, i, 1)) };
   assert.is(computeFeatures(monthly, { interval: 'M' }).rows, 2);
-  // By the most common spacing (31 days) the shorter months look like gaps.
-  assert.is(computeFeatures(monthly).rows, 0);
+  // Month candles are recognised without --interval (by the most common spacing, 31 days, February and
+  // the 30-day months would look like gaps), and the nominal 30 days as a number means months too.
+  assert.equal([computeFeatures(monthly).rows, computeFeatures(monthly).intervalMs], [2, 30 * 86_400_000]);
+  assert.is(computeFeatures(monthly, { intervalMs: 30 * 86_400_000 }).rows, 2);
 });
 
 test('invalid candles are refused with the place and the rule', () => {

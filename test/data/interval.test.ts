@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nextOpenTime, parseInterval, previousOpenTime } from '../../src/data/interval.js';
+import { isMonthStart, nextOpenTime, NOMINAL_MONTH_MS, openTimeAfter, parseInterval, previousOpenTime } from '../../src/data/interval.js';
 
 test('Bybit codes map to their length and periods per year (365-day year)', () => {
   assert.equal(parseInterval('60'), { code: '60', ms: 3_600_000, periodsPerYear: 8760, label: '1h', calendarMonths: false });
@@ -37,6 +37,16 @@ test('nextOpenTime and previousOpenTime step fixed intervals by ms and months by
   assert.is(previousOpenTime(month, Date.UTC(2024, 0, 1)), Date.UTC(2023, 11, 1));
   assert.is(previousOpenTime(parseInterval('4h'), 14_400_000), 0);
   assert.is(previousOpenTime(60_000, 60_000), 0);
+});
+
+test('openTimeAfter steps n bars; the nominal month length as a number means calendar months', () => {
+  assert.is(openTimeAfter(3_600_000, 0, 8), 8 * 3_600_000);
+  assert.is(openTimeAfter(parseInterval('M'), Date.UTC(2023, 10, 1), 3), Date.UTC(2024, 1, 1));
+  assert.is(openTimeAfter(NOMINAL_MONTH_MS, Date.UTC(2024, 0, 1), 2), Date.UTC(2024, 2, 1));
+  assert.is(nextOpenTime(NOMINAL_MONTH_MS, Date.UTC(2024, 1, 1)), Date.UTC(2024, 2, 1));
+  assert.is(openTimeAfter(NOMINAL_MONTH_MS, Date.UTC(2024, 0, 1), -1), Date.UTC(2023, 11, 1));
+  assert.equal([isMonthStart(Date.UTC(2024, 1, 1)), isMonthStart(Date.UTC(2024, 1, 2)), isMonthStart(Date.UTC(2024, 1, 1, 1))], [true, false, false]);
+  assert.is(NOMINAL_MONTH_MS, parseInterval('M').ms);
 });
 
 test.run();
