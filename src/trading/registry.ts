@@ -106,15 +106,16 @@ export function thrownText(value: unknown): string {
 /**
  * The strategy's positions for a context, checked: one finite number per tested row. Whatever the
  * strategy throws (plugins may `throw 'x'`, which oclif's handler cannot print) becomes an Error
- * naming the strategy, with the thrown value as its cause.
+ * naming the strategy. Only an Error becomes the `cause`: oclif's error printer walks the cause chain
+ * with `'name' in cause`, which itself throws on a string.
  */
 export function positionsOf(strategy: Strategy, context: StrategyContext): Float64Array {
   let raw: ArrayLike<number>;
   try {
     raw = strategy.positions(context);
   } catch (err) {
-    const what = err instanceof Error ? `failed: ${err.message}` : `threw ${thrownText(err)} (not an Error)`;
-    throw new Error(`strategy "${strategy.name}" ${what}`, { cause: err });
+    if (err instanceof Error) throw new Error(`strategy "${strategy.name}" failed: ${err.message}`, { cause: err });
+    throw new Error(`strategy "${strategy.name}" threw ${thrownText(err)} (not an Error)`);
   }
   if (!raw || typeof raw.length !== 'number') throw new TypeError(`strategy "${strategy.name}" returned ${String(raw)}, expected an array of positions`);
   if (raw.length !== context.rows) throw new RangeError(`strategy "${strategy.name}" returned ${raw.length} positions for ${context.rows} rows`);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Backtest from '../../src/commands/backtest.js';
 import { computeFeatures } from '../../src/data/features.js';
@@ -138,6 +138,41 @@ test('a strategy from a linked oclif plugin (examples/strategy-plugin) is picked
   assert.ok(first > 0);
   for (let t = 1; t < rows.length; t++) assert.is(rows[t][2], Math.sign(features.data[(first + t - 1) * features.names.length + col]));
   assert.is(j.metrics.exposure, 1);
+});
+
+test('a plugin hook that never resolves times out with a warning naming it; a strategy throwing a string fails with its message', () => {
+  const root = repoRoot();
+  const home = tempDir();
+  const env = {
+    ...process.env, GLOW_TRADE_DATA_DIR: join(home, 'data'), GLOW_TRADE_CACHE_DIR: join(home, 'cache'), GLOW_TRADE_CONFIG_DIR: join(home, 'config'),
+    GLOW_TRADE_HOOK_TIMEOUT_MS: '300',
+  };
+  mkdirSync(env.GLOW_TRADE_DATA_DIR, { recursive: true });
+  const plugin = (name: string, source: string) => {
+    const folder = join(home, name);
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name, version: '1.0.0', oclif: { hooks: { strategies: './s.mjs' } } }));
+    writeFileSync(join(folder, 's.mjs'), source);
+    return folder;
+  };
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  for (const folder of [
+    plugin('hang-plugin', 'export default () => new Promise(() => {});'),
+    plugin('thrower-plugin', "export default () => [{ name: 'thrower', description: 'throws', positions: () => { throw 'x'; } }];"),
+  ]) assert.is(cli('plugins', 'link', folder, '--no-install').status, 0);
+  // Before: exit 13 (Node's unsettled top-level await) with nothing printed, and oclif's error printer
+  // crashed on the thrown string.
+  const run = cli('backtest', '--model', model, '--data', data, '--strategy', 'thrower');
+  assert.is(run.status, 1, run.stderr);
+  const stderr = run.stderr.replace(/\n ›\s+/g, ' ');
+  assert.match(stderr, /Warning: plugin hang-plugin: its strategies hook did not finish within 0.3 s \(the hook timeout; set GLOW_TRADE_HOOK_TIMEOUT_MS in ms to change it\)/);
+  assert.match(stderr, /Error: strategy "thrower" threw "x" \(not an Error\)/);
+  assert.not.match(stderr, /TypeError/);
+  const ok = cli('backtest', '--model', model, '--data', data, '--json');
+  assert.is(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).warnings, [
+    'plugin hang-plugin: its strategies hook did not finish within 0.3 s (the hook timeout; set GLOW_TRADE_HOOK_TIMEOUT_MS in ms to change it)',
+  ]);
 });
 
 test.after(removeTempDirs);
