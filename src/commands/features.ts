@@ -6,7 +6,7 @@ import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
 import { computeFeatures } from '../data/features.js';
 import { writeFeaturesCsv } from '../data/features-table.js';
-import { isoTime } from '../data/time.js';
+import { jsonRange, type JsonRange } from '../cli/json-range.js';
 
 export interface FeaturesSummary {
   input: string;
@@ -15,7 +15,7 @@ export interface FeaturesSummary {
   rows: number;
   dropped: { warmup: number; gaps: number };
   intervalMs: number;
-  range: { first: string; last: string; firstMs: number; lastMs: number } | null;
+  range: JsonRange | null;
   names: string[];
 }
 
@@ -55,9 +55,7 @@ export default class Features extends Command {
       rows,
       dropped: features.dropped,
       intervalMs: features.intervalMs,
-      range: rows > 0
-        ? { first: isoTime(features.timestamps[0]), last: isoTime(features.timestamps[rows - 1]), firstMs: features.timestamps[0], lastMs: features.timestamps[rows - 1] }
-        : null,
+      range: jsonRange(features.timestamps[0], features.timestamps[rows - 1], rows),
       names: features.names,
     };
     this.log(`${summary.output}: ${rows} feature rows from ${summary.candles} candles ` +

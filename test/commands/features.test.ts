@@ -22,7 +22,7 @@ test('candle CSV in, timestamp + 16 feature columns out, equal to the library va
   const expected = computeFeatures(candles);
   assert.equal(run.json, {
     input, output, candles: 100, rows: 80, dropped: { warmup: 20, gaps: 0 }, intervalMs: 3_600_000,
-    range: { first: '2024-01-01T20:00:00.000Z', last: '2024-01-05T03:00:00.000Z', firstMs: expected.timestamps[0], lastMs: expected.timestamps[79] },
+    range: { from: '2024-01-01 20:00', to: '2024-01-05 03:00', fromMs: expected.timestamps[0], toMs: expected.timestamps[79], rows: 80 },
     names: [...FEATURE_NAMES],
   });
   const text = readFileSync(output, 'utf8');
