@@ -6,6 +6,8 @@ import { sliceCandles } from '../../src/data/candles.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { computeFeatures } from '../../src/data/features.js';
 import { scaledRows } from '../../src/trading/bundle.js';
+import { explainSignal } from '../../src/trading/explain-signal.js';
+import { formatPrice } from '../../src/cli/price.js';
 import { makeHistory, startBybitServer } from '../helpers/bybit-server.js';
 import { runCommand } from '../helpers/cli.js';
 import { smallModel, writeModelFiles } from '../helpers/model-files.js';
@@ -90,6 +92,21 @@ test('--symbol: live closed candles from Bybit on the model interval (against a 
   } finally {
     await server.close();
   }
+});
+
+test('says why the position is flat or kept, gives the candles read as a JSON range, and rounds the price', async () => {
+  const features = computeFeatures(candles);
+  const last = features.rows - 1;
+  const [s] = bundle.strategy.signal(scaledRows(bundle.scaler, features, last, last + 1));
+  const j = (await runCommand(Signal, ['--model', model, '--data', data, '--json'])).json;
+  assert.equal(j.reasons, explainSignal(s, bundle.strategy.calibration, 0, j.position));
+  // this model's last bar is flat from flat: there is always a reason
+  assert.is(j.position, 0);
+  assert.ok(j.reasons.length > 0);
+  assert.equal(j.range, { from: '2024-01-01 00:00', to: '2024-01-25 23:00', fromMs: candles.timestamp[0], toMs: candles.timestamp[599], rows: 600 });
+  const human = await runCommand(Signal, ['--model', model, '--data', data]);
+  assert.ok(human.stdout.includes(`closed at ${formatPrice(candles.close[599])}\n`), human.stdout);
+  assert.ok(human.stdout.includes(`\nwhy flat        ${j.reasons[0]}\n`), human.stdout);
 });
 
 test.after(removeTempDirs);
