@@ -34,10 +34,21 @@ function broken(change: (d: ReportData) => void): ReportData {
   return d;
 }
 
+test('glow-trade/report exports the function that builds a report from a run', async () => {
+  const api = await import('../../src/report/index.js');
+  const { reportDataFromRun } = await import('../../src/report/from-run.js');
+  assert.is(api.reportDataFromRun, reportDataFromRun);
+  assert.type(api.stressReportTable, 'function');
+  assert.type(api.varTestReportTable, 'function');
+});
+
 test('validateReportData accepts the synthetic data and names the field and index of each problem', () => {
   validateReportData(syntheticReportData({ bars: 30, scenarios: 50 }));
   const cases: [(d: ReportData) => void, RegExp][] = [
-    [(d) => { d.bars.equity[3] = NaN; }, /^report data: bars\.equity\[3\]: is NaN, expected a finite number > 0$/],
+    [(d) => { d.bars.equity[3] = NaN; }, /^report data: bars\.equity\[3\]: is NaN, expected a finite number ≥ 0$/],
+    [(d) => { d.bars.equity[3] = -0.5; }, /bars\.equity\[3\]: is -0.5, expected a finite number ≥ 0/],
+    [(d) => { d.tables = [{ id: 'var test', title: 't', header: ['a'], rows: [] }]; }, /tables\[0\]\.id: "var test" must be letters, digits and '-'/],
+    [(d) => { d.tables = [{ id: 'stress', title: 't', header: ['a', 'b'], rows: [['1', '2'], ['1']] }]; }, /tables\[0\]\.rows\[1\]: has 1 cells, expected 2/],
     [(d) => { d.bars.close[0] = -1; }, /bars\.close\[0\]: is -1, expected a finite number > 0/],
     [(d) => { d.bars.position.pop(); }, /bars\.position: has 29 values, expected 30/],
     [(d) => { d.bars.timestamp[5] = d.bars.timestamp[4]; }, /bars\.timestamp\[5\]: .*strictly ascending/],
