@@ -15,7 +15,7 @@ export interface StrategyHooks extends Interfaces.Hooks {
 /** Default time a plugin's `strategies` hook may take. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 10_000;
 /** Extra time for importing the hook modules (seconds on a busy machine) before the wait is abandoned. */
-const LOAD_GRACE_MS = 10_000;
+const LOAD_GRACE_MS = 30_000;
 /** Environment variable that overrides it (milliseconds; tests use a short one). */
 export const HOOK_TIMEOUT_ENV = 'GLOW_TRADE_HOOK_TIMEOUT_MS';
 
