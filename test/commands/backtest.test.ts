@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Backtest from '../../src/commands/backtest.js';
 import { computeFeatures } from '../../src/data/features.js';
 import { METRIC_NAMES } from '../../src/trading/metrics.js';
+import { registerStrategy } from '../../src/trading/registry.js';
 import { runBacktest } from '../../src/trading/run-backtest.js';
 import { repoRoot, runCommand } from '../helpers/cli.js';
 import { smallModel, writeModelFiles } from '../helpers/model-files.js';
@@ -94,6 +95,22 @@ test('--walk-forward retrains per fold and writes the stitched equity', async ()
   for (const f of wf.folds) assert.equal(Object.keys(f.metrics), [...METRIC_NAMES]);
   assert.type(wf.seconds, 'number');
   assert.is(csv(equity).length, 301);
+});
+
+test('a strategy that loses everything stops at that bar: ruin and a warning naming it, in --json and on stderr', async () => {
+  registerStrategy({ name: 'levered-test', description: '1000× long', positions: (ctx) => new Float64Array(ctx.rows).fill(1000) }, 'test');
+  const argv = ['--model', model, '--data', data, '--strategy', 'levered-test', '--fee', '0', '--slippage', '0'];
+  const run = await runCommand(Backtest, [...argv, '--json']);
+  assert.is(run.error, undefined, run.error?.message);
+  const j = run.json;
+  assert.equal(Object.keys(j.ruin), ['bar', 'barMs', 'row']);
+  assert.is(j.finalEquity, 0);
+  assert.is(j.metrics.totalReturn, -1);
+  assert.is(j.metrics.maxDrawdown, 1);
+  assert.equal(j.warnings, [`equity reached zero at the bar of ${j.ruin.bar.replace(' ', 'T')}Z (row ${j.ruin.row}): ` +
+    'the backtest stopped there (equity stays 0, nothing is held after it) and the metrics cover the bars up to it']);
+  const human = await runCommand(Backtest, argv);
+  assert.match(human.stderr.replace(/\s*›\s*/g, ' '), /Warning: equity reached zero at the bar of/);
 });
 
 test('bad flags give clear errors', async () => {
