@@ -46,7 +46,8 @@ export function stressTableText(stress: StressRow[]): string {
   const notes = stress.flatMap((s) => {
     const clamped = counts(s.clamped), below = counts(s.belowMinusOne);
     return [
-      ...(s.rejected ? [`T = ${s.temperature}: ${s.rejected} of ${s.draws} draws (${(100 * s.rejected / s.draws).toFixed(1)}%) were impossible ` +
+      // the main set's redraws are reported once, above the tables
+      ...(s.rejected && !s.main ? [`T = ${s.temperature}: ${s.rejected} of ${s.draws} draws (${(100 * s.rejected / s.draws).toFixed(1)}%) were impossible ` +
         "market states (beyond the scaler's range or a return below −100%) and were redrawn"] : []),
       ...(clamped ? [`T = ${s.temperature}: returns at the scaler's ±40σ limit: ${clamped}`] : []),
       ...(below ? [`T = ${s.temperature}: returns below −100% (impossible): ${below}`] : []),

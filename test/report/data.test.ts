@@ -42,6 +42,24 @@ test('glow-trade/report exports the function that builds a report from a run', a
   assert.type(api.varTestReportTable, 'function');
 });
 
+test('the VaR test table: counts, Kupiec p and verdicts of the independent windows, the verdict texts as notes', async () => {
+  const { varTestReportTable } = await import('../../src/report/from-run.js');
+  const { exceedanceCounts, varVerdict } = await import('../../src/risk/var-test.js');
+  const risk = { var95: 0.03, var99: 0.05 };
+  const all = exceedanceCounts([-0.04, -0.06, 0, 0, 0.01, 0, -0.04, 0], risk);
+  const every = exceedanceCounts([-0.04, 0, -0.04, 0], risk);
+  const h = { ...all, ...risk, expected95: 0.4, expected99: 0.08, from: 0, to: 7 * 3_600_000, skippedGaps: 0, nonOverlapping: every,
+    verdict95: varVerdict(95, every), verdict99: varVerdict(99, every) };
+  const table = varTestReportTable({ after: -3_600_000, horizons: { return_1: null, return_5: null, return_10: null, return_20: h }, note: '' });
+  assert.equal(table.rows[0], ['1 bar', '0', '0', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a']);
+  assert.equal(table.rows[3], ['20 bars', '8', '4', '3.00%', '2 (0.2)', formatNumber(every.kupiecP95), 'too few bars', '5.00%', '0 (0.0)', formatNumber(every.kupiecP99), 'too few bars']);
+  assert.equal(table.notes, [
+    '20 bars, 95%: undecided: 2 losses beyond the 95% VaR in 4 bars, 0.2 expected; 20 bars are needed for a verdict',
+    '20 bars, 99%: undecided: 0 losses beyond the 99% VaR in 4 bars, 0.0 expected; 20 bars are needed for a verdict',
+  ]);
+  assert.match(table.caption!, /after 1969-12-31 23:00 UTC/);
+});
+
 test('validateReportData accepts the synthetic data and names the field and index of each problem', () => {
   validateReportData(syntheticReportData({ bars: 30, scenarios: 50 }));
   const cases: [(d: ReportData) => void, RegExp][] = [
