@@ -6,7 +6,7 @@
  */
 import { type Command, Flags } from '@oclif/core';
 import { parseTime } from '../data/time.js';
-import { DEFAULT_CAPITAL, DEFAULT_FEE, DEFAULT_SLIPPAGE } from '../trading/backtest.js';
+import { DEFAULT_CAPITAL, DEFAULT_FEE, DEFAULT_SLIPPAGE, MAX_COST_RATE } from '../trading/backtest.js';
 
 /** `--model/-m`: the file `glow-trade train` wrote (required). */
 export const modelFlag = () => Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', required: true });
@@ -17,8 +17,8 @@ export const candlesFlag = (summary: string) => Flags.string({ char: 'd', summar
 /** `--capital --fee --slippage` with the backtest engine's defaults (checked by `backtestSettings`). */
 export const costFlags = () => ({
   capital: Flags.string({ summary: 'Starting equity.', default: String(DEFAULT_CAPITAL) }),
-  fee: Flags.string({ summary: 'Fee per unit of position traded (0.001 = 0.1%).', default: String(DEFAULT_FEE) }),
-  slippage: Flags.string({ summary: 'Slippage per unit of position traded.', default: String(DEFAULT_SLIPPAGE) }),
+  fee: Flags.string({ summary: `Fee per unit of position traded (0.001 = 0.1%); fee + slippage < ${MAX_COST_RATE}.`, default: String(DEFAULT_FEE) }),
+  slippage: Flags.string({ summary: `Slippage per unit of position traded; fee + slippage < ${MAX_COST_RATE}.`, default: String(DEFAULT_SLIPPAGE) }),
 });
 
 /** `text` as a finite number passing `test`, or a usage error "--name must be <expected>, got …". */
@@ -44,6 +44,10 @@ export function backtestSettings(
   const capital = decimal(cmd, 'capital', flags.capital, (v) => v > 0, 'a number > 0');
   const fee = decimal(cmd, 'fee', flags.fee, (v) => v >= 0, 'a number ≥ 0');
   const slippage = decimal(cmd, 'slippage', flags.slippage, (v) => v >= 0, 'a number ≥ 0');
+  // a rate of 10% or more per unit traded is a typo (percent for fraction), not a market
+  if (!(fee + slippage < MAX_COST_RATE)) {
+    cmd.error(`--fee + --slippage must be < ${MAX_COST_RATE} per unit traded (fractions: 0.001 = 0.1%), got ${fee} + ${slippage}`, { exit: 2 });
+  }
   try {
     const from = flags.from === undefined ? undefined : parseTime(flags.from, '--from');
     const to = flags.to === undefined ? undefined : parseTime(flags.to, '--to');

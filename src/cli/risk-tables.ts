@@ -38,7 +38,7 @@ export function stressTableText(stress: StressRow[]): string {
   for (const s of stress) {
     for (const h of RISK_HORIZONS) {
       const r = s.horizons[h];
-      rows.push([h === RISK_HORIZONS[0] ? String(s.temperature) : '', h === RISK_HORIZONS[0] ? String(s.seed) : '', h,
+      rows.push([h === RISK_HORIZONS[0] ? `${s.temperature}${s.main ? ' (main set)' : ''}` : '', h === RISK_HORIZONS[0] ? String(s.seed) : '', h,
         pct(r.var95), pct(r.cvar95), pct(r.var99), pct(r.cvar99)]);
     }
   }
@@ -46,7 +46,8 @@ export function stressTableText(stress: StressRow[]): string {
   const notes = stress.flatMap((s) => {
     const clamped = counts(s.clamped), below = counts(s.belowMinusOne);
     return [
-      ...(s.rejected ? [`T = ${s.temperature}: ${s.rejected} of ${s.draws} draws (${(100 * s.rejected / s.draws).toFixed(1)}%) were impossible ` +
+      // the main set's redraws are reported once, above the tables
+      ...(s.rejected && !s.main ? [`T = ${s.temperature}: ${s.rejected} of ${s.draws} draws (${(100 * s.rejected / s.draws).toFixed(1)}%) were impossible ` +
         "market states (beyond the scaler's range or a return below −100%) and were redrawn"] : []),
       ...(clamped ? [`T = ${s.temperature}: returns at the scaler's ±40σ limit: ${clamped}`] : []),
       ...(below ? [`T = ${s.temperature}: returns below −100% (impossible): ${below}`] : []),
@@ -55,15 +56,32 @@ export function stressTableText(stress: StressRow[]): string {
   return [renderTable(['T', 'seed', 'horizon', 'VaR95', 'CVaR95', 'VaR99', 'CVaR99'], rows), ...notes].join('\n');
 }
 
+/**
+ * The VaR test: all windows (exceedances with the expected count, Kupiec p), then every h-th window
+ * only (independent windows: their bars and p-values), then the verdict of each level in a word.
+ */
 export function varTestTable(test: VarTestResult): string {
   return renderTable(
-    ['horizon', 'bars', 'VaR95', 'exc95 (exp)', 'Kupiec p95', 'VaR99', 'exc99 (exp)', 'Kupiec p99', 'non-overlap bars', 'p95', 'p99'],
+    ['horizon', 'bars', 'VaR95', 'exc95 (exp)', 'Kupiec p95', 'VaR99', 'exc99 (exp)', 'Kupiec p99',
+      'every h-th: bars', 'p95', 'p99', 'verdict 95%', 'verdict 99%'],
     RISK_HORIZONS.map((h) => {
       const t = test.horizons[h];
-      if (t === null) return [h, '0', ...Array<string>(9).fill('n/a')];
+      if (t === null) return [h, '0', ...Array<string>(11).fill('n/a')];
       const o = t.nonOverlapping;
       return [h, String(t.n), pct(t.var95), `${t.exceedances95} (${num(t.expected95, 1)})`, num(t.kupiecP95, 3),
-        pct(t.var99), `${t.exceedances99} (${num(t.expected99, 1)})`, num(t.kupiecP99, 3), String(o.n), num(o.kupiecP95, 3), num(o.kupiecP99, 3)];
+        pct(t.var99), `${t.exceedances99} (${num(t.expected99, 1)})`, num(t.kupiecP99, 3), String(o.n), num(o.kupiecP95, 3), num(o.kupiecP99, 3),
+        t.verdict95.result, t.verdict99.result];
     }),
   );
+}
+
+/** One line per horizon and level saying what the VaR test found, failures first. */
+export function varVerdictLines(test: VarTestResult): string[] {
+  const lines: Array<{ failed: boolean; text: string }> = [];
+  for (const h of RISK_HORIZONS) {
+    const t = test.horizons[h];
+    if (t === null) continue;
+    for (const v of [t.verdict95, t.verdict99]) lines.push({ failed: v.result.startsWith('VaR'), text: `${h}: ${v.text}` });
+  }
+  return [...lines.filter((l) => l.failed), ...lines.filter((l) => !l.failed)].map((l) => l.text);
 }

@@ -6,9 +6,9 @@
 import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
-import { isoTime, minuteTime } from '../data/time.js';
+import { minuteTime } from '../data/time.js';
 import { loadBundle } from '../trading/bundle.js';
-import type { BacktestResult } from '../trading/backtest.js';
+import { ruinWarning, type BacktestResult } from '../trading/backtest.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
@@ -17,6 +17,7 @@ import { walkForward } from '../pipeline/walk-forward.js';
 import { formatMetric } from '../trading/metrics.js';
 import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
 import { refuseOutputClash } from '../cli/paths.js';
+import { jsonRange } from '../cli/json-range.js';
 
 export default class Backtest extends Command {
   static override summary = 'Backtest a model on candles: next-bar execution, fees and slippage, metrics beside buy-and-hold.';
@@ -84,15 +85,20 @@ export default class Backtest extends Command {
         onFold: (done, folds) => bar.update(done / folds, `fold ${done}/${folds}`),
       });
       bar.done(`${wf.folds.length} folds in ${wf.seconds.toFixed(1)} s`);
-      result = wf;
+      // runBacktest warns of ruin itself; the stitched walk-forward run is checked here
+      result = wf.ruin ? { ...wf, warnings: [...wf.warnings, ruinWarning(wf.ruin)] } : wf;
       extra = {
         walkForward: {
           window: wf.window, trainBars: wf.trainBars, testBars: wf.testBars, step: wf.step, seconds: wf.seconds,
           folds: wf.folds.map((f) => ({
             fold: f.fold,
-            train: { start: isoTime(f.train.start), end: isoTime(f.train.end), candles: f.train.candles },
-            test: { start: isoTime(f.test.start), end: isoTime(f.test.end), rows: f.test.rows },
-            metrics: f.metrics, benchmark: f.benchmark, notes: f.notes, model: f.model, seconds: f.seconds,
+            train: jsonRange(f.train.start, f.train.end, f.train.candles),
+            test: jsonRange(f.test.start, f.test.end, f.test.rows),
+            metrics: f.metrics, benchmark: f.benchmark, notes: f.notes, seconds: f.seconds,
+            model: {
+              ...f.model, train: jsonRange(f.model.train.start, f.model.train.end, f.model.train.rows),
+              validation: f.model.validation && jsonRange(f.model.validation.start, f.model.validation.end, f.model.validation.rows),
+            },
           })),
         },
       };
@@ -108,8 +114,7 @@ export default class Backtest extends Command {
       strategy: result.strategy,
       model: flags.model,
       data: flags.data,
-      period: { from: isoTime(result.period.from), to: isoTime(result.period.to), fromMs: result.period.from, toMs: result.period.to },
-      bars: result.period.rows,
+      range: jsonRange(result.period.from, result.period.to, result.period.rows),
       capital, fee, slippage,
       metrics: result.metrics,
       benchmark: result.benchmark,
@@ -117,8 +122,9 @@ export default class Backtest extends Command {
       finalEquity: result.finalEquity,
       benchmarkFinalEquity: result.benchmarkFinalEquity,
       costs: { rate: result.costRate, total: result.totalCosts, amount: result.costAmount },
+      ruin: result.ruin ? { bar: minuteTime(result.ruin.timestamp), barMs: result.ruin.timestamp, row: result.ruin.index } : null,
       ...extra,
-      warnings: result.warnings,
+      warnings: [...plugins.warnings, ...result.warnings],
       files: { equity: flags['equity-out'] ?? null, trades: flags['trades-out'] ?? null },
     };
     for (const w of result.warnings) this.warn(w);
@@ -126,19 +132,19 @@ export default class Backtest extends Command {
     return summary;
   }
 
-  private printHuman(summary: { mode: string; strategy: string; bars: number; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number } }, extra: Record<string, unknown>): void {
+  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, extra: Record<string, unknown>): void {
     const t = minuteTime;
-    this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${summary.bars} bars, ` +
+    this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${result.period.rows} bars, ` +
       `costs ${(100 * result.costRate).toFixed(3)}% per unit traded (fee ${result.fee} + slippage ${result.slippage})`);
     this.log('');
     this.log(metricsTable(result.metrics, result.benchmark, result.notes));
     this.log('');
     this.log(`final equity ${result.finalEquity.toFixed(2)} (buy & hold ${result.benchmarkFinalEquity.toFixed(2)}) from ${result.capital}; ` +
       `costs paid ${result.costAmount.toFixed(2)}`);
-    const wf = extra.walkForward as { folds: Array<{ fold: number; test: { start: string; end: string; rows: number }; metrics: any; benchmark: any; notes: any }>; seconds: number } | undefined;
+    const wf = extra.walkForward as { folds: Array<{ fold: number; test: { from: string; to: string; rows: number }; metrics: any; benchmark: any; notes: any }>; seconds: number } | undefined;
     if (wf) {
       for (const f of wf.folds) {
-        this.log(`fold ${f.fold}: ${f.test.start.slice(0, 16)} → ${f.test.end.slice(0, 16)} (${f.test.rows} bars) ` +
+        this.log(`fold ${f.fold}: ${f.test.from} → ${f.test.to} (${f.test.rows} bars) ` +
           `return ${formatMetric('totalReturn', f.metrics.totalReturn, f.notes.strategy)} vs ${formatMetric('totalReturn', f.benchmark.totalReturn, f.notes.benchmark)}, ` +
           `Sharpe ${formatMetric('sharpe', f.metrics.sharpe, f.notes.strategy)}`);
       }

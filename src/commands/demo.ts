@@ -16,8 +16,10 @@ import { runBacktest } from '../trading/run-backtest.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
 import { generateScenarios, horizonRisk, scenariosToCsv } from '../risk/scenarios.js';
+import { stressTable } from '../risk/stress.js';
 import { varTest } from '../risk/var-test.js';
-import { horizonTable, varTestTable } from '../cli/risk-tables.js';
+import { horizonTable, varTestTable, varVerdictLines } from '../cli/risk-tables.js';
+import { jsonRange } from '../cli/json-range.js';
 import { reportDataFromRun } from '../report/from-run.js';
 import { writeReport } from '../report/html.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -88,16 +90,17 @@ export default class Demo extends Command {
     say(`4. ${flags.scenarios} scenarios from the flow (T = 1, seed ${flags.seed}) → ${files.scenarios}\n`);
     say(horizonTable(risk) + '\n');
     say('   VaR exceedances on the held-out bars (Kupiec POF):\n');
-    say(varTestTable(test) + '\n');
+    say(varTestTable(test));
+    say(varVerdictLines(test).map((l) => `   ${l}`).join('\n') + '\n');
+    const stress = stressTable(bundle, { num: flags.scenarios, seed: flags.seed, main: set });
 
     const written = await writeReport(files.report, reportDataFromRun({
-      bundle, backtest, scenarios: { set, risk },
+      bundle, backtest, scenarios: { set, risk }, stress, varTest: test,
       title: 'glow-trade demo', subtitle: `Synthetic hourly market, seed ${flags.seed} — every number below is out of sample`,
       summary: [
         { label: 'Data', value: `${flags.bars} simulated hourly bars (seed ${flags.seed})` },
         { label: 'Scenarios', value: `${flags.scenarios} at temperature 1, seed ${flags.seed}` },
       ],
-      notes: [test.note],
     }));
     const seconds = (performance.now() - t0) / 1000;
     say(`5. report → ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts); open it in a browser`);
@@ -109,7 +112,7 @@ export default class Demo extends Command {
       seed: flags.seed,
       bars: flags.bars,
       training: { rows: t.train.rows, epochs: fit.history.length, bestEpoch: fit.bestEpoch, validationNll: best.valNll, validationBitsPerDim: best.valBitsPerDim },
-      backtest: { period: backtest.period, metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes, warnings: backtest.warnings },
+      backtest: { range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows), metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes, warnings: backtest.warnings },
       risk: { return_1: risk.return_1, varTest: h1 ? { n: h1.n, exceedances95: h1.exceedances95, kupiecP95: h1.kupiecP95, exceedances99: h1.exceedances99, kupiecP99: h1.kupiecP99 } : null },
       seconds,
     };

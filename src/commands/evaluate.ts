@@ -3,7 +3,8 @@ import { candlesFlag, modelFlag } from '../cli/flags.js';
 import { readCandles } from '../data/candles-csv.js';
 import { loadBundle, scaledRows } from '../trading/bundle.js';
 import { modelFeatures, rowsIn } from '../trading/run-backtest.js';
-import { isoTime, num, pct } from '../cli/format.js';
+import { num, pct } from '../cli/format.js';
+import { jsonRange } from '../cli/json-range.js';
 
 export default class Evaluate extends Command {
   static override summary = "Score new candles with a model: mean log-likelihood, NLL, bits/dim, share below the model's threshold.";
@@ -41,7 +42,7 @@ export default class Evaluate extends Command {
     const overlapValidation = rowsIn(features.timestamps, bundle.training.validation);
     const result = {
       rows: lp.length,
-      range: { start: features.timestamps[0], end: features.timestamps[features.rows - 1] },
+      range: jsonRange(features.timestamps[0], features.timestamps[features.rows - 1], features.rows)!,
       meanLogLikelihood: mean,
       nll: -mean,
       bitsPerDim: -mean / (d * Math.LN2),
@@ -51,7 +52,7 @@ export default class Evaluate extends Command {
       rowsInValidationPeriod: overlapValidation,
     };
     if (!this.jsonEnabled()) {
-      this.log(`${result.rows} rows, ${isoTime(result.range.start)} → ${isoTime(result.range.end)}`);
+      this.log(`${result.rows} rows, ${result.range.from} → ${result.range.to}`);
       this.log(`mean log-likelihood ${num(mean)} nats  NLL ${num(-mean)}  bits/dim ${num(result.bitsPerDim)}`);
       this.log(`below the model's likelihood threshold (${num(thr, 3)}): ${pct(result.shareBelowThreshold)} (${below} rows; ${pct(bundle.strategy.calibration.options.likelihoodQuantile, 0)} expected in distribution)`);
       if (overlap > 0) this.warn(`${overlap} of these rows lie inside the model's training period: those scores are in-sample`);

@@ -8,6 +8,7 @@ import { computeFeatures } from '../data/features.js';
 import { writeFeaturesCsv } from '../data/features-table.js';
 import { isoTime } from '../data/time.js';
 import { refuseOutputClash } from '../cli/paths.js';
+import { jsonRange, type JsonRange } from '../cli/json-range.js';
 
 export interface FeaturesSummary {
   input: string;
@@ -16,7 +17,7 @@ export interface FeaturesSummary {
   rows: number;
   dropped: { warmup: number; gaps: number };
   intervalMs: number;
-  range: { first: string; last: string; firstMs: number; lastMs: number } | null;
+  range: JsonRange | null;
   names: string[];
 }
 
@@ -58,9 +59,7 @@ export default class Features extends Command {
       rows,
       dropped: features.dropped,
       intervalMs: features.intervalMs,
-      range: rows > 0
-        ? { first: isoTime(features.timestamps[0]), last: isoTime(features.timestamps[rows - 1]), firstMs: features.timestamps[0], lastMs: features.timestamps[rows - 1] }
-        : null,
+      range: jsonRange(features.timestamps[0], features.timestamps[rows - 1], rows),
       names: features.names,
     };
     this.log(`${summary.output}: ${rows} feature rows from ${summary.candles} candles ` +

@@ -13,6 +13,7 @@ import { ProgressBar } from '../data/progress.js';
 import { isoTime, parseTime } from '../data/time.js';
 import { updateCandlesFile } from '../data/update-file.js';
 import { refuseOutputClash } from '../cli/paths.js';
+import { jsonRange, type JsonRange } from '../cli/json-range.js';
 
 const DAY = 86_400_000;
 
@@ -25,7 +26,7 @@ export interface FetchSummary {
   added: number;
   existingRows: number;
   written: boolean;
-  range: { first: string; last: string; firstMs: number; lastMs: number };
+  range: JsonRange | null;
   requested: { start: string; end: string };
   gaps: Array<{ from: string; to: string; missing: number }>;
   missing: number;
@@ -127,7 +128,7 @@ export default class Fetch extends Command {
       added: result.added,
       existingRows: result.existingRows,
       written: result.written,
-      range: { first: isoTime(result.first!), last: isoTime(result.last!), firstMs: result.first!, lastMs: result.last! },
+      range: jsonRange(result.first ?? undefined, result.last ?? undefined, result.rows),
       requested: { start: isoTime(start), end: isoTime(end) },
       gaps: result.gaps.map((g) => ({ from: isoTime(g.from), to: isoTime(g.to), missing: g.missing })),
       missing: result.missing,
@@ -138,7 +139,7 @@ export default class Fetch extends Command {
       offGrid: result.offGrid.map((t) => ({ time: isoTime(t), timeMs: t })),
       metaFile: result.metaFile,
     };
-    this.log(`${summary.output}: ${summary.rows} candles (${summary.added} new) ${summary.range.first} … ${summary.range.last}`);
+    this.log(`${summary.output}: ${summary.rows} candles (${summary.added} new) ${isoTime(result.first!)} … ${isoTime(result.last!)}`);
     const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
     this.log(`${plural(summary.requests, 'request')}, ${plural(summary.retries, 'retry', 'retries')}` +
       (summary.droppedOpen ? `, ${summary.droppedOpen} open candle left out` : ''));

@@ -1,8 +1,9 @@
 /**
  * @fileoverview `glow-trade report`: one self-contained HTML file for a model on candles — the
  * out-of-sample backtest (price with positions, equity beside buy-and-hold, drawdown, likelihood
- * with its threshold, regimes), the training curves, and one scenario set's return distributions
- * with their VaR. Charts are rendered to SVG here, so the file opens offline.
+ * with its threshold, regimes), the training curves, one scenario set's return distributions with
+ * their VaR, the temperature stress table and the VaR test on the held-out bars. Charts are rendered
+ * to SVG here, so the file opens offline.
  */
 import { Command, Flags } from '@oclif/core';
 import { readCandles } from '../data/candles-csv.js';
@@ -10,16 +11,20 @@ import { loadBundle } from '../trading/bundle.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
 import { generateScenarios, horizonRisk } from '../risk/scenarios.js';
+import { stressTable } from '../risk/stress.js';
+import { varTest, type VarTestResult } from '../risk/var-test.js';
 import { reportDataFromRun } from '../report/from-run.js';
 import { writeReport } from '../report/html.js';
 import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
 import { refuseOutputClash } from '../cli/paths.js';
+import { jsonRange } from '../cli/json-range.js';
 
 export default class Report extends Command {
   static override summary = 'Write a self-contained HTML report: backtest, likelihood, regimes, training curves, scenario risk.';
   static override description =
     "Backtests the model on the candles (by default every bar after the model's validation range; in-sample " +
-    'periods are refused unless --allow-in-sample), draws one seeded scenario set for the risk panels, and ' +
+    'periods are refused unless --allow-in-sample), draws one seeded scenario set for the risk panels, the ' +
+    "temperature stress table and the VaR test on the candles after the model's validation range, and " +
     'writes one HTML file with every chart rendered as inline SVG: it opens offline and requests nothing.';
   static override examples = [
     '<%= config.bin %> report --model model.bin --data btc.csv --output report.html',
@@ -52,13 +57,21 @@ export default class Report extends Command {
     const candles = readCandles(flags.data);
     const backtest = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy });
     for (const w of backtest.warnings) this.warn(w);
-    let scenarios;
+    let scenarios, stress, test: VarTestResult | undefined;
+    const notes: string[] = [];
     if (flags.scenarios > 0) {
       const set = generateScenarios(bundle, { num: flags.scenarios, temperature, seed: flags.seed });
       scenarios = { set, risk: horizonRisk(set) };
+      stress = stressTable(bundle, { num: flags.scenarios, seed: flags.seed, main: set });
+      try {
+        test = varTest(candles, bundle.training, scenarios.risk, flags.data);
+      } catch (err) {
+        // e.g. no candles after the validation range (an in-sample report): the rest still stands
+        notes.push(`VaR test left out: ${(err as Error).message}`);
+      }
     }
     const data = reportDataFromRun({
-      bundle, backtest, scenarios, title: flags.title,
+      bundle, backtest, scenarios, stress, varTest: test, notes, title: flags.title,
       summary: [
         { label: 'Data', value: flags.data },
         ...(scenarios ? [{ label: 'Scenarios', value: `${flags.scenarios} at temperature ${temperature}, seed ${flags.seed}` }] : []),
@@ -67,10 +80,11 @@ export default class Report extends Command {
     const written = await writeReport(flags.output, data);
     const summary = {
       output: written.path, bytes: written.bytes, charts: written.charts,
-      period: { from: backtest.period.from, to: backtest.period.to, rows: backtest.period.rows },
+      range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows),
       metrics: backtest.metrics, benchmark: backtest.benchmark,
       scenarios: scenarios ? { num: flags.scenarios, temperature, seed: flags.seed } : null,
-      warnings: backtest.warnings,
+      varTest: test ? Object.fromEntries(Object.entries(test.horizons).map(([h, t]) => [h, t && { verdict95: t.verdict95.result, verdict99: t.verdict99.result }])) : null,
+      warnings: [...plugins.warnings, ...backtest.warnings, ...notes],
     };
     if (!this.jsonEnabled()) {
       this.log(`wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts: ${written.charts.join(', ')})`);

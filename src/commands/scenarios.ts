@@ -12,7 +12,8 @@ import { isoTime } from '../cli/format.js';
 import { clampedReturns, generateScenarios, horizonRisk, returnsBelowMinusOne, scenarioCsvChunks, MAX_SCENARIOS, RISK_HORIZONS, SCENARIO_BYTES } from '../risk/scenarios.js';
 import { STRESS_TEMPERATURES, stressTable } from '../risk/stress.js';
 import { varTest } from '../risk/var-test.js';
-import { horizonTable, percentileTable, stressTableText, varTestTable } from '../cli/risk-tables.js';
+import { horizonTable, percentileTable, stressTableText, varTestTable, varVerdictLines } from '../cli/risk-tables.js';
+import { jsonRange } from '../cli/json-range.js';
 
 export default class Scenarios extends Command {
   static override summary = 'Sample scenarios from a model and report VaR, CVaR, moments, percentiles and a temperature stress table.';
@@ -56,7 +57,8 @@ export default class Scenarios extends Command {
     const bundle = loadBundle(flags.model);
     const set = generateScenarios(bundle, { num, temperature, seed });
     const horizons = horizonRisk(set);
-    const stress = stressTable(bundle, { num, seed });
+    // the row at the main set's temperature is the main set itself: one number per temperature on screen
+    const stress = stressTable(bundle, { num, seed, main: set });
     const test = flags['var-test'] ? { data: flags['var-test'], ...varTest(readCandles(flags['var-test']), bundle.training, horizons, flags['var-test']) } : undefined;
     // Streamed: the CSV of a large set is longer than any string V8 can hold.
     if (flags.output) writeChunksAtomic(flags.output, scenarioCsvChunks(set));
@@ -90,10 +92,25 @@ export default class Scenarios extends Command {
         this.log('');
         this.log(`out-of-sample VaR test on ${test.data}, bars after ${isoTime(test.after)} (exceedance: return < −VaR):`);
         this.log(varTestTable(test));
+        for (const line of varVerdictLines(test)) this.log(line);
         this.log(test.note);
       }
       if (flags.output) this.log(`\nwrote ${num} scenarios × ${set.names.length} features → ${flags.output}`);
     }
-    return { horizons, stress, ...(test ? { varTest: test } : {}), seed, temperature, num };
+    const t = bundle.training;
+    const model = {
+      path: flags.model, config: bundle.glow.config, parameters: bundle.glow.numParameters, intervalMs: t.intervalMs,
+      train: jsonRange(t.train.start, t.train.end, t.train.rows), validation: t.validation && jsonRange(t.validation.start, t.validation.end, t.validation.rows),
+    };
+    // time ranges in the one JSON shape; `after` is an instant (ISO minute and ms)
+    const varTestJson = test && {
+      ...test, after: isoTime(test.after), afterMs: test.after,
+      horizons: Object.fromEntries(Object.entries(test.horizons).map(([h, r]) => {
+        if (r === null) return [h, null];
+        const { from, to, ...rest } = r;
+        return [h, { range: jsonRange(from, to, r.n), ...rest }];
+      })),
+    };
+    return { model, horizons, stress, ...(varTestJson ? { varTest: varTestJson } : {}), seed, temperature, num, draws: set.draws, redrawn: set.rejected };
   }
 }

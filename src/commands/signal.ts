@@ -4,6 +4,8 @@
  */
 import { Command, Flags } from '@oclif/core';
 import { decimal, modelFlag } from '../cli/flags.js';
+import { jsonRange } from '../cli/json-range.js';
+import { formatPrice } from '../cli/price.js';
 import { BYBIT_CATEGORIES, fetchCandles, type BybitCategory } from '../data/bybit.js';
 import type { Candles } from '../data/candles.js';
 import { readCandles } from '../data/candles-csv.js';
@@ -11,6 +13,7 @@ import { FEATURE_LOOKBACK } from '../data/features.js';
 import { INTERVAL_CHOICES, parseInterval, type Interval } from '../data/interval.js';
 import { isoTime } from '../data/time.js';
 import { loadBundle, scaledRows } from '../trading/bundle.js';
+import { explainSignal } from '../trading/explain-signal.js';
 import { modelFeatures } from '../trading/run-backtest.js';
 
 /** Bybit interval of a model's candle spacing. */
@@ -81,6 +84,8 @@ export default class Signal extends Command {
       source,
       time: isoTime(time),
       timeMs: time,
+      /** The candles read (the signal's features use the last 21 of them). */
+      range: jsonRange(candles.timestamp[0], candles.timestamp[n - 1], n),
       close: candles.close[n - 1],
       position,
       holding,
@@ -93,16 +98,19 @@ export default class Signal extends Command {
       direction: s.raw,
       latent: Array.from(s.latent),
       inSample: time >= t.train.start && time <= fitted.end,
+      /** Why the position is flat or differs from the target (empty when it simply follows the target). */
+      reasons: explainSignal(s, bundle.strategy.calibration, holding, position),
     };
     if (result.inSample) this.warn(`${result.time} lies inside the model's training/validation range: this signal is in-sample`);
     if (!this.jsonEnabled()) {
       const side = position > 0 ? 'LONG' : position < 0 ? 'SHORT' : 'FLAT';
-      this.log(`${source}: bar ${result.time.slice(0, 16).replace('T', ' ')} closed at ${result.close}`);
+      this.log(`${source}: bar ${result.time.slice(0, 16).replace('T', ' ')} closed at ${formatPrice(result.close)}`);
       this.log(`position        ${side} ${(100 * Math.abs(position)).toFixed(2)}% of equity (${position.toFixed(4)}; ` +
         `target ${s.position.toFixed(4)}, holding ${holding})`);
       this.log(`log-likelihood  ${s.logLikelihood.toFixed(3)} nats (threshold ${result.threshold.toFixed(3)}: ${s.inDistribution ? 'in' : 'OUT OF'} distribution)`);
       this.log(`confidence      ${s.confidence.toFixed(3)}   direction ${s.raw.toFixed(3)}   regime ${s.regime}`);
       this.log(`latent          [${result.latent.map((v) => v.toFixed(3)).join(', ')}]`);
+      for (const [i, reason] of result.reasons.entries()) this.log(`${i === 0 ? `why ${side.toLowerCase()}`.padEnd(16) : ' '.repeat(16)}${reason}`);
     }
     return result;
   }

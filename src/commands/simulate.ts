@@ -9,13 +9,14 @@ import { stylisedFacts } from '../data/stylised-facts.js';
 import { simulateMarket } from '../data/synthetic.js';
 import { isoTime, parseTime } from '../data/time.js';
 import { refuseOutputClash } from '../cli/paths.js';
+import { jsonRange, type JsonRange } from '../cli/json-range.js';
 
 export interface SimulateSummary {
   output: string;
   rows: number;
   seed: number;
   interval: string;
-  range: { first: string; last: string; firstMs: number; lastMs: number } | null;
+  range: JsonRange | null;
   /** Stylised facts of the log returns (null below 4 bars). */
   facts: { kurtosis: number; annualisedVolatility: number; absReturnAutocorrelation: number[] } | null;
 }
@@ -64,12 +65,12 @@ export default class Simulate extends Command {
       rows: n,
       seed: flags.seed,
       interval: interval.code,
-      range: { first: isoTime(candles.timestamp[0]), last: isoTime(candles.timestamp[n - 1]), firstMs: candles.timestamp[0], lastMs: candles.timestamp[n - 1] },
+      range: jsonRange(candles.timestamp[0], candles.timestamp[n - 1], n),
       facts: facts && {
         kurtosis: facts.kurtosis, annualisedVolatility: facts.annualisedVolatility, absReturnAutocorrelation: facts.absReturnAutocorrelation,
       },
     };
-    this.log(`${summary.output}: ${n} ${interval.label} candles, seed ${summary.seed}, ${summary.range!.first} … ${summary.range!.last}`);
+    this.log(`${summary.output}: ${n} ${interval.label} candles, seed ${summary.seed}, ${isoTime(candles.timestamp[0])} … ${isoTime(candles.timestamp[n - 1])}`);
     if (facts) {
       this.log(`kurtosis ${facts.kurtosis.toFixed(2)}, annualised volatility ${(facts.annualisedVolatility * 100).toFixed(1)} %, ` +
         `|r| autocorrelation lag 1 ${facts.absReturnAutocorrelation[0].toFixed(3)}`);

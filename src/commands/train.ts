@@ -4,6 +4,7 @@ import { ProgressBar } from '../data/progress.js';
 import { TooFewTrainingRowsError, trainOnCandles } from '../pipeline/train-on-candles.js';
 import { saveBundle } from '../trading/bundle.js';
 import { isoTime, num } from '../cli/format.js';
+import { jsonRange } from '../cli/json-range.js';
 import { decimal } from '../cli/flags.js';
 import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { resolveThreads } from '../wasm/pool.js';
@@ -118,7 +119,7 @@ export default class Train extends Command {
       seed: flags.seed,
       threads,
       rows: { train: t.train.rows, validation: t.validation?.rows ?? 0, test: t.test?.rows ?? 0 },
-      ranges: { train: t.train, validation: t.validation, test: t.test },
+      ranges: { train: jsonRange(t.train.start, t.train.end, t.train.rows), validation: t.validation && jsonRange(t.validation.start, t.validation.end, t.validation.rows), test: t.test && jsonRange(t.test.start, t.test.end, t.test.rows) },
       epochs: fit.history.length,
       bestEpoch: fit.bestEpoch,
       stopReason: fit.stopReason,

@@ -2,13 +2,14 @@
  * @fileoverview The report page: one self-contained HTML file (inline CSS and inline SVG charts, no
  * scripts, no external resources; a Content-Security-Policy forbids any fetch) with the summary, the
  * metrics table (strategy vs buy-and-hold, "n/a" with a note where a value is undefined), the charts
- * as <figure data-chart="…">, the scenario risk table and the notes. All text is HTML-escaped.
+ * as <figure data-chart="…">, the scenario risk table, the risk tables (stress table, VaR test) and
+ * the notes. All text is HTML-escaped.
  */
 import { moments } from '../risk/stats.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { buildCharts, type ChartId, type ReportChart } from './charts.js';
 import { escapeHtml, formatMetric, formatPercent, formatTime } from './format.js';
-import { validateReportData, type ReportData, type ReportScenarioSet } from './types.js';
+import { validateReportData, type ReportData, type ReportScenarioSet, type ReportTable } from './types.js';
 
 const STYLE = `
 :root { color-scheme: light; --ink: #1d2330; --muted: #5b6474; --line: #dde1e8; --accent: #1f77b4; }
@@ -30,6 +31,7 @@ th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: rig
 th:first-child, td:first-child, .note { text-align: left; }
 td.note { color: var(--muted); font-size: 12px; }
 .na { color: #a0a6b1; }
+p.caption { color: var(--muted); font-size: 13px; margin: 0 0 8px; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 8px; }
 nav { display: flex; flex-wrap: wrap; gap: 4px 14px; }
@@ -64,6 +66,16 @@ function scenarioTable(scenarios: readonly ReportScenarioSet[]): string {
     + `<th>VaR 95%</th><th>CVaR 95%</th><th>VaR 99%</th><th>CVaR 99%</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
+/** A risk table (stress table, VaR test) in its own section, with its caption and notes. */
+function riskTable(t: ReportTable): string {
+  const head = t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const rows = t.rows.map((r) => `<tr>${r.map((c, j) => (j === 0 ? `<td>${escapeHtml(c)}</td>` : valueCell(c))).join('')}</tr>`).join('\n');
+  const caption = t.caption ? `<p class="caption">${escapeHtml(t.caption)}</p>` : '';
+  const notes = t.notes && t.notes.length > 0 ? `<ul>${t.notes.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : '';
+  return `<section id="table-${t.id}" class="risk-table"><h2>${escapeHtml(t.title)}</h2>${caption}`
+    + `<div class="table-wrap"><table data-table="${t.id}"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>${notes}</section>`;
+}
+
 function figure(chart: ReportChart, extra = ''): string {
   const svg = chart.svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(chart.title)}" `);
   return `<figure id="chart-${chart.id}" data-chart="${chart.id}"><h3>${escapeHtml(chart.title)}</h3>\n${svg}\n`
@@ -72,7 +84,11 @@ function figure(chart: ReportChart, extra = ''): string {
 
 /** The page for `data` with already rendered `charts` (see `buildCharts`). */
 export function reportHtml(data: ReportData, charts: readonly ReportChart[]): string {
-  const nav = charts.map((c) => `<a href="#chart-${c.id}">${escapeHtml(c.title)}</a>`).join('');
+  const tables = data.tables ?? [];
+  const nav = [
+    ...charts.map((c) => `<a href="#chart-${c.id}">${escapeHtml(c.title)}</a>`),
+    ...tables.map((t) => `<a href="#table-${t.id}">${escapeHtml(t.title)}</a>`),
+  ].join('');
   const figures = charts.map((c) => figure(c, c.id === 'scenarios' && data.scenarios ? scenarioTable(data.scenarios) : '')).join('\n');
   const notes = data.notes && data.notes.length > 0
     ? `<section class="notes"><h2>Notes</h2><ul>${data.notes.map((t) => `<li>${escapeHtml(t)}</li>`).join('')}</ul></section>` : '';
@@ -95,6 +111,7 @@ ${summaryBlock(data)}
 ${metricsTable(data)}
 <nav>${nav}</nav>
 ${figures}
+${tables.map(riskTable).join('\n')}
 ${notes}
 <footer>Made by glow-trade. Charts rendered with Vega-Lite; this file loads nothing from the network.</footer>
 </main>

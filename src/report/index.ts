@@ -6,7 +6,8 @@ export { renderReport, writeReport, reportHtml, type WrittenReport } from './htm
 export { buildCharts, CHART_IDS, type ChartId, type ReportChart } from './charts.js';
 export {
   validateReportData, ReportDataError, type ReportData, type ReportBars, type ReportEpoch, type ReportLatents,
-  type ReportScenarioSet, type ReportMetric, type ReportSummaryItem, type MetricFormat,
+  type ReportScenarioSet, type ReportMetric, type ReportSummaryItem, type ReportTable, type MetricFormat,
 } from './types.js';
 export { syntheticReportData, type SyntheticReportOptions } from './synthetic.js';
+export { reportDataFromRun, stressReportTable, varTestReportTable, type ReportInputs } from './from-run.js';
 export { drawdownSeries } from './downsample.js';

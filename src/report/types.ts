@@ -19,7 +19,7 @@ export interface ReportBars {
   close: number[];
   /** Position held after the close of the bar, signed fraction of capital (+ long, − short, 0 flat). */
   position: number[];
-  /** Strategy equity after the bar (> 0; any starting level, usually 1). */
+  /** Strategy equity after the bar (≥ 0, 0 once a backtest has lost everything; any starting level, usually 1). */
   equity: number[];
   /** Buy-and-hold equity after the bar, on the same scale as `equity` (> 0). */
   benchmarkEquity: number[];
@@ -64,6 +64,20 @@ export interface ReportScenarioSet {
   cvar99: number;
 }
 
+/** A table of already formatted cells (e.g. the stress table, the VaR test), with lines under it. */
+export interface ReportTable {
+  /** Anchor and `data-table` id: letters, digits and '-'. */
+  id: string;
+  title: string;
+  /** What the table shows, under the title. */
+  caption?: string;
+  header: string[];
+  /** Rows of cells, each as long as `header`. */
+  rows: string[][];
+  /** Lines shown under the table (verdicts, caveats). */
+  notes?: string[];
+}
+
 /** How a metric value is printed: percentage of a fraction, plain number, or integer. */
 export type MetricFormat = 'pct' | 'num' | 'int';
 
@@ -93,6 +107,8 @@ export interface ReportData {
   latents?: ReportLatents;
   scenarios?: ReportScenarioSet[];
   metrics: ReportMetric[];
+  /** Risk tables shown after the charts (stress table, VaR test). */
+  tables?: ReportTable[];
   /** Free-text remarks shown at the end (caveats, warnings such as train/test overlap). */
   notes?: string[];
 }
@@ -105,7 +121,7 @@ export class ReportDataError extends Error {
   }
 }
 
-type Rule = 'finite' | 'positive' | 'regime';
+type Rule = 'finite' | 'positive' | 'nonNegative' | 'regime';
 
 function checkSeries(field: string, values: unknown, length: number | undefined, rule: Rule): number {
   if (!Array.isArray(values)) throw new ReportDataError(field, `expected an array of numbers, got ${typeof values}`);
@@ -115,9 +131,10 @@ function checkSeries(field: string, values: unknown, length: number | undefined,
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const ok = typeof v === 'number' && Number.isFinite(v)
-      && (rule !== 'positive' || v > 0) && (rule !== 'regime' || (Number.isInteger(v) && v >= 0));
+      && (rule !== 'positive' || v > 0) && (rule !== 'nonNegative' || v >= 0) && (rule !== 'regime' || (Number.isInteger(v) && v >= 0));
     if (!ok) {
-      const expected = rule === 'positive' ? 'a finite number > 0' : rule === 'regime' ? 'an integer ≥ 0' : 'a finite number';
+      const expected = rule === 'positive' ? 'a finite number > 0' : rule === 'nonNegative' ? 'a finite number ≥ 0'
+        : rule === 'regime' ? 'an integer ≥ 0' : 'a finite number';
       throw new ReportDataError(`${field}[${i}]`, `is ${String(v)}, expected ${expected}`);
     }
   }
@@ -150,7 +167,7 @@ export function validateReportData(data: ReportData): void {
   }
   checkSeries('bars.close', b.close, n, 'positive');
   checkSeries('bars.position', b.position, n, 'finite');
-  checkSeries('bars.equity', b.equity, n, 'positive');
+  checkSeries('bars.equity', b.equity, n, 'nonNegative');
   checkSeries('bars.benchmarkEquity', b.benchmarkEquity, n, 'positive');
   checkSeries('bars.logLikelihood', b.logLikelihood, n, 'finite');
   checkSeries('bars.regime', b.regime, n, 'regime');
@@ -177,6 +194,20 @@ export function validateReportData(data: ReportData): void {
     if (!['pct', 'num', 'int'].includes(m.format)) throw new ReportDataError(`metrics[${i}].format`, `is "${m.format}", expected pct, num or int`);
     if (m.strategy !== null) checkNumber(`metrics[${i}].strategy`, m.strategy);
     if (m.benchmark !== null) checkNumber(`metrics[${i}].benchmark`, m.benchmark);
+  });
+  data.tables?.forEach((t, i) => {
+    checkText(`tables[${i}].id`, t.id);
+    if (!/^[a-z0-9-]+$/i.test(t.id)) throw new ReportDataError(`tables[${i}].id`, `"${t.id}" must be letters, digits and '-'`);
+    checkText(`tables[${i}].title`, t.title);
+    if (t.caption !== undefined) checkText(`tables[${i}].caption`, t.caption);
+    t.header.forEach((h, j) => checkText(`tables[${i}].header[${j}]`, h));
+    t.rows.forEach((r, k) => {
+      if (!Array.isArray(r) || r.length !== t.header.length) {
+        throw new ReportDataError(`tables[${i}].rows[${k}]`, `has ${Array.isArray(r) ? r.length : 'no'} cells, expected ${t.header.length} (one per header)`);
+      }
+      r.forEach((c, j) => checkText(`tables[${i}].rows[${k}][${j}]`, c));
+    });
+    t.notes?.forEach((x, k) => checkText(`tables[${i}].notes[${k}]`, x));
   });
   data.notes?.forEach((t, i) => checkText(`notes[${i}]`, t));
 }

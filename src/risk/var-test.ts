@@ -12,6 +12,11 @@
  * independent: the p-value on all bars is indicative only. A second count on non-overlapping windows
  * (t = first, first + h, …) meets the test's independence assumption better, at the cost of h times
  * fewer bars.
+ *
+ * Verdict. Each level gets one in words (`verdict95`, `verdict99`): the Kupiec test at 5% significance
+ * on the non-overlapping windows (all windows for h = 1) either finds the VaR consistent with the
+ * losses, or rejects it — too many losses beyond it (the VaR understates the risk) or too few (it
+ * overstates it). Fewer than 20 windows decide nothing.
  */
 import type { Candles } from '../data/candles.js';
 import { validateCandles } from '../data/candle-checks.js';
@@ -26,7 +31,33 @@ export const HORIZON_BARS: Record<RiskHorizon, number> = { return_1: 1, return_5
 
 export const OVERLAP_NOTE =
   'For horizons above 1 bar consecutive forward returns overlap, so exceedances are not independent and ' +
-  'the Kupiec p-values on all bars are indicative; the nonOverlapping counts use every h-th bar only.';
+  'the Kupiec p-values on all bars are indicative only; the "every h-th" columns count every h-th bar ' +
+  'only (windows that do not overlap), and the verdict uses them.';
+
+/** Significance of the Kupiec test behind a verdict. */
+export const VERDICT_SIGNIFICANCE = 0.05;
+/** Fewer windows than this decide nothing (a 95% VaR expects one loss in 20). */
+export const VERDICT_MIN_BARS = 20;
+
+export interface VarVerdict {
+  result: 'consistent' | 'VaR too low' | 'VaR too high' | 'too few bars';
+  /** One sentence for people: the counts, the p-value and what it means. */
+  text: string;
+}
+
+/** The verdict on one VaR level from its (non-overlapping) exceedance counts. */
+export function varVerdict(level: 95 | 99, counts: ExceedanceCounts): VarVerdict {
+  const x = level === 95 ? counts.exceedances95 : counts.exceedances99;
+  const p = level === 95 ? counts.kupiecP95 : counts.kupiecP99;
+  const expected = counts.n * (level === 95 ? 0.05 : 0.01);
+  const seen = `${x} loss${x === 1 ? '' : 'es'} beyond the ${level}% VaR in ${counts.n} bars, ${expected.toFixed(1)} expected`;
+  if (counts.n < VERDICT_MIN_BARS) return { result: 'too few bars', text: `undecided: ${seen}; ${VERDICT_MIN_BARS} bars are needed for a verdict` };
+  const ps = `Kupiec p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`;
+  if (!(p < VERDICT_SIGNIFICANCE)) return { result: 'consistent', text: `passes: ${seen} (${ps}): the VaR is consistent with the realised losses` };
+  return x > expected
+    ? { result: 'VaR too low', text: `FAILS: ${seen} (${ps}): the VaR understates the risk, losses beyond it happen more often than it says` }
+    : { result: 'VaR too high', text: `FAILS: ${seen} (${ps}): the VaR overstates the risk, losses beyond it happen less often than it says` };
+}
 
 export interface ForwardReturns {
   horizon: number;
@@ -96,6 +127,9 @@ export interface HorizonVarTest extends ExceedanceCounts {
   skippedGaps: number;
   /** The same test on every h-th window only (equal to the main counts for h = 1). */
   nonOverlapping: ExceedanceCounts;
+  /** The verdicts in words, from the non-overlapping counts (see "Verdict" above). */
+  verdict95: VarVerdict;
+  verdict99: VarVerdict;
 }
 
 export interface VarTestResult {
@@ -130,6 +164,7 @@ export function varTest(candles: Candles, training: TrainingRecord, risk: Record
     }
     // Kept windows have increasing t, so every h-th of them starts ≥ h bars after the previous one.
     const every = fwd.returns.filter((_, i) => i % h === 0);
+    const nonOverlapping = exceedanceCounts(every, risk[name]);
     horizons[name] = {
       var95: risk[name].var95,
       var99: risk[name].var99,
@@ -139,7 +174,9 @@ export function varTest(candles: Candles, training: TrainingRecord, risk: Record
       from: fwd.timestamps[0],
       to: fwd.timestamps[n - 1],
       skippedGaps: fwd.skippedGaps,
-      nonOverlapping: exceedanceCounts(every, risk[name]),
+      nonOverlapping,
+      verdict95: varVerdict(95, nonOverlapping),
+      verdict99: varVerdict(99, nonOverlapping),
     };
   }
   return { after, horizons, note: OVERLAP_NOTE };

@@ -12,6 +12,12 @@
  * The last row's decision is never held inside the period (it would earn the bar after it), and open
  * positions are not liquidated at the end. Turnover = Σ|Δposition|, so total costs = rate × turnover.
  * Metrics use the returns of rows 1 … n − 1: row 0 carries no position by construction.
+ *
+ * Ruin. Equity cannot go below zero: the first row whose return is ≤ −100% (a leveraged position
+ * against a large move, or costs above the equity) ends the account. That row's return is set to
+ * −100% (equity 0), every later row holds nothing and earns nothing, and the metrics of both the
+ * strategy and buy-and-hold cover the rows up to and including that bar. `ruin` names the bar.
+ * Fee + slippage are bounded (< MAX_COST_RATE per unit traded): a larger rate is a typo, not a market.
  */
 import { computeMetrics, type MetricNotes, type Metrics } from './metrics.js';
 import { extractTrades, type Trade } from './trades.js';
@@ -19,6 +25,8 @@ import { extractTrades, type Trade } from './trades.js';
 export const DEFAULT_FEE = 0.001;
 export const DEFAULT_SLIPPAGE = 0.0005;
 export const DEFAULT_CAPITAL = 10_000;
+/** Fee + slippage must stay below this per unit of position traded (10%): no real market charges more. */
+export const MAX_COST_RATE = 0.1;
 
 export interface BacktestInput {
   timestamps: ArrayLike<number>;
@@ -70,6 +78,14 @@ export interface BacktestResult {
   finalEquity: number;
   benchmarkFinalEquity: number;
   periodsPerYear: number;
+  /** The bar at which equity reached zero (see "Ruin" above), or null. */
+  ruin: { index: number; timestamp: number } | null;
+}
+
+/** The warning a ruined backtest carries: names the bar and says what the metrics cover. */
+export function ruinWarning(ruin: { index: number; timestamp: number }): string {
+  return `equity reached zero at the bar of ${new Date(ruin.timestamp).toISOString().slice(0, 16)}Z (row ${ruin.index}): ` +
+    'the backtest stopped there (equity stays 0, nothing is held after it) and the metrics cover the bars up to it';
 }
 
 function nonNegative(name: string, v: number): number {
@@ -80,6 +96,9 @@ function nonNegative(name: string, v: number): number {
 export function backtestPositions(input: BacktestInput): BacktestResult {
   const fee = nonNegative('fee', input.fee ?? DEFAULT_FEE);
   const slippage = nonNegative('slippage', input.slippage ?? DEFAULT_SLIPPAGE);
+  if (!(fee + slippage < MAX_COST_RATE)) {
+    throw new RangeError(`backtest: fee + slippage must be < ${MAX_COST_RATE} per unit traded, got ${fee} + ${slippage}`);
+  }
   const capital = input.capital ?? DEFAULT_CAPITAL;
   if (!(capital > 0) || !Number.isFinite(capital)) throw new RangeError(`backtest: capital must be a finite number > 0, got ${capital}`);
   const { timestamps, closes, decisions } = input;
@@ -103,28 +122,39 @@ export function backtestPositions(input: BacktestInput): BacktestResult {
   };
   if (s.logLikelihood.length !== n || s.regime.length !== n) throw new RangeError(`backtest: log-likelihoods and regimes need ${n} entries`);
   let equity = capital, turnover = 0, totalCosts = 0, costAmount = 0;
+  let ruin = -1;
   for (let t = 0; t < n; t++) {
     if (t > 0) {
-      s.position[t] = s.decision[t - 1];
       s.assetReturn[t] = s.close[t] / s.close[t - 1] - 1;
-      const traded = Math.abs(s.position[t] - s.position[t - 1]);
-      turnover += traded;
-      s.cost[t] = rate * traded;
-      totalCosts += s.cost[t];
-      costAmount += s.cost[t] * equity;
-      s.return[t] = s.position[t] * s.assetReturn[t] - s.cost[t];
-      equity *= 1 + s.return[t];
+      // after ruin there is no equity left: nothing is held, traded or earned
+      if (ruin < 0) {
+        s.position[t] = s.decision[t - 1];
+        const traded = Math.abs(s.position[t] - s.position[t - 1]);
+        turnover += traded;
+        s.cost[t] = rate * traded;
+        totalCosts += s.cost[t];
+        costAmount += s.cost[t] * equity;
+        s.return[t] = s.position[t] * s.assetReturn[t] - s.cost[t];
+        if (s.return[t] <= -1) {
+          ruin = t;
+          s.return[t] = -1;
+        }
+      }
+      equity = ruin >= 0 ? 0 : equity * (1 + s.return[t]);
     }
     s.equity[t] = equity;
     s.benchmarkEquity[t] = capital * (s.close[t] / s.close[0]);
   }
   const trades = extractTrades({ held: s.position, assetReturns: s.assetReturn, costRate: rate, timestamps: s.timestamp, closes: s.close });
+  // a trade cannot lose more than the whole account
+  if (ruin >= 0) for (const tr of trades) tr.return = Math.max(-1, tr.return);
   const P = input.periodsPerYear;
-  const { strategy, benchmark } = metricsOfRows(s, trades, 0, n, P);
+  const { strategy, benchmark } = metricsOfRows(s, trades, 0, ruin >= 0 ? ruin + 1 : n, P);
   return {
     series: s, trades, metrics: strategy.metrics, benchmark: benchmark.metrics, notes: { strategy: strategy.notes, benchmark: benchmark.notes },
     capital, fee, slippage, costRate: rate, turnover, totalCosts, costAmount,
     finalEquity: n > 0 ? s.equity[n - 1] : capital, benchmarkFinalEquity: n > 0 ? s.benchmarkEquity[n - 1] : capital, periodsPerYear: P,
+    ruin: ruin >= 0 ? { index: ruin, timestamp: s.timestamp[ruin] } : null,
   };
 }
 

@@ -92,9 +92,31 @@ export function listStrategies(): StrategyInfo[] {
   return [...registry.values()].map(({ strategy, source }) => ({ name: strategy.name, description: strategy.description ?? '', source }));
 }
 
-/** The strategy's positions for a context, checked: one finite number per tested row. */
+/** A thrown value as text: an Error's message, a string as itself, anything else as JSON or String(). */
+export function thrownText(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * The strategy's positions for a context, checked: one finite number per tested row. Whatever the
+ * strategy throws (plugins may `throw 'x'`, which oclif's handler cannot print) becomes an Error
+ * naming the strategy. Only an Error becomes the `cause`: oclif's error printer walks the cause chain
+ * with `'name' in cause`, which itself throws on a string.
+ */
 export function positionsOf(strategy: Strategy, context: StrategyContext): Float64Array {
-  const raw = strategy.positions(context);
+  let raw: ArrayLike<number>;
+  try {
+    raw = strategy.positions(context);
+  } catch (err) {
+    if (err instanceof Error) throw new Error(`strategy "${strategy.name}" failed: ${err.message}`, { cause: err });
+    throw new Error(`strategy "${strategy.name}" threw ${thrownText(err)} (not an Error)`);
+  }
   if (!raw || typeof raw.length !== 'number') throw new TypeError(`strategy "${strategy.name}" returned ${String(raw)}, expected an array of positions`);
   if (raw.length !== context.rows) throw new RangeError(`strategy "${strategy.name}" returned ${raw.length} positions for ${context.rows} rows`);
   const out = Float64Array.from(raw);

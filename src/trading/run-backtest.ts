@@ -14,7 +14,7 @@ import { computeFeatures, type FeatureSet } from '../data/features.js';
 import { countMissing, findGaps, inferIntervalMs } from '../data/gaps.js';
 import { minuteTime } from '../data/time.js';
 import { scaledRows, type ModelBundle, type TimeRange } from './bundle.js';
-import { backtestPositions, type BacktestResult } from './backtest.js';
+import { backtestPositions, ruinWarning, type BacktestResult } from './backtest.js';
 import { periodsPerYear } from './metrics.js';
 import { getStrategy, positionsOf, type Strategy, type StrategyContext } from './registry.js';
 import type { Signal } from './strategy.js';
@@ -140,5 +140,6 @@ export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunB
     warnings.push(`${missing} bars inside the period have no feature row (missing candles, or a 20-bar window ` +
       'crossing a gap): positions are held across them and their returns fall on the next row');
   }
+  if (result.ruin) warnings.push(ruinWarning(result.ruin));
   return { ...result, strategy: strategy.name, period, intervalMs: features.intervalMs, inSample, warnings, signals: context.signals };
 }

@@ -18,15 +18,18 @@ test('the main job end to end: every file written, every number out of sample', 
   assert.is(readCandles(j.files.candles).close.length, 1500);
   const bundle = loadBundle(j.files.model);
   // The backtest starts after the model's validation range: nothing tested was seen in training.
-  assert.ok(j.backtest.period.from > bundle.training.validation!.end);
+  assert.ok(j.backtest.range.fromMs > bundle.training.validation!.end);
   assert.equal(j.backtest.warnings, []);
   const equity = readFileSync(j.files.equity, 'utf8').trim().split('\n');
   assert.is(equity[0], EQUITY_COLUMNS.join(','));
-  assert.is(equity.length - 1, j.backtest.period.rows);
+  assert.is(equity.length - 1, j.backtest.range.rows);
   assert.is(readFileSync(j.files.scenarios, 'utf8').trim().split('\n').length, 501);
   assert.ok(j.risk.return_1.var99 >= j.risk.return_1.var95);
-  assert.is(j.risk.varTest.n, j.backtest.period.rows - 1);
-  assert.match(readFileSync(j.files.report, 'utf8'), /glow-trade demo/);
+  assert.is(j.risk.varTest.n, j.backtest.range.rows - 1);
+  const html = readFileSync(j.files.report, 'utf8');
+  assert.match(html, /glow-trade demo/);
+  assert.match(html, /<table data-table="stress">/);
+  assert.match(html, /<table data-table="var-test">/);
 });
 
 test.after(removeTempDirs);

@@ -26,7 +26,7 @@ test('candle CSV in, timestamp + 16 feature columns out, equal to the library va
   const expected = computeFeatures(candles);
   assert.equal(run.json, {
     input, output, candles: 100, rows: 80, dropped: { warmup: 20, gaps: 0 }, intervalMs: 3_600_000,
-    range: { first: '2024-01-01T20:00:00.000Z', last: '2024-01-05T03:00:00.000Z', firstMs: expected.timestamps[0], lastMs: expected.timestamps[79] },
+    range: { from: '2024-01-01 20:00', to: '2024-01-05 03:00', fromMs: expected.timestamps[0], toMs: expected.timestamps[79], rows: 80 },
     names: [...FEATURE_NAMES],
   });
   const text = readFileSync(output, 'utf8');
@@ -97,11 +97,11 @@ test('a file as users write them: fully quoted, CRLF, ISO times or Unix seconds 
   writeFileSync(seconds, rows((i) => String(candles.timestamp[i] / 1000)));
   const a = await runCommand(Features, ['--input', iso, '--output', output, '--json']);
   assert.is(a.error, undefined, a.error?.message);
-  assert.equal([a.json.candles, a.json.rows, a.json.range.first], [30, 10, '2024-01-01T20:00:00.000Z']);
+  assert.equal([a.json.candles, a.json.rows, a.json.range.from], [30, 10, '2024-01-01 20:00']);
   assert.is(a.stderr, '');
   const b = await runCommand(Features, ['--input', seconds, '--output', output, '--json']);
   assert.is(b.error, undefined, b.error?.message);
-  assert.equal([b.json.candles, b.json.rows, b.json.range.first], [30, 10, '2024-01-01T20:00:00.000Z']);
+  assert.equal([b.json.candles, b.json.rows, b.json.range.from], [30, 10, '2024-01-01 20:00']);
   assert.is(b.stderr, `Note: ${seconds}: timestamps read as Unix seconds and converted to milliseconds (every value lies between 1e8 and 1e11: ` +
     'as milliseconds that would be 1970–1973); first candle 2024-01-01T00:00:00.000Z, last 2024-01-02T05:00:00.000Z\n');
 });
@@ -125,7 +125,7 @@ test('month candles work end to end: features, train and backtest (12 bars a yea
   const backtest = await runCommand(Backtest, ['--model', model, '--data', input, '--json']);
   assert.is(backtest.error, undefined, backtest.error?.message);
   const j = backtest.json;
-  assert.equal([j.bars, j.warnings], [60, []]);
+  assert.equal([j.range.rows, j.warnings], [60, []]);
   // CAGR annualises with 12 bars a year: (1 + total)^(12 / returns) − 1 over the 59 returns of 60 bars.
   assert.ok(Math.abs(j.metrics.cagr - ((1 + j.metrics.totalReturn) ** (12 / 59) - 1)) < 1e-12, `cagr ${j.metrics.cagr}`);
   // The VaR test counts month-apart forward returns: every bar after the validation range, none skipped.

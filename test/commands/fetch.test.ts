@@ -42,7 +42,7 @@ test('fetches a range over several pages into a CSV and prints the JSON summary'
     assert.equal(run.json, {
       output: out, symbol: 'BTCUSDT', category: 'linear', interval: '60',
       rows: 197, added: 197, existingRows: 0, written: true,
-      range: { first: iso(0), last: iso(199), firstMs: T0, lastMs: T0 + 199 * H },
+      range: { from: iso(0).slice(0, 16).replace('T', ' '), to: iso(199).slice(0, 16).replace('T', ' '), fromMs: T0, toMs: T0 + 199 * H, rows: 197 },
       requested: { start: iso(0), end: iso(199) },
       gaps: [{ from: iso(120), to: iso(122), missing: 3 }], missing: 3,
       requests: 4, retries: 0, droppedOpen: 0, conflicts: [], offGrid: [], metaFile: `${out}.meta.json`,

@@ -21,12 +21,20 @@ test('writes one offline HTML file with every chart for the out-of-sample bars',
   assert.equal(j.charts, ['price', 'equity', 'drawdown', 'likelihood', 'regime-timeline', 'latent-regimes', 'training', 'scenarios']);
   assert.equal(j.scenarios, { num: 500, temperature: 1, seed: 4 });
   // 1500 candles → 1480 rows; the default period is every row after the validation range (the last 15%).
-  assert.is(j.period.rows, 1480 - Math.floor(1480 * 0.7) - Math.floor(1480 * 0.15));
+  assert.is(j.range.rows, 1480 - Math.floor(1480 * 0.7) - Math.floor(1480 * 0.15));
+  assert.equal(Object.keys(j.range), ['from', 'to', 'fromMs', 'toMs', 'rows']);
   const html = readFileSync(out, 'utf8');
   assert.is(j.bytes, Buffer.byteLength(html));
   assert.is((html.match(/<figure[^>]*data-chart=/g) ?? []).length, 8);
   assert.not.match(html, /(src|href)=["']https?:/);
   assert.match(html, /Sharpe/);
+  // the stress table (its T = 1 row is the main set) and the VaR test with a verdict in words
+  assert.match(html, /<table data-table="stress">[\s\S]*?<td>1 \(main set\)<\/td><td>4<\/td>/);
+  assert.match(html, /<table data-table="var-test">/);
+  assert.match(html, /<li>1 bar, 95%: (passes|FAILS|undecided): \d+ loss(es)? beyond the 95% VaR in \d+ bars/);
+  assert.not.match(html, /nonOverlapping/);
+  assert.equal(Object.keys(j.varTest), ['return_1', 'return_5', 'return_10', 'return_20']);
+  assert.ok(['consistent', 'VaR too low', 'VaR too high', 'too few bars'].includes(j.varTest.return_1.verdict95));
 });
 
 test('refuses in-sample bars and a bad temperature, writing nothing', async () => {

@@ -22,8 +22,15 @@ test('--json prints exactly the agreed document; --output writes the scenarios u
   const run = await runCommand(Scenarios, ['--model', model, '--num', '500', '--temperature', '1.5', '--seed', '9', '--output', out, '--json']);
   assert.is(run.error, undefined);
   const j = run.json;
-  assert.equal(Object.keys(j), ['horizons', 'stress', 'seed', 'temperature', 'num']);
+  assert.equal(Object.keys(j), ['model', 'horizons', 'stress', 'seed', 'temperature', 'num', 'draws', 'redrawn']);
   assert.equal([j.seed, j.temperature, j.num], [9, 1.5, 500]);
+  assert.equal([j.model.path, j.model.config, j.model.intervalMs], [model, { features: 16, levels: 2, steps: 1, hidden: 8, coupling: 'affine' }, 3_600_000]);
+  assert.equal(Object.keys(j.model.train), ['from', 'to', 'fromMs', 'toMs', 'rows']);
+  assert.is(j.draws, j.num + j.redrawn);
+  // the stress row at T = 1.5 is the main set: the same VaR, its seed, its redraws
+  const row = j.stress[STRESS_TEMPERATURES.indexOf(1.5)];
+  assert.equal([row.main, row.seed, row.rejected], [true, 9, j.redrawn]);
+  for (const h of Object.keys(j.horizons)) assert.is(row.horizons[h].var95, j.horizons[h].var95);
   assert.equal(Object.keys(j.horizons), ['return_1', 'return_5', 'return_10', 'return_20']);
   for (const h of Object.values<any>(j.horizons)) {
     assert.equal(Object.keys(h), HORIZON_KEYS);
@@ -48,15 +55,23 @@ test('--json prints exactly the agreed document; --output writes the scenarios u
 test('--var-test adds exceedances and Kupiec p-values on the bars after the validation range', async () => {
   const run = await runCommand(Scenarios, ['--model', model, '--num', '1000', '--var-test', candles, '--json']);
   assert.is(run.error, undefined);
-  assert.equal(Object.keys(run.json), ['horizons', 'stress', 'varTest', 'seed', 'temperature', 'num']);
+  assert.equal(Object.keys(run.json), ['model', 'horizons', 'stress', 'varTest', 'seed', 'temperature', 'num', 'draws', 'redrawn']);
   const v = run.json.varTest;
   assert.is(v.data, candles);
   assert.match(v.note, /overlap/);
+  assert.is(v.after, new Date(v.afterMs).toISOString().slice(0, 16).replace('T', ' '));
   const t = v.horizons.return_1;
-  assert.ok(t.n > 50 && t.from > v.after, `${t.n} bars from ${t.from}`);
+  assert.equal(Object.keys(t.range), ['from', 'to', 'fromMs', 'toMs', 'rows']);
+  assert.ok(t.n > 50 && t.range.rows === t.n && t.range.fromMs > v.afterMs, `${t.n} bars from ${t.range.from}`);
+  assert.equal(Object.keys(t.verdict95), ['result', 'text']);
   assert.is(t.var95, run.json.horizons.return_1.var95);
   for (const k of ['exceedances95', 'kupiecP95', 'exceedances99', 'kupiecP99']) assert.type(t[k], 'number');
   assert.ok(t.kupiecP95 >= 0 && t.kupiecP95 <= 1);
+  // in words for people: a verdict per horizon and level, and no internal field names
+  const human = await runCommand(Scenarios, ['--model', model, '--num', '1000', '--var-test', candles]);
+  assert.match(human.stdout, /verdict 95%\s+verdict 99%\n/);
+  assert.match(human.stdout, /\nreturn_1: (passes|FAILS|undecided): \d+ loss(es)? beyond the 95% VaR in \d+ bars, [\d.]+ expected/);
+  assert.not.match(human.stdout, /nonOverlapping/);
 });
 
 test('human output: the horizon table, percentiles, the stress table and where the file went', async () => {
@@ -67,6 +82,9 @@ test('human output: the horizon table, percentiles, the stress table and where t
   assert.match(run.stdout, /horizon\s+VaR95\s+CVaR95\s+VaR99\s+CVaR99\s+mean\s+std\s+skewness\s+ex\.kurtosis\nreturn_1 /);
   assert.match(run.stdout, /p1\s+p5\s+p10\s+p25\s+p50\s+p75\s+p90\s+p95\s+p99/);
   assert.match(run.stdout, /\n2\s+\d+\s+return_1\s/);
+  // T = 1 is the main set (seed 0): the same VaR95 as the horizon table above it
+  const var95 = /\nreturn_1\s+(\S+)/.exec(run.stdout)![1];
+  assert.match(run.stdout, new RegExp(`\\n1 \\(main set\\)\\s+0\\s+return_1\\s+${var95.replace('.', '\\.')}\\s`));
   assert.match(run.stdout, /wrote 200 scenarios × 16 features → .*h\.csv/);
   assert.ok(existsSync(out));
 });

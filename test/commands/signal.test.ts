@@ -7,6 +7,8 @@ import { writeCandles } from '../../src/data/candles-csv.js';
 import { computeFeatures } from '../../src/data/features.js';
 import { saveBundle, scaledRows } from '../../src/trading/bundle.js';
 import { GlowStrategy } from '../../src/trading/strategy.js';
+import { explainSignal } from '../../src/trading/explain-signal.js';
+import { formatPrice } from '../../src/cli/price.js';
 import { makeHistory, startBybitServer } from '../helpers/bybit-server.js';
 import { runCommand } from '../helpers/cli.js';
 import { smallModel, writeModelFiles } from '../helpers/model-files.js';
@@ -115,6 +117,21 @@ test('--holding: with no cost hurdle the rebalance band alone decides (kept insi
   const a = await run(inside), b = await run(outside);
   assert.equal([a.holding, a.target, a.position], [inside, s.position, inside]);
   assert.equal([b.holding, b.target, b.position], [outside, s.position, s.position]);
+});
+
+test('says why the position is flat or kept, gives the candles read as a JSON range, and rounds the price', async () => {
+  const features = computeFeatures(candles);
+  const last = features.rows - 1;
+  const [s] = bundle.strategy.signal(scaledRows(bundle.scaler, features, last, last + 1));
+  const j = (await runCommand(Signal, ['--model', model, '--data', data, '--json'])).json;
+  assert.equal(j.reasons, explainSignal(s, bundle.strategy.calibration, 0, j.position));
+  // this model's last bar is flat from flat: there is always a reason
+  assert.is(j.position, 0);
+  assert.ok(j.reasons.length > 0);
+  assert.equal(j.range, { from: '2024-01-01 00:00', to: '2024-01-25 23:00', fromMs: candles.timestamp[0], toMs: candles.timestamp[599], rows: 600 });
+  const human = await runCommand(Signal, ['--model', model, '--data', data]);
+  assert.ok(human.stdout.includes(`closed at ${formatPrice(candles.close[599])}\n`), human.stdout);
+  assert.ok(human.stdout.includes(`\nwhy flat        ${j.reasons[0]}\n`), human.stdout);
 });
 
 test.after(removeTempDirs);

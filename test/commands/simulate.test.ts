@@ -14,7 +14,7 @@ test('writes a valid candle file and a JSON summary; the same flags give the sam
   assert.is(run.error, undefined);
   assert.equal(Object.keys(run.json), ['output', 'rows', 'seed', 'interval', 'range', 'facts']);
   assert.equal([run.json.output, run.json.rows, run.json.seed, run.json.interval], [a, 100, 9, '60']);
-  assert.equal(run.json.range, { first: '2024-01-01T00:00:00.000Z', last: '2024-01-05T03:00:00.000Z', firstMs: Date.UTC(2024, 0, 1), lastMs: Date.UTC(2024, 0, 5, 3) });
+  assert.equal(run.json.range, { from: '2024-01-01 00:00', to: '2024-01-05 03:00', fromMs: Date.UTC(2024, 0, 1), toMs: Date.UTC(2024, 0, 5, 3), rows: 100 });
   assert.is(run.json.facts.absReturnAutocorrelation.length, 10);
   assert.is(readCandles(a).timestamp.length, 100);
   await runCommand(Simulate, ['--bars', '100', '--seed', '9', '--output', b]);

@@ -6,6 +6,7 @@ import Train from '../../src/commands/train.js';
 import Evaluate from '../../src/commands/evaluate.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
+import { minuteTime as isoTime } from '../../src/data/time.js';
 import { loadBundle } from '../../src/trading/bundle.js';
 import { runCommand } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
@@ -28,11 +29,12 @@ test('train writes one model file with scaler, strategy and ranges; --json summa
   assert.equal(j.config, { features: 16, levels: 2, steps: 1, hidden: 8, coupling: 'affine' });
   // 1200 candles → 1180 feature rows → 70/15/15 chronologically.
   assert.equal(j.rows, { train: 826, validation: 177, test: 177 });
-  assert.ok(j.ranges.train.end < j.ranges.validation.start && j.ranges.validation.end < j.ranges.test.start);
+  assert.ok(j.ranges.train.toMs < j.ranges.validation.fromMs && j.ranges.validation.toMs < j.ranges.test.fromMs);
   assert.ok(Number.isFinite(j.validationNll) && Number.isFinite(j.likelihoodThreshold));
   const bundle = loadBundle(model);
   assert.is(bundle.glow.numParameters, j.parameters);
-  assert.equal(bundle.training.train, j.ranges.train);
+  const tr = bundle.training.train;
+  assert.equal(j.ranges.train, { from: isoTime(tr.start), to: isoTime(tr.end), fromMs: tr.start, toMs: tr.end, rows: tr.rows });
   assert.is(bundle.featureNames.length, 16);
   assert.is(bundle.strategy.calibration.rows, 826);
   const o = bundle.strategy.calibration.options;
@@ -80,6 +82,8 @@ test('evaluate scores new candles against the threshold and flags in-sample rows
   assert.is(run.error, undefined, run.error?.message);
   const j = run.json;
   assert.is(j.rows, 1180);
+  assert.equal(Object.keys(j.range), ['from', 'to', 'fromMs', 'toMs', 'rows']);
+  assert.is(j.range.rows, 1180);
   assert.ok(Math.abs(j.nll + j.meanLogLikelihood) < 1e-12);
   assert.ok(Math.abs(j.bitsPerDim - j.nll / (16 * Math.LN2)) < 1e-12);
   assert.ok(j.shareBelowThreshold > 0 && j.shareBelowThreshold < 0.5);

@@ -34,10 +34,39 @@ function broken(change: (d: ReportData) => void): ReportData {
   return d;
 }
 
+test('glow-trade/report exports the function that builds a report from a run', async () => {
+  const api = await import('../../src/report/index.js');
+  const { reportDataFromRun } = await import('../../src/report/from-run.js');
+  assert.is(api.reportDataFromRun, reportDataFromRun);
+  assert.type(api.stressReportTable, 'function');
+  assert.type(api.varTestReportTable, 'function');
+});
+
+test('the VaR test table: counts, Kupiec p and verdicts of the independent windows, the verdict texts as notes', async () => {
+  const { varTestReportTable } = await import('../../src/report/from-run.js');
+  const { exceedanceCounts, varVerdict } = await import('../../src/risk/var-test.js');
+  const risk = { var95: 0.03, var99: 0.05 };
+  const all = exceedanceCounts([-0.04, -0.06, 0, 0, 0.01, 0, -0.04, 0], risk);
+  const every = exceedanceCounts([-0.04, 0, -0.04, 0], risk);
+  const h = { ...all, ...risk, expected95: 0.4, expected99: 0.08, from: 0, to: 7 * 3_600_000, skippedGaps: 0, nonOverlapping: every,
+    verdict95: varVerdict(95, every), verdict99: varVerdict(99, every) };
+  const table = varTestReportTable({ after: -3_600_000, horizons: { return_1: null, return_5: null, return_10: null, return_20: h }, note: '' });
+  assert.equal(table.rows[0], ['1 bar', '0', '0', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a']);
+  assert.equal(table.rows[3], ['20 bars', '8', '4', '3.00%', '2 (0.2)', formatNumber(every.kupiecP95), 'too few bars', '5.00%', '0 (0.0)', formatNumber(every.kupiecP99), 'too few bars']);
+  assert.equal(table.notes, [
+    '20 bars, 95%: undecided: 2 losses beyond the 95% VaR in 4 bars, 0.2 expected; 20 bars are needed for a verdict',
+    '20 bars, 99%: undecided: 0 losses beyond the 99% VaR in 4 bars, 0.0 expected; 20 bars are needed for a verdict',
+  ]);
+  assert.match(table.caption!, /after 1969-12-31 23:00 UTC/);
+});
+
 test('validateReportData accepts the synthetic data and names the field and index of each problem', () => {
   validateReportData(syntheticReportData({ bars: 30, scenarios: 50 }));
   const cases: [(d: ReportData) => void, RegExp][] = [
-    [(d) => { d.bars.equity[3] = NaN; }, /^report data: bars\.equity\[3\]: is NaN, expected a finite number > 0$/],
+    [(d) => { d.bars.equity[3] = NaN; }, /^report data: bars\.equity\[3\]: is NaN, expected a finite number ≥ 0$/],
+    [(d) => { d.bars.equity[3] = -0.5; }, /bars\.equity\[3\]: is -0.5, expected a finite number ≥ 0/],
+    [(d) => { d.tables = [{ id: 'var test', title: 't', header: ['a'], rows: [] }]; }, /tables\[0\]\.id: "var test" must be letters, digits and '-'/],
+    [(d) => { d.tables = [{ id: 'stress', title: 't', header: ['a', 'b'], rows: [['1', '2'], ['1']] }]; }, /tables\[0\]\.rows\[1\]: has 1 cells, expected 2/],
     [(d) => { d.bars.close[0] = -1; }, /bars\.close\[0\]: is -1, expected a finite number > 0/],
     [(d) => { d.bars.position.pop(); }, /bars\.position: has 29 values, expected 30/],
     [(d) => { d.bars.timestamp[5] = d.bars.timestamp[4]; }, /bars\.timestamp\[5\]: .*strictly ascending/],

@@ -147,6 +147,29 @@ test('edge case: one flat bar, no validation split, constant scenarios — every
   assert.match(caption('latent-regimes'), /: 1 point coloured by regime/);
 });
 
+test('risk tables (stress table, VaR test) render as escaped sections with their notes, linked from the nav', async () => {
+  const data = tiny();
+  data.tables = [
+    { id: 'stress', title: 'Stress <T>', caption: 'each T & its seed', header: ['T', 'VaR 95%'], rows: [['1 (main set)', '0.86%'], ['2', 'n/a']] },
+    { id: 'var-test', title: 'Out-of-sample VaR test', header: ['Horizon', 'Verdict 95%'], rows: [['1 bar', 'VaR too low']], notes: ['1 bar, 95%: FAILS: <9> losses'] },
+  ];
+  const html = await renderReport(data);
+  assert.ok(html.includes('<a href="#table-stress">Stress &lt;T&gt;</a>'));
+  assert.ok(html.includes('<section id="table-stress" class="risk-table"><h2>Stress &lt;T&gt;</h2><p class="caption">each T &amp; its seed</p>'));
+  assert.ok(html.includes('<table data-table="stress"><thead><tr><th>T</th><th>VaR 95%</th></tr></thead><tbody>\n<tr><td>1 (main set)</td><td>0.86%</td></tr>\n<tr><td>2</td><td class="na">n/a</td></tr>'));
+  assert.ok(html.includes('<tr><td>1 bar</td><td>VaR too low</td></tr>'));
+  assert.ok(html.includes('<ul><li>1 bar, 95%: FAILS: &lt;9&gt; losses</li></ul></section>'));
+  // tables come after the charts and before the notes
+  assert.ok(html.indexOf('data-table="var-test"') > html.lastIndexOf('<figure') && html.indexOf('data-table="var-test"') < html.indexOf('class="notes"'));
+});
+
+test('a backtest that lost everything (equity 0 from some bar on) still renders', async () => {
+  const data = tiny();
+  data.bars.equity = [1, 1.1, 0, 0];
+  const html = await renderReport(data);
+  assert.match(html, /data-chart="equity"/);
+});
+
 test('writeReport refuses invalid data before writing anything', async () => {
   const dir = tempDir();
   const data = tiny();

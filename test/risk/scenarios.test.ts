@@ -141,6 +141,21 @@ test('stress table: one seeded set per temperature, each reproducible from its r
   assert.equal(stressTable(m, { num: 2000, seed: 11 }), rows);
   assert.is(stressSeed(11, 1), stressSeed(11, 1));
   assert.is.not(stressSeed(11, 1), stressSeed(12, 1));
+  assert.equal(rows.map((r) => r.main), STRESS_TEMPERATURES.map(() => false));
+});
+
+test('stress table: the row at the main set\'s temperature is the main set itself (one VaR per temperature)', () => {
+  const main = generateScenarios(m, { num: 2000, temperature: 1, seed: 5 });
+  const rows = stressTable(m, { num: 2000, seed: 5, main });
+  const row = rows[STRESS_TEMPERATURES.indexOf(1)];
+  assert.equal([row.temperature, row.seed, row.main, row.draws, row.rejected], [1, 5, true, main.draws, main.rejected]);
+  const risk = returnRisk(scenarioColumn(main, 'return_1'));
+  assert.equal(row.horizons.return_1, { var95: risk.var95, cvar95: risk.cvar95, var99: risk.var99, cvar99: risk.cvar99 });
+  // the other rows are their own seeded sets, as without a main set
+  const alone = stressTable(m, { num: 2000, seed: 5 });
+  assert.equal(rows.filter((r) => !r.main).map((r) => r.horizons), alone.filter((r) => r.temperature !== 1).map((r) => r.horizons));
+  assert.is.not(alone[STRESS_TEMPERATURES.indexOf(1)].horizons.return_1.var95, risk.var95);
+  assert.throws(() => stressTable(m, { num: 1000, main }), /the main set has 2000 scenarios, the rows 1000/);
 });
 
 test.run();

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { candlesFromRows, type Candles } from '../../src/data/candles.js';
 import type { TrainingRecord } from '../../src/trading/bundle.js';
 import { kupiecPof } from '../../src/risk/kupiec.js';
-import { exceedanceCounts, forwardReturns, HORIZON_BARS, OVERLAP_NOTE, varTest } from '../../src/risk/var-test.js';
+import { exceedanceCounts, forwardReturns, HORIZON_BARS, OVERLAP_NOTE, varTest, varVerdict } from '../../src/risk/var-test.js';
 import type { VarCvar } from '../../src/risk/var.js';
 
 const HOUR = 3_600_000;
@@ -86,12 +86,34 @@ test('varTest: bars after the validation range only, each horizon against its ow
     assert.ok(Math.abs(t.expected95 - 0.05 * r.length) < 1e-12);
     assert.is(t.nonOverlapping.n, Math.ceil(r.length / h));
     assert.is(t.nonOverlapping.exceedances95, r.filter((v, i) => i % h === 0 && v < -0.009 * h).length);
+    assert.equal([t.verdict95, t.verdict99], [varVerdict(95, t.nonOverlapping), varVerdict(99, t.nonOverlapping)]);
   }
   // The crash at hour 45 is the only 1-bar move beyond 2%, and it lies after the cutoff.
   assert.is(result.horizons.return_1!.exceedances99, 1);
   // Without a validation split the cutoff is the end of training; no 20-bar window fits after hour 40.
   const late = varTest(c, training(40, null), risk).horizons;
   assert.equal([late.return_1?.n, late.return_10?.n, late.return_20], [18, 9, null]);
+});
+
+test('a verdict in words: passes, fails with too many or too few losses, or too few bars to decide', () => {
+  const counts = (n: number, x95: number, x99: number) => exceedanceCounts(
+    Array.from({ length: n }, (_, i) => (i < x99 ? -0.1 : i < x95 ? -0.04 : 0)), { var95: 0.03, var99: 0.05 });
+  assert.equal(varVerdict(95, counts(100, 5, 1)), {
+    result: 'consistent',
+    text: 'passes: 5 losses beyond the 95% VaR in 100 bars, 5.0 expected (Kupiec p = 1.000): the VaR is consistent with the realised losses',
+  });
+  assert.equal(varVerdict(95, counts(100, 15, 1)), {
+    result: 'VaR too low',
+    text: 'FAILS: 15 losses beyond the 95% VaR in 100 bars, 5.0 expected (Kupiec p = 1.8e-4): the VaR understates the risk, ' +
+      'losses beyond it happen more often than it says',
+  });
+  assert.equal(varVerdict(95, counts(400, 8, 0)).result, 'VaR too high');
+  assert.match(varVerdict(95, counts(400, 8, 0)).text, /^FAILS: 8 losses beyond the 95% VaR in 400 bars, 20.0 expected \(Kupiec p = 0.00\d\): the VaR overstates the risk/);
+  assert.equal(varVerdict(99, counts(19, 0, 0)), {
+    result: 'too few bars', text: 'undecided: 0 losses beyond the 99% VaR in 19 bars, 0.2 expected; 20 bars are needed for a verdict',
+  });
+  // user text names no internal field
+  assert.not.match(OVERLAP_NOTE, /nonOverlapping/);
 });
 
 test('varTest refuses data with nothing after the validation range and candles of another interval', () => {

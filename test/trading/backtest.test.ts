@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { backtestPositions, metricsOfRows } from '../../src/trading/backtest.js';
+import { backtestPositions, MAX_COST_RATE, metricsOfRows } from '../../src/trading/backtest.js';
 import { equityCsv, tradesCsv } from '../../src/trading/backtest-files.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -105,6 +105,32 @@ test('bad input is refused with the row it is on', () => {
   assert.throws(() => backtestPositions({ ...base, timestamps: [H, H] }), /not ascending at row 1/);
   assert.throws(() => backtestPositions({ ...base, fee: -0.1 }), /fee must be a finite number ≥ 0/);
   assert.throws(() => backtestPositions({ ...base, capital: 0 }), /capital must be/);
+  assert.is(MAX_COST_RATE, 0.1);
+  assert.throws(() => backtestPositions({ ...base, fee: 10 }), /fee \+ slippage must be < 0.1 per unit traded, got 10 \+ 0.0005/);
+  assert.throws(() => backtestPositions({ ...base, fee: 0.05, slippage: 0.05 }), /must be < 0.1 per unit traded, got 0.05 \+ 0.05/);
+});
+
+test('ruin: equity that reaches zero stops the backtest at that bar; metrics cover the path up to it', () => {
+  // 3× long, then the price falls 60% on bar 2: return 3·(−0.6) = −180% → equity 0 at row 2.
+  const r = backtestPositions({
+    timestamps: [0, H, 2 * H, 3 * H, 4 * H], closes: [100, 125, 50, 100, 200], decisions: [3, 3, 3, 3, 3],
+    periodsPerYear: 8760, fee: 0, slippage: 0, capital: 1000,
+  });
+  assert.equal(r.ruin, { index: 2, timestamp: 2 * H });
+  assert.equal([...r.series.equity], [1000, 1750, 0, 0, 0]);
+  assert.equal([...r.series.position], [0, 3, 3, 0, 0]);
+  assert.equal([...r.series.return], [0, 0.75, -1, 0, 0]);
+  assert.is(r.finalEquity, 0);
+  assert.is(r.metrics.totalReturn, -1);
+  assert.is(r.metrics.maxDrawdown, 1);
+  assert.is(r.turnover, 3);
+  assert.is(r.trades.length, 1);
+  assert.is(r.trades[0].return, -1);
+  // buy-and-hold over the same bars (rows 1–2): 100 → 50
+  near(r.benchmark.totalReturn!, -0.5);
+  assert.is(r.benchmarkFinalEquity, 2000);
+  const ok = backtestPositions({ timestamps: [0, H], closes: [1, 2], decisions: [0, 0], periodsPerYear: 8760 });
+  assert.is(ok.ruin, null);
 });
 
 test.run();

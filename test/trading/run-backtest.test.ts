@@ -131,6 +131,42 @@ test('a strategy object can be passed; bad positions are refused naming the stra
   assert.throws(() => runBacktest(bundle, candles, { strategy: 'nope' }), /unknown strategy "nope"; known: glow, glow-latent0/);
 });
 
+test('whatever a strategy throws becomes an Error naming the strategy', () => {
+  const throws = (value: unknown): Strategy => ({ name: 'thrower', description: '', positions: () => { throw value; } });
+  const caught = (value: unknown) => {
+    try {
+      runBacktest(bundle, candles, { strategy: throws(value) });
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+  const fromString = caught('x') as Error;
+  assert.instance(fromString, Error);
+  assert.is(fromString.message, 'strategy "thrower" threw "x" (not an Error)');
+  // a primitive cause would crash oclif's error printer (it runs `'name' in cause`)
+  assert.is(fromString.cause, undefined);
+  assert.is((caught({ code: 7 }) as Error).message, 'strategy "thrower" threw {"code":7} (not an Error)');
+  assert.is((caught(undefined) as Error).message, 'strategy "thrower" threw undefined (not an Error)');
+  const fromError = caught(new RangeError('no data')) as Error;
+  assert.is(fromError.message, 'strategy "thrower" failed: no data');
+  assert.instance(fromError.cause, RangeError);
+});
+
+test('a strategy that loses the whole equity stops the backtest at that bar, with a warning naming it', () => {
+  const levered: Strategy = { name: 'levered', description: '1000× long', positions: (ctx) => new Float64Array(ctx.rows).fill(1000) };
+  const r = runBacktest(bundle, candles, { strategy: levered, fee: 0, slippage: 0 });
+  const s = r.series;
+  let expected = 1;
+  while (1000 * s.assetReturn[expected] > -1) expected++;
+  assert.equal(r.ruin, { index: expected, timestamp: s.timestamp[expected] });
+  assert.is(s.equity[expected], 0);
+  assert.is(s.equity[s.equity.length - 1], 0);
+  assert.is(r.metrics.totalReturn, -1);
+  assert.is(r.warnings.length, 1);
+  assert.match(r.warnings[0], new RegExp(`^equity reached zero at the bar of ${iso(s.timestamp[expected]).replace(' ', 'T')}Z \\(row ${expected}\\): the backtest stopped there`));
+});
+
 test('calibration uses no test-period data: changing the test candles leaves scaler, model and calibration identical', () => {
   const lastValidationCandle = features.index[split.validation[1] - 1];
   const changed: Candles = Object.fromEntries(Object.entries(candles).map(([k, v]) => [k, Float64Array.from(v as Float64Array)])) as any;
