@@ -19,7 +19,7 @@
  * payload's values (finite parameters, perm a permutation, sign ±1).
  */
 import { type GlowConfig, type ModelSize, modelSize, resolveConfig } from './config.js';
-import { type ModelLayout, modelLayout } from './layout.js';
+import { type ModelLayout, type TensorSpec, modelLayout } from './layout.js';
 import { crc32 } from '../util/crc32.js';
 import { show } from '../util/json-checks.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -27,10 +27,24 @@ import { nodeBuiltin } from '../util/node.js';
 
 export const MAGIC = 'GLOWTRD\0';
 export const FORMAT_VERSION = 1;
-const RESERVED = new Set(['format', 'version', 'config', 'initialized', 'tensors']);
+const RESERVED = new Set(['format', 'version', 'kind', 'config', 'initialized', 'tensors']);
+
+/** What a model file holds: a GLOW (DESIGN §3) or a forecaster (§9). Files without `kind` are GLOW files. */
+export type ModelKind = 'glow' | 'forecaster';
+
+/** The payload layout of either kind: its config, named tensors and flat vector lengths. */
+export interface PayloadLayout {
+  config: object;
+  tensors: TensorSpec[];
+  numel: number;
+  permLength: number;
+  signLength: number;
+}
 
 export interface CheckpointContent {
-  layout: ModelLayout;
+  layout: PayloadLayout;
+  /** Default 'glow'. */
+  kind?: ModelKind;
   params: Float32Array;
   perm: Int32Array;
   sign: Float32Array | Float64Array;
@@ -49,7 +63,7 @@ export interface DecodedCheckpoint {
   extra: Record<string, unknown>;
 }
 
-function tensorTable(layout: ModelLayout) {
+export function tensorTable(layout: Pick<PayloadLayout, 'tensors'>) {
   return layout.tensors.map((t) => ({
     name: t.name, shape: t.shape, store: t.store, offset: t.offset, size: t.size, dtype: t.store === 'perm' ? 'i32' : 'f32',
   }));
@@ -71,6 +85,7 @@ export function encodeCheckpoint(c: CheckpointContent): Uint8Array {
   const header = {
     format: 'glow-trade-model',
     version: FORMAT_VERSION,
+    kind: c.kind ?? 'glow',
     config: layout.config,
     initialized: c.initialized,
     tensors: tensorTable(layout),
@@ -134,7 +149,7 @@ export interface ModelContainer {
  * (every format version keeps the CRC-32 of all earlier bytes in the last four). When the CRC does
  * not match, a truncated or extended file is told apart from a corrupt one by the header's sizes.
  */
-export function readModelContainer(bytes: Uint8Array, src: string): ModelContainer {
+export function readModelContainer(bytes: Uint8Array, src: string, expectedLength: (header: Record<string, any>, headerLen: number) => number = glowFileLength): ModelContainer {
   const fail = (msg: string): never => {
     throw new Error(`${src}: ${msg}`);
   };
@@ -146,7 +161,7 @@ export function readModelContainer(bytes: Uint8Array, src: string): ModelContain
   const stored = view.getUint32(bytes.length - 4, true);
   const actual = crc32(bytes, 0, bytes.length - 4);
   if (stored !== actual) {
-    fail(lengthProblem(bytes, view) ?? `checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): the file is corrupt`);
+    fail(lengthProblem(bytes, view, expectedLength) ?? `checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): the file is corrupt`);
   }
   const version = view.getUint32(8, true);
   if (version > FORMAT_VERSION) {
@@ -172,19 +187,25 @@ export function readModelContainer(bytes: Uint8Array, src: string): ModelContain
  * appended-to file), else null (then it is reported as corrupt). Reads the unverified header only
  * to compute a length: nothing is allocated from it.
  */
-function lengthProblem(bytes: Uint8Array, view: DataView): string | null {
+function lengthProblem(bytes: Uint8Array, view: DataView, expectedLength: (header: Record<string, any>, headerLen: number) => number): string | null {
   const headerLen = view.getUint32(12, true);
   if (16 + headerLen > bytes.length) return `truncated: the header needs ${16 + headerLen} bytes, the file has ${bytes.length}`;
   try {
     const header = parseJsonNullProto(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLen))) as Record<string, any>;
     if (header.config === null || typeof header.config !== 'object') return null;
-    const expected = fileLength(headerLen, modelSize(resolveConfig(header.config)));
+    const expected = expectedLength(header, headerLen);
     if (bytes.length < expected) return `truncated: expected ${expected} bytes, the file has ${bytes.length}`;
     if (bytes.length > expected) return `${bytes.length - expected} unexpected bytes after the end of the model`;
   } catch {
     // an unreadable header: the file is simply corrupt
   }
   return null;
+}
+
+/** A GLOW file's length from its (unverified) header; NaN for another kind (never "truncated"). */
+function glowFileLength(header: Record<string, any>, headerLen: number): number {
+  if (header.kind !== undefined && header.kind !== 'glow') return NaN;
+  return fileLength(headerLen, modelSize(resolveConfig(header.config)));
 }
 
 /** Bytes of a whole file: header, padding, f32 parameters, i32 perm, f32 sign, CRC. */
@@ -201,6 +222,8 @@ export function decodeCheckpoint(bytes: Uint8Array, options: { source?: string }
     throw new Error(`${src}: ${msg}`);
   };
   const { header, payloadStart, view } = readModelContainer(bytes, src);
+  const kind = modelKind(header, src);
+  if (kind !== 'glow') fail(`this is a ${kind} model file, not a GLOW; load it with ConditionalGlow.load (the CLI's commands for forecasters take it as it is)`);
   // A file states its whole config: defaults of this version must not stand in for missing fields.
   const raw = header.config as Record<string, unknown> | undefined;
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -247,7 +270,7 @@ export function decodeCheckpoint(bytes: Uint8Array, options: { source?: string }
  * each step's perm a permutation of 0…d−1 (the kernels gather with it, so another value reads
  * other memory), each sign ±1 (the flow's log-determinant assumes |sign| = 1).
  */
-export function payloadProblem(layout: ModelLayout, params: Float32Array, perm: Int32Array, sign: Float32Array): string | null {
+export function payloadProblem(layout: Pick<PayloadLayout, 'tensors'>, params: Float32Array, perm: Int32Array, sign: Float32Array): string | null {
   for (const t of layout.tensors) {
     if (t.store === 'params') {
       const at = params.subarray(t.offset, t.offset + t.size).findIndex((v) => !Number.isFinite(v));
@@ -270,17 +293,33 @@ export function payloadProblem(layout: ModelLayout, params: Float32Array, perm: 
   return null;
 }
 
+/** The header's kind: 'glow' when absent (files written before the forecaster existed). */
+export function modelKind(header: Record<string, unknown>, src: string): ModelKind {
+  const kind = header.kind;
+  if (kind === undefined || kind === 'glow') return 'glow';
+  if (kind === 'forecaster') return 'forecaster';
+  throw new Error(`${src}: the header's kind must be "glow" or "forecaster", got ${show(kind)}`);
+}
+
+/** The kind of model in file bytes (the container is fully checked first). */
+export function modelKindOf(bytes: Uint8Array, source = 'model file'): ModelKind {
+  return modelKind(readModelContainer(bytes, source).header, source);
+}
+
 /** Write a model file atomically (temp file + rename): a failed save never leaves a partial file. */
 export function saveCheckpoint(path: string, content: CheckpointContent): void {
   writeFileAtomic(path, encodeCheckpoint(content));
 }
 
-export function loadCheckpoint(path: string): DecodedCheckpoint {
-  let bytes: Uint8Array;
+/** The bytes of a model file; an unreadable file is an error naming it. */
+export function readModelFile(path: string): Uint8Array {
   try {
-    bytes = nodeBuiltin<typeof import('node:fs')>('node:fs', `reading ${path}`).readFileSync(path);
+    return nodeBuiltin<typeof import('node:fs')>('node:fs', `reading ${path}`).readFileSync(path);
   } catch (err) {
     throw new Error(`${path}: cannot read the model file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return decodeCheckpoint(bytes, { source: path });
+}
+
+export function loadCheckpoint(path: string): DecodedCheckpoint {
+  return decodeCheckpoint(readModelFile(path), { source: path });
 }

@@ -15,6 +15,9 @@ import { H, INFER_BLOCK, R } from '../wasm/plan.js';
 import { F, type ForecastExports, ForecastMemory } from '../wasm/forecast-plan.js';
 import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../wasm/pool.js';
 import { type ConditionalFitOptions, type ConditionalFitResult, fitConditional } from './conditional-fit.js';
+import { type DecodedForecaster, decodeForecaster, encodeForecaster, loadForecasterFile } from './forecaster-checkpoint.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { JsonChecks } from '../util/json-checks.js';
 
 export interface ConditionalGlowCreateOptions extends Partial<ForecasterConfig> {
   /** Seed of the initial parameters. Default 0. */
@@ -30,6 +33,12 @@ export interface ConditionalGlowCreateOptions extends Partial<ForecasterConfig> 
 
 /** Minimum rows for the data-dependent ActNorm initialisation (DESIGN §3). */
 export const MIN_INIT_ROWS = 256;
+
+/** Options of `ConditionalGlow.fromBytes` / `load`. */
+export interface ConditionalGlowLoadOptions {
+  engine?: Engine;
+  threads?: ThreadsOption;
+}
 
 export class ConditionalGlow {
   readonly config: ForecasterConfig;
@@ -65,6 +74,53 @@ export class ConditionalGlow {
     if (this.pool?.closed) this.pool = null;
     this.pool ??= new WorkerPool(this.engine, flowConfig, this.threads, this, this.layout);
     return this.pool;
+  }
+
+  /** Header sections of the file this model was loaded from (empty for a new model). */
+  extra: Record<string, unknown> = {};
+
+  /** The model file's bytes (kind "forecaster"); `extra` adds header sections (plain JSON). */
+  toBytes(extra: Record<string, unknown> = {}): Uint8Array {
+    const flow = this.mem.flow;
+    return encodeForecaster({
+      layout: this.layout,
+      params: this.getParameters(),
+      perm: flow.i32(flow.perm, this.layout.permLength).slice(),
+      sign: flow.f32(flow.sign, this.layout.signLength).slice(),
+      initialized: this.initialized,
+      extra: { seed: this.seed, optimizerSteps: this.optimizerSteps, ...extra },
+    });
+  }
+
+  /** Save atomically (temp file + rename): a failed save leaves the old file or none. */
+  save(path: string, extra: Record<string, unknown> = {}): void {
+    writeFileAtomic(path, this.toBytes(extra));
+  }
+
+  /** A forecaster from model-file bytes (GLOW files are refused with the reason). */
+  static fromBytes(bytes: Uint8Array, options: ConditionalGlowLoadOptions & { source?: string } = {}): ConditionalGlow {
+    const source = options.source ?? 'model file';
+    return ConditionalGlow.fromDecoded(decodeForecaster(bytes, { source }), options, source);
+  }
+
+  static load(path: string, options: ConditionalGlowLoadOptions = {}): ConditionalGlow {
+    return ConditionalGlow.fromDecoded(loadForecasterFile(path), options, path);
+  }
+
+  private static fromDecoded(ck: DecodedForecaster, options: ConditionalGlowLoadOptions, source: string): ConditionalGlow {
+    const c = new JsonChecks(`${source}: header section`);
+    const seed = ck.extra.seed === undefined ? 0 : c.integer(ck.extra.seed, 'seed');
+    const optimizerSteps = ck.extra.optimizerSteps === undefined ? 0 : c.integer(ck.extra.optimizerSteps, 'optimizerSteps', 0, 2 ** 31 - 1);
+    const m = new ConditionalGlow(ck.layout, seed, options.engine ?? defaultEngine(), options.threads);
+    const flow = m.mem.flow;
+    flow.f32(flow.params, ck.layout.numel).set(ck.params);
+    flow.i32(flow.perm, ck.layout.permLength).set(ck.perm);
+    flow.f32(flow.sign, ck.layout.signLength).set(ck.sign);
+    m.ex.forecastPrepare(m.mem.fplan);
+    m.initialized = ck.initialized; // never re-initialised by loading
+    m.optimizerSteps = optimizerSteps;
+    m.extra = ck.extra;
+    return m;
   }
 
   /** Terminate this model's worker threads (they also end with the process or the model). */
