@@ -55,3 +55,38 @@ export { sortedFinite } from './risk/stats.js';
 export { OVERLAP_NOTE, type ExceedanceCounts, type ForwardReturns } from './risk/var-test.js';
 export { applyRebalanceBand, type RebalanceOptions } from './trading/rebalance.js';
 export { resolveStrategyOptions, DEFAULT_HORIZON, DEFAULT_COST_RATE, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND, LEGACY_OPTIONS, type ResolvedStrategyOptions } from './trading/strategy-options.js';
+
+// The forecaster (DESIGN §9): a conditional, heavy-tailed flow p(next returns | market state).
+export { ConditionalGlow, MIN_INIT_ROWS as MIN_FORECASTER_INIT_ROWS, type ConditionalGlowCreateOptions, type ConditionalGlowLoadOptions } from './model/conditional-glow.js';
+export { fitConditional, type ConditionalFitOptions, type ConditionalFitResult } from './model/conditional-fit.js';
+export { DEFAULT_FORECASTER_CONFIG, resolveForecasterConfig, type ForecasterConfig } from './model/forecaster-config.js';
+export { forecasterLayout, type ForecasterLayout } from './model/forecaster-layout.js';
+export { ReferenceConditionalGlow } from './model/forecaster-reference.js';
+export { encodeForecaster, decodeForecaster, forecasterSize } from './model/forecaster-checkpoint.js';
+export { modelKindOf, type ModelKind } from './model/checkpoint.js';
+export { forecasterDataset, scaledContext, scaledTargets, targetPaths, calendarColumns, CONTEXT_NAMES, DEFAULT_FORECAST_HORIZON, type ForecasterDataset } from './data/forecaster-data.js';
+export { trainForecaster, type TrainForecasterOptions } from './pipeline/train-forecaster.js';
+export { forecasterContexts, forecasterSampler, saveForecasterBundle, loadForecasterBundle, forecasterBundleToBytes, forecasterBundleFromBytes, type ForecasterBundle } from './trading/forecaster-bundle.js';
+
+// Per-bar risk: the forecaster and the classical baselines, and the forecast tests.
+export { runRisk, riskCsvRows, BASELINES, DEFAULT_RISK_HORIZONS, type RunRiskOptions, type RunRiskResult, type BaselineName } from './pipeline/run-risk.js';
+export { scenarioRisk, lossProbability, type PathSampler, type ScenarioRiskOptions } from './risk/scenario-risk.js';
+export { barLogReturns, realizedReturns, utcHours, type HorizonRisk, type RiskForecast } from './risk/bar-risk.js';
+export { historicalRisk, DEFAULT_HS_WINDOW } from './risk/historical.js';
+export { ewmaRisk, EWMA_LAMBDA, type VolatilityInput } from './risk/ewma.js';
+export { fitGarchT, garchRisk, garchFilter, garchLogLikelihood, type GarchParams, type GarchFit, type GarchRiskOptions } from './risk/garch.js';
+export { fitHourFactor, deseasonalise } from './risk/hour-factor.js';
+export { coverageTests, hitRateHac, everyNth, type CoverageResult } from './risk/coverage.js';
+export { pinballLoss, pinballLosses, dieboldMariano, meanFinite, type DieboldMarianoResult } from './risk/forecast-loss.js';
+export { neweyWestVariance, neweyWestLag } from './risk/newey-west.js';
+export { evaluateRiskForecasts, bestMethod, riskVerdict, type MethodEvaluation, type LevelEvaluation } from './risk/forecast-evaluation.js';
+export { nelderMead, type NelderMeadOptions, type NelderMeadResult } from './risk/nelder-mead.js';
+export { lgamma, digamma, betaInc, tCdf, tQuantile, tLogPdf, normalCdf, normalQuantile } from './util/special.js';
+export { gammaDraw, studentTDraw } from './util/rng-dists.js';
+
+// Limits and file companions of the data layer.
+export { MAX_CANDLE_FILE_BYTES } from './data/candles-csv.js';
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_WAIT_MS } from './data/bybit.js';
+export { readCandlesMeta, candlesMetaPath, OutputMismatchError, type CandlesMeta } from './data/candles-meta.js';
+export { writeChunksAtomic, AtomicFile } from './util/atomic.js';
+export { MODEL_MEMORY_BUDGET, CONFIG_LIMITS, modelSize } from './model/config.js';

@@ -1,6 +1,6 @@
 /**
  * @fileoverview Reads a glow-trade model file in plain JavaScript (browser or Node, no library):
- * checks its signature, version and CRC-32, parses the JSON header and returns the three flat
+ * checks its signature, CRC-32 and version, parses the JSON header and returns the three flat
  * vectors (f32 parameters, i32 permutations, f32 signs) plus the shape of every flow step, taken
  * from the header's own tensor table — so the file, not this code, says where each tensor lives.
  *
@@ -51,8 +51,14 @@ export function decodeModelFile(input, source = 'model file') {
     fail(`not a glow-trade model file (expected the "GLOWTRD" signature in the first 8 of ${bytes.length} bytes)`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The CRC first: it covers every byte, so a flipped version bit reads as corruption, not as "newer";
+  // a file whose length disagrees with its header is reported as cut or extended instead.
+  const stored = view.getUint32(bytes.length - 4, true);
+  const actual = crc32(bytes, bytes.length - 4);
+  const corrupt = () => fail(`CRC-32 mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): the file is corrupt`);
+  const crcOk = stored === actual;
   const version = view.getUint32(8, true);
-  if (version < 1 || version > READS_UP_TO_VERSION) {
+  if (crcOk && (version < 1 || version > READS_UP_TO_VERSION)) {
     fail(`model format version ${version}; this reader understands versions 1 to ${READS_UP_TO_VERSION}`);
   }
   const headerLength = view.getUint32(12, true);
@@ -61,11 +67,14 @@ export function decodeModelFile(input, source = 'model file') {
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, 16 + headerLength)));
   } catch (err) {
+    if (!crcOk) corrupt();
     fail(`the JSON header is unreadable (${err.message})`);
   }
   if (!header || header.format !== 'glow-trade-model' || !header.config || !Array.isArray(header.tensors)) {
+    if (!crcOk) corrupt();
     fail('the header is not a glow-trade model header (needs format, config and tensors)');
   }
+  if (header.kind !== undefined && header.kind !== 'glow') fail(`this is a ${header.kind} model file; this page runs GLOW model files`);
   const storeLength = { params: 0, perm: 0, sign: 0 };
   for (const t of header.tensors) {
     if (!(t.store in storeLength)) fail(`tensor "${t.name}" has unknown store "${t.store}"`);
@@ -74,9 +83,7 @@ export function decodeModelFile(input, source = 'model file') {
   const payloadStart = Math.ceil((16 + headerLength) / 4) * 4;
   const expected = payloadStart + 4 * (storeLength.params + storeLength.perm + storeLength.sign) + 4;
   if (bytes.length !== expected) fail(`expected ${expected} bytes for this header's tensors, the file has ${bytes.length}`);
-  const stored = view.getUint32(expected - 4, true);
-  const actual = crc32(bytes, expected - 4);
-  if (stored !== actual) fail(`CRC-32 mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): the file is corrupt`);
+  if (!crcOk) corrupt();
   // Copy out of the file with explicit little-endian reads (the payload is 4-aligned in the file,
   // but the file's own buffer may not be).
   const params = new Float32Array(storeLength.params);
@@ -91,7 +98,7 @@ export function decodeModelFile(input, source = 'model file') {
   const { steps, levels } = flowStructure(header, fail);
   const extra = {};
   for (const [k, v] of Object.entries(header)) {
-    if (!['format', 'version', 'config', 'initialized', 'tensors'].includes(k)) extra[k] = v;
+    if (!['format', 'version', 'kind', 'config', 'initialized', 'tensors'].includes(k)) extra[k] = v;
   }
   return { version, header, config: header.config, params, perm, sign, steps, levels, extra };
 }

@@ -3,6 +3,12 @@ import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
 import { TooFewTrainingRowsError, trainOnCandles } from '../pipeline/train-on-candles.js';
 import { saveBundle } from '../trading/bundle.js';
+import { trainForecaster } from '../pipeline/train-forecaster.js';
+import { saveForecasterBundle } from '../trading/forecaster-bundle.js';
+import { resolveForecasterConfig } from '../model/forecaster-config.js';
+import { CONTEXT_NAMES, DEFAULT_FORECAST_HORIZON } from '../data/forecaster-data.js';
+import type { Candles } from '../data/candles.js';
+import type { EpochRecord } from '../model/fit.js';
 import { isoTime, num } from '../cli/format.js';
 import { jsonRange } from '../cli/json-range.js';
 import { decimal } from '../cli/flags.js';
@@ -22,6 +28,7 @@ export default class Train extends Command {
   static override examples = [
     '<%= config.bin %> train --input btc.csv --output model.bin',
     '<%= config.bin %> train --input btc.csv --output model.bin --epochs 100 --hidden 128 --seed 7 --json',
+    '<%= config.bin %> train --conditional --input btc.csv --output forecaster.bin',
   ];
   static override enableJsonFlag = true;
   static override flags = {
@@ -43,6 +50,10 @@ export default class Train extends Command {
     'min-edge': Flags.string({ summary: 'Strategy: stay out unless |predicted return| ≥ min-edge × cost-rate (0: off).', default: String(DEFAULT_MIN_EDGE) }),
     'rebalance-band': Flags.string({ summary: 'Strategy: keep the held position until the target moves further than this.', default: String(DEFAULT_REBALANCE_BAND) }),
     'below-edge': Flags.string({ summary: 'Strategy: below the cost hurdle, hold the current position or go flat.', options: ['hold', 'flat'], default: 'hold' }),
+    conditional: Flags.boolean({ summary: 'Train the forecaster instead: p(next --forecast-bars log returns | market state), a conditional flow with a Student-t base (DESIGN §9).', default: false }),
+    'forecast-bars': Flags.integer({ summary: 'Forecaster: bars forecast after each close (the target width H).', default: DEFAULT_FORECAST_HORIZON, min: 2, max: 4096 }),
+    base: Flags.string({ summary: 'Forecaster: base distribution of the latents.', options: ['student-t', 'normal'], default: 'student-t' }),
+    embed: Flags.integer({ summary: 'Forecaster: width of the context embedding.', default: 16, min: 1, max: 4096 }),
     threads: Flags.string({ summary: 'Training threads: a number, or "auto" for every core (a run is reproducible for a given count).', default: '1' }),
   };
 
@@ -62,6 +73,15 @@ export default class Train extends Command {
     }
     const threads = resolveThreads(threadsArg);
     const model = { levels: flags.levels, steps: flags.steps, hidden: flags.hidden, coupling: flags.coupling as 'affine' | 'additive' };
+    if (flags.conditional) {
+      const forecaster = { ...model, target: flags['forecast-bars'], context: CONTEXT_NAMES.length, embed: flags.embed, base: flags.base as 'student-t' | 'normal' };
+      try {
+        resolveForecasterConfig(forecaster);
+      } catch (err) {
+        this.error(`--forecast-bars ${flags['forecast-bars']} --levels ${flags.levels} --steps ${flags.steps} --hidden ${flags.hidden}: ${(err as Error).message}`, { exit: 2 });
+      }
+      return this.trainConditional(readCandles(flags.input), flags, forecaster, { lr, trainFraction, validationFraction, threads });
+    }
     try {
       // the model's shape and memory budget, before minutes of reading and training
       resolveConfig({ ...model, features: FEATURE_COUNT });
@@ -133,6 +153,40 @@ export default class Train extends Command {
     log(`best epoch ${fit.bestEpoch}/${fit.history.length} (${fit.stopReason}): validation NLL ${num(summary.validationNll, 4)} nats ` +
       `(${num(summary.validationBitsPerDim, 4)} bits/dim); wrote ${flags.output}`);
     log(`held-out test rows: ${summary.rows.test} (${t.test ? `${isoTime(t.test.start)} → ${isoTime(t.test.end)}` : 'none'})`);
+    return summary;
+  }
+
+  /** `--conditional`: train and save a forecaster bundle. */
+  private trainConditional(
+    candles: Candles, flags: { input: string; output: string; epochs: number; 'batch-size': number; patience: number; seed: number; 'train-fraction': string },
+    model: Record<string, unknown>, o: { lr: number; trainFraction: number; validationFraction: number; threads: number },
+  ): Record<string, unknown> {
+    const bar = new ProgressBar({ label: 'training the forecaster' });
+    const { bundle, fit, dataset } = trainForecaster(candles, {
+      seed: flags.seed,
+      horizon: model.target as number,
+      model,
+      split: { train: o.trainFraction, validation: o.validationFraction },
+      fit: {
+        epochs: flags.epochs, batchSize: flags['batch-size'], learningRate: o.lr, patience: flags.patience, threads: o.threads,
+        onBatch: ({ epoch, batch, batches }) => bar.update((epoch - 1 + batch / batches) / flags.epochs, `epoch ${epoch}`),
+        onEpoch: (r: EpochRecord) => bar.update(r.epoch / flags.epochs, `epoch ${r.epoch}: train ${num(r.trainNll, 3)} val ${num(r.valNll, 3)} nats`),
+      },
+    });
+    bar.done(`${fit.history.length} epochs`);
+    saveForecasterBundle(flags.output, bundle);
+    const t = bundle.training;
+    const last = fit.history[fit.bestEpoch - 1] ?? fit.history[fit.history.length - 1];
+    const summary = {
+      model: flags.output, kind: 'forecaster', config: bundle.model.config, parameters: bundle.model.numParameters, seed: flags.seed, threads: o.threads,
+      rows: { train: dataset.rows.train.length, validation: dataset.rows.validation.length, test: dataset.rows.test.length },
+      ranges: { train: jsonRange(t.train.start, t.train.end, t.train.rows), validation: t.validation && jsonRange(t.validation.start, t.validation.end, t.validation.rows), test: t.test && jsonRange(t.test.start, t.test.end, t.test.rows) },
+      targetScale: bundle.targetScale, epochs: fit.history.length, bestEpoch: fit.bestEpoch, stopReason: fit.stopReason,
+      trainNll: last?.trainNll ?? null, validationNll: last?.valNll ?? null, seconds: fit.seconds,
+    };
+    if (!this.jsonEnabled()) {
+      this.logToStderr(`best epoch ${fit.bestEpoch}/${fit.history.length} (${fit.stopReason}): validation NLL ${num(summary.validationNll, 4)} nats per ${bundle.horizon}-bar path (scaled); wrote ${flags.output}`);
+    }
     return summary;
   }
 }

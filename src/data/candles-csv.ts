@@ -12,7 +12,7 @@
  * none, never a truncated one.
  */
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { writeFileAtomicChunks } from '../util/atomic-stream.js';
+import { writeChunksAtomic } from '../util/atomic.js';
 import { candleCount, CANDLE_COLUMNS, type CandleColumn, type Candles } from './candles.js';
 import { CandleDataError, validateCandles } from './candle-checks.js';
 import { CsvRecords, CsvSyntaxError } from './csv-records.js';
@@ -285,5 +285,5 @@ export function candlesToCsv(c: Candles): string {
 /** Validate, then write a candle CSV file atomically, in chunks (any number of candles). */
 export function writeCandles(path: string, c: Candles): void {
   validateCandles(c, { source: path });
-  writeFileAtomicChunks(path, candleCsvChunks(c));
+  writeChunksAtomic(path, candleCsvChunks(c));
 }

@@ -5,7 +5,7 @@
  * write: one string of a 1.7-million-row file would pass V8's string limit ("Invalid string length").
  */
 import { table, type ColumnTable } from 'arquero';
-import { writeFileAtomicChunks } from '../util/atomic-stream.js';
+import { writeChunksAtomic } from '../util/atomic.js';
 import type { FeatureSet } from './features.js';
 
 /** One feature as a column (a copy out of the row-major matrix). */
@@ -50,5 +50,5 @@ export function featuresToCsv(features: FeatureSet): string {
 
 /** Write the feature CSV atomically, chunk by chunk (any number of rows). */
 export function writeFeaturesCsv(path: string, features: FeatureSet): void {
-  writeFileAtomicChunks(path, featureCsvChunks(features));
+  writeChunksAtomic(path, featureCsvChunks(features));
 }

@@ -223,7 +223,7 @@ export function decodeCheckpoint(bytes: Uint8Array, options: { source?: string }
   };
   const { header, payloadStart, view } = readModelContainer(bytes, src);
   const kind = modelKind(header, src);
-  if (kind !== 'glow') fail(`this is a ${kind} model file, not a GLOW; load it with ConditionalGlow.load (the CLI's commands for forecasters take it as it is)`);
+  if (kind !== 'glow') fail(`this is a ${kind} model file, not a GLOW (use it with "glow-trade risk", or ConditionalGlow.load in the library)`);
   // A file states its whole config: defaults of this version must not stand in for missing fields.
   const raw = header.config as Record<string, unknown> | undefined;
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {

@@ -6,6 +6,7 @@
  * exactly where the relaxed build validates.
  */
 import { test } from 'uvu';
+import { withCrc } from '../helpers/model-bytes.js';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -69,7 +70,10 @@ test('decodeModelFile refuses foreign, truncated, corrupt and future files, nami
   assert.throws(() => decodeModelFile(flipped, 'bad.bin'), /bad\.bin: CRC-32 mismatch \(stored [0-9a-f]+, computed [0-9a-f]+\): the file is corrupt/);
   const future = modelBytes.slice();
   new DataView(future.buffer).setUint32(8, 2, true);
-  assert.throws(() => decodeModelFile(future, 'new.bin'), /new\.bin: model format version 2; this reader understands versions 1 to 1/);
+  // A version bit flipped in transit is corruption (the CRC is checked first) …
+  assert.throws(() => decodeModelFile(future, 'flip.bin'), /flip\.bin: CRC-32 mismatch/);
+  // … a whole file of a newer format (its CRC matches) is "newer".
+  assert.throws(() => decodeModelFile(withCrc(future), 'new.bin'), /new\.bin: model format version 2; this reader understands versions 1 to 1/);
 });
 
 test('the host matches the library bit for bit on the same build: log p, encode, decode, samples (chunked)', () => {
