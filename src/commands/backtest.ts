@@ -4,6 +4,7 @@
  * that retrains a model like the given one on every fold.
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
 import { minuteTime } from '../data/time.js';
@@ -19,7 +20,7 @@ import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '..
 import { refuseOutputClash } from '../cli/paths.js';
 import { jsonRange } from '../cli/json-range.js';
 
-export default class Backtest extends Command {
+export default class Backtest extends GlowCommand {
   static override summary = 'Backtest a model on candles: next-bar execution, fees and slippage, metrics beside buy-and-hold.';
   static override description =
     'The position decided at the close of bar t is held over bar t+1 and earns its return; every change of ' +

@@ -5,6 +5,7 @@
  * report, and print a short summary. Every file goes to --output-dir.
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simulateMarket } from '../data/synthetic.js';
@@ -25,7 +26,7 @@ import { writeReport } from '../report/html.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { isoTime, num } from '../cli/format.js';
 
-export default class Demo extends Command {
+export default class Demo extends GlowCommand {
   static override summary = 'The whole job, offline: simulate a market, train, backtest out of sample, scenarios and VaR test, HTML report.';
   static override description =
     'Simulates a seeded synthetic hourly market (fat tails, volatility clustering, regime switches), trains a ' +

@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { candlesFlag, modelFlag } from '../cli/flags.js';
 import { readCandles } from '../data/candles-csv.js';
 import { loadBundle, scaledRows } from '../trading/bundle.js';
@@ -6,7 +7,7 @@ import { modelFeatures, rowsIn } from '../trading/run-backtest.js';
 import { num, pct } from '../cli/format.js';
 import { jsonRange } from '../cli/json-range.js';
 
-export default class Evaluate extends Command {
+export default class Evaluate extends GlowCommand {
   static override summary = "Score new candles with a model: mean log-likelihood, NLL, bits/dim, share below the model's threshold.";
   static override examples = ['<%= config.bin %> evaluate --model model.bin --data new.csv', '<%= config.bin %> evaluate --model model.bin --data new.csv --json'];
   static override enableJsonFlag = true;

@@ -3,6 +3,7 @@
  * features of each bar whose 21-candle window is complete and gap-free.
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { readCandles } from '../data/candles-csv.js';
 import { computeFeatures } from '../data/features.js';
 import { writeFeaturesCsv } from '../data/features-table.js';
@@ -21,7 +22,7 @@ export interface FeaturesSummary {
   names: string[];
 }
 
-export default class Features extends Command {
+export default class Features extends GlowCommand {
   static override summary = 'Compute the 16 model features from a candle CSV.';
   static override description =
     'Reads and validates a candle CSV (timestamp,open,high,low,close,volume[,turnover]; timestamps in Unix ' +

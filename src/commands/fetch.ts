@@ -6,6 +6,7 @@
  * reported.
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { BYBIT_CATEGORIES, DEFAULT_MAX_WAIT_MS, MAX_KLINE_LIMIT, safeIso, type BybitCategory, type RetryNotice } from '../data/bybit.js';
 import { OutputMismatchError } from '../data/candles-meta.js';
 import { parseInterval } from '../data/interval.js';
@@ -41,7 +42,7 @@ export interface FetchSummary {
   metaFile: string;
 }
 
-export default class Fetch extends Command {
+export default class Fetch extends GlowCommand {
   static override summary = 'Download candles from Bybit into a CSV file.';
   static override description =
     'Fetches closed klines from the Bybit v5 API (any interval, spot/linear/inverse) and writes ' +

@@ -6,6 +6,7 @@
  * to SVG here, so the file opens offline.
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { readCandles } from '../data/candles-csv.js';
 import { loadBundle } from '../trading/bundle.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
@@ -19,7 +20,7 @@ import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '..
 import { refuseOutputClash } from '../cli/paths.js';
 import { jsonRange } from '../cli/json-range.js';
 
-export default class Report extends Command {
+export default class Report extends GlowCommand {
   static override summary = 'Write a self-contained HTML report: backtest, likelihood, regimes, training curves, scenario risk.';
   static override description =
     "Backtests the model on the candles (by default every bar after the model's validation range; in-sample " +

@@ -3,6 +3,7 @@
  * EWMA and GARCH(1,1)-t on the same bars, and the forecast tests that say which to trust.
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { candlesFlag, modelFlag } from '../cli/flags.js';
 import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { jsonRange } from '../cli/json-range.js';
@@ -13,6 +14,7 @@ import { ProgressBar } from '../data/progress.js';
 import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
 import { BASELINES, type BaselineName, DEFAULT_RISK_HORIZONS, riskCsvRows, runRisk, type RunRiskResult } from '../pipeline/run-risk.js';
 import { writeChunksAtomic } from '../util/atomic.js';
+import { resolveThreads } from '../wasm/pool.js';
 
 /** Comma-separated positive integers, or a usage error naming the flag. */
 function integerList(cmd: Command, flag: string, text: string): number[] {
@@ -24,7 +26,7 @@ function integerList(cmd: Command, flag: string, text: string): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-export default class Risk extends Command {
+export default class Risk extends GlowCommand {
   static override summary = 'Per-bar risk from a forecaster, beside historical simulation, EWMA and GARCH-t, with forecast tests.';
   static override description =
     'At the close of every tested bar (default: every bar after the model\'s validation range), draws --scenarios ' +
@@ -42,7 +44,7 @@ export default class Risk extends Command {
   static override flags = {
     model: modelFlag(),
     data: candlesFlag('Candle CSV: the bars to forecast at (with the 20 candles before them for the features).'),
-    horizons: Flags.string({ summary: 'Horizons in bars, comma-separated (each ≤ the model\'s path length).', default: DEFAULT_RISK_HORIZONS.join(',') }),
+    horizons: Flags.string({ summary: `Horizons in bars, comma-separated, each ≤ the model's path length (default ${DEFAULT_RISK_HORIZONS.join(',')}, those the model reaches).` }),
     scenarios: Flags.integer({ summary: 'Scenarios per bar (also GARCH-t\'s simulated paths).', default: 2000, min: 100, max: 100_000 }),
     baselines: Flags.string({ summary: `Baselines, comma-separated (${BASELINES.join(', ')}), or "none".`, default: BASELINES.join(',') }),
     'hour-factor': Flags.boolean({ summary: 'Also run EWMA and GARCH-t with the hour-of-day volatility factor (intraday candles).', default: true, allowNo: true }),
@@ -50,6 +52,7 @@ export default class Risk extends Command {
     to: Flags.string({ summary: 'Last bar to forecast at.' }),
     'allow-in-sample': Flags.boolean({ summary: 'Forecast at bars inside the model\'s training or validation range anyway.', default: false }),
     seed: Flags.integer({ summary: 'Seed of the scenario draws (bar chunk k uses seed + k) and of GARCH-t\'s paths.', default: 0 }),
+    threads: Flags.string({ summary: 'Threads for the scenario draws: a number, or "auto" for every core (the draws do not depend on it).', default: 'auto' }),
     output: Flags.string({ char: 'o', summary: 'CSV of the forecaster\'s per-bar risk: timestamp,horizon,var95,cvar95,var99,cvar99,mean,std,realized.' }),
   };
 
@@ -58,7 +61,7 @@ export default class Risk extends Command {
     refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'model', path: flags.model }, { flag: 'data', path: flags.data }]);
     const unwritable = flags.output === undefined ? null : outputNotWritable('output', flags.output);
     if (unwritable) this.error(unwritable, { exit: 2 });
-    const horizons = integerList(this, 'horizons', flags.horizons);
+    const given = flags.horizons === undefined ? null : integerList(this, 'horizons', flags.horizons);
     const baselines = flags.baselines.trim() === 'none' ? [] : flags.baselines.split(',').map((s) => s.trim());
     const unknown = baselines.filter((b) => !(BASELINES as readonly string[]).includes(b));
     if (unknown.length) this.error(`--baselines: unknown ${unknown.join(', ')}; choose from ${BASELINES.join(', ')} or "none"`, { exit: 2 });
@@ -69,7 +72,13 @@ export default class Risk extends Command {
     } catch (err) {
       this.error((err as Error).message, { exit: 2 });
     }
-    const bundle = loadForecasterBundle(flags.model);
+    const threadsArg = flags.threads === 'auto' ? 'auto' : Number(flags.threads);
+    if (threadsArg !== 'auto' && !(Number.isInteger(threadsArg) && threadsArg >= 1 && threadsArg <= 64)) {
+      this.error(`--threads must be an integer from 1 to 64 or "auto", got "${flags.threads}"`, { exit: 2 });
+    }
+    const bundle = loadForecasterBundle(flags.model, { threads: resolveThreads(threadsArg) });
+    const horizons = given ?? DEFAULT_RISK_HORIZONS.filter((h) => h <= bundle.horizon);
+    if (!horizons.includes(bundle.horizon) && given === null && horizons.length < DEFAULT_RISK_HORIZONS.length) horizons.push(bundle.horizon);
     const bad = horizons.find((h) => h > bundle.horizon);
     if (bad !== undefined) this.error(`--horizons: ${bad} bars is beyond the model's ${bundle.horizon}-bar forecast`, { exit: 2 });
     const candles = readCandles(flags.data);

@@ -3,6 +3,7 @@
  * the optional out-of-sample VaR test, as tables or one JSON document.
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { modelFlag } from '../cli/flags.js';
 import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { readCandles } from '../data/candles-csv.js';
@@ -15,7 +16,7 @@ import { varTest } from '../risk/var-test.js';
 import { horizonTable, percentileTable, stressTableText, varTestTable, varVerdictLines } from '../cli/risk-tables.js';
 import { jsonRange } from '../cli/json-range.js';
 
-export default class Scenarios extends Command {
+export default class Scenarios extends GlowCommand {
   static override summary = 'Sample scenarios from a model and report VaR, CVaR, moments, percentiles and a temperature stress table.';
   static override description =
     'Draws --num scenarios from the flow at --temperature (latent z ~ N(0, T²·I)), maps them back to feature ' +

@@ -3,6 +3,7 @@
  * candle CSV (its last bar) or live from Bybit (enough recent closed candles for the 20-bar windows).
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { decimal, modelFlag } from '../cli/flags.js';
 import { jsonRange } from '../cli/json-range.js';
 import { formatPrice } from '../cli/price.js';
@@ -25,7 +26,7 @@ function intervalOfModel(ms: number): Interval {
   throw new Error(`the model was trained on candles ${ms} ms apart, which is not a Bybit interval`);
 }
 
-export default class Signal extends Command {
+export default class Signal extends GlowCommand {
   static override summary = "The model's signal for the latest closed bar: position, log-likelihood, confidence, regime, latent.";
   static override description =
     'With --data, the last bar of a candle CSV; with --symbol, live closed candles from Bybit v5 on the ' +

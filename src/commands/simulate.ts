@@ -3,6 +3,7 @@
  * candle CSV, for offline work. The same flags always give the same file.
  */
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { writeCandles } from '../data/candles-csv.js';
 import { parseInterval } from '../data/interval.js';
 import { stylisedFacts } from '../data/stylised-facts.js';
@@ -21,7 +22,7 @@ export interface SimulateSummary {
   facts: { kurtosis: number; annualisedVolatility: number; absReturnAutocorrelation: number[] } | null;
 }
 
-export default class Simulate extends Command {
+export default class Simulate extends GlowCommand {
   static override summary = 'Write a synthetic market (seeded OHLCV candles) to a CSV file.';
   static override description =
     'Simulates candles with fat-tailed returns (Student-t), volatility clustering (GARCH), regime ' +

@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { GlowCommand } from '../cli/base-command.js';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
 import { TooFewTrainingRowsError, trainOnCandles } from '../pipeline/train-on-candles.js';
@@ -18,7 +19,7 @@ import { CONFIG_LIMITS, resolveConfig } from '../model/config.js';
 import { FEATURE_COUNT } from '../data/features.js';
 import { DEFAULT_COST_RATE, DEFAULT_HORIZON, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND } from '../trading/strategy-options.js';
 
-export default class Train extends Command {
+export default class Train extends GlowCommand {
   static override summary = 'Train a GLOW model on a candle CSV and calibrate its trading strategy.';
   static override description =
     'Computes the 16 features, splits the rows chronologically into train / validation / test, fits the ' +
