@@ -248,21 +248,32 @@ export function decodeCheckpoint(bytes: Uint8Array, options: { source?: string }
     fail(`the header's tensor table has ${Array.isArray(got) ? got.length : 'no'} entries, its config needs ${size.tensors}`);
   }
   const layout = modelLayout(config);
+  const { params, perm, sign, initialized, extra } = readPayload({ header, payloadStart, view }, layout, fail);
+  return { config: layout.config, layout, params, perm, sign, initialized, extra };
+}
+
+/**
+ * The payload of a checked container, for a layout built from its (checked) config: the header's
+ * tensor table must be the layout's, the vectors must pass payloadProblem; the header's other
+ * sections come back as `extra` (null-prototype).
+ */
+export function readPayload(
+  c: Pick<ModelContainer, 'header' | 'payloadStart' | 'view'>, layout: PayloadLayout, fail: (msg: string) => never,
+): { params: Float32Array; perm: Int32Array; sign: Float32Array; initialized: boolean; extra: Record<string, unknown> } {
+  const got = c.header.tensors as unknown[];
   const want = tensorTable(layout);
-  const i = want.findIndex((t, k) => JSON.stringify(got![k]) !== JSON.stringify(t));
+  const i = want.findIndex((t, k) => JSON.stringify(got[k]) !== JSON.stringify(t));
   if (i >= 0) fail(`the header's tensor table does not match its config (first difference at "${want[i].name}")`);
-  const params = new Float32Array(layout.numel);
-  const perm = new Int32Array(layout.permLength);
-  const sign = new Float32Array(layout.signLength);
-  let off = payloadStart;
-  for (let i = 0; i < params.length; i++, off += 4) params[i] = view.getFloat32(off, true);
-  for (let i = 0; i < perm.length; i++, off += 4) perm[i] = view.getInt32(off, true);
-  for (let i = 0; i < sign.length; i++, off += 4) sign[i] = view.getFloat32(off, true);
+  const params = new Float32Array(layout.numel), perm = new Int32Array(layout.permLength), sign = new Float32Array(layout.signLength);
+  let off = c.payloadStart;
+  for (let k = 0; k < params.length; k++, off += 4) params[k] = c.view.getFloat32(off, true);
+  for (let k = 0; k < perm.length; k++, off += 4) perm[k] = c.view.getInt32(off, true);
+  for (let k = 0; k < sign.length; k++, off += 4) sign[k] = c.view.getFloat32(off, true);
   const problem = payloadProblem(layout, params, perm, sign);
   if (problem) fail(problem);
   const extra: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of Object.entries(header)) if (!RESERVED.has(k)) extra[k] = v;
-  return { config: layout.config, layout, params, perm, sign, initialized: header.initialized === true, extra };
+  for (const [k, v] of Object.entries(c.header)) if (!RESERVED.has(k)) extra[k] = v;
+  return { params, perm, sign, initialized: c.header.initialized === true, extra };
 }
 
 /**

@@ -9,7 +9,7 @@ import { type ForecasterConfig, resolveForecasterConfig } from './forecaster-con
 import { type ForecasterLayout, forecasterLayout, forecasterParameterTensors } from './forecaster-layout.js';
 import { forecasterInitialState } from './forecaster-init.js';
 import { type MatrixInput, toFloat32Matrix } from './matrix.js';
-import type { NamedTensor } from './glow.js';
+import { type NamedTensor, mergeNamedTensors, namedTensors } from './named-tensors.js';
 import { type Engine, defaultEngine } from '../wasm/engine.js';
 import { H, INFER_BLOCK, R } from '../wasm/plan.js';
 import { F, type ForecastExports, ForecastMemory } from '../wasm/forecast-plan.js';
@@ -372,58 +372,24 @@ export class ConditionalGlow {
   /** Every named tensor (parameters and buffers) with the §9 names and shapes. */
   namedParameters(): Record<string, NamedTensor> {
     const flow = this.mem.flow;
-    const out: Record<string, NamedTensor> = {};
-    const params = flow.f32(flow.params, this.layout.numel);
-    const perm = flow.i32(flow.perm, this.layout.permLength);
-    const sign = flow.f32(flow.sign, this.layout.signLength);
-    for (const t of this.layout.tensors) {
-      const src = t.store === 'params' ? params : t.store === 'perm' ? perm : sign;
-      out[t.name] = { shape: [...t.shape], data: src.slice(t.offset, t.offset + t.size) as Float32Array | Int32Array };
-    }
-    return out;
+    return namedTensors(this.layout.tensors, {
+      params: flow.f32(flow.params, this.layout.numel),
+      perm: flow.i32(flow.perm, this.layout.permLength),
+      sign: flow.f32(flow.sign, this.layout.signLength),
+    });
   }
 
   /** Load every named tensor (the inverse of namedParameters), validated; marks ActNorm initialised. */
   loadNamedParameters(tensors: Record<string, { shape?: number[]; data: ArrayLike<number> }>): void {
-    const known = new Set(this.layout.tensors.map((t) => t.name));
-    for (const name of Object.keys(tensors)) {
-      if (!known.has(name)) throw new RangeError(`loadNamedParameters: unknown tensor "${name}" for this forecaster`);
-    }
     const flow = this.mem.flow;
-    const params = this.getParameters();
-    const perm = flow.i32(flow.perm, this.layout.permLength).slice();
-    const sign = flow.f32(flow.sign, this.layout.signLength).slice();
-    for (const t of this.layout.tensors) {
-      const v = tensors[t.name];
-      if (!v) throw new RangeError(`loadNamedParameters: tensor "${t.name}" (shape [${t.shape}]) is missing`);
-      if (v.shape && (v.shape.length !== t.shape.length || v.shape.some((s, i) => s !== t.shape[i]))) {
-        throw new RangeError(`loadNamedParameters: "${t.name}" has shape [${v.shape}], expected [${t.shape}]`);
-      }
-      if (v.data.length !== t.size) {
-        throw new RangeError(`loadNamedParameters: "${t.name}" has ${v.data.length} values, expected ${t.size}`);
-      }
-      for (let i = 0; i < t.size; i++) {
-        const val = Number(v.data[i]);
-        if (!Number.isFinite(val)) throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] is ${val}`);
-        if (t.store === 'params') params[t.offset + i] = val;
-        else if (t.store === 'sign') {
-          if (val !== 1 && val !== -1) throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] must be ±1, got ${val}`);
-          sign[t.offset + i] = val;
-        } else {
-          if (!Number.isInteger(val) || val < 0 || val >= t.size) {
-            throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] must be an index in [0, ${t.size}), got ${val}`);
-          }
-          perm[t.offset + i] = val;
-        }
-      }
-      if (t.store === 'perm') {
-        const seen = new Set(Array.from(perm.subarray(t.offset, t.offset + t.size)));
-        if (seen.size !== t.size) throw new RangeError(`loadNamedParameters: "${t.name}" is not a permutation`);
-      }
-    }
-    flow.i32(flow.perm, this.layout.permLength).set(perm);
-    flow.f32(flow.sign, this.layout.signLength).set(sign);
-    this.setParameters(params);
+    const v = mergeNamedTensors(this.layout.tensors, tensors, {
+      params: this.getParameters(),
+      perm: flow.i32(flow.perm, this.layout.permLength).slice(),
+      sign: flow.f32(flow.sign, this.layout.signLength).slice(),
+    }, 'forecaster');
+    flow.i32(flow.perm, this.layout.permLength).set(v.perm);
+    flow.f32(flow.sign, this.layout.signLength).set(v.sign);
+    this.setParameters(v.params);
     this.initialized = true;
   }
 

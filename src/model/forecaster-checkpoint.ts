@@ -8,10 +8,9 @@
 import { type ForecasterConfig, resolveForecasterConfig } from './forecaster-config.js';
 import { type ForecasterLayout, forecasterLayout } from './forecaster-layout.js';
 import { CONFIG_LIMITS, levelWidths } from './config.js';
-import { encodeCheckpoint, modelKind, payloadProblem, readModelContainer, readModelFile, tensorTable } from './checkpoint.js';
+import { encodeCheckpoint, modelKind, readModelContainer, readModelFile, readPayload } from './checkpoint.js';
 import { show } from '../util/json-checks.js';
 
-const RESERVED = new Set(['format', 'version', 'kind', 'config', 'initialized', 'tensors']);
 const CONFIG_FIELDS = ['target', 'context', 'levels', 'steps', 'hidden', 'embed', 'contextHidden', 'base', 'coupling'] as const;
 /** Widths beyond these are refused before anything is sized from them (32-bit offsets stay safe). */
 export const FORECASTER_LIMITS = Object.freeze({ target: 4096, context: 4096, embed: 4096, contextHidden: 16384 });
@@ -89,19 +88,8 @@ export function decodeForecaster(bytes: Uint8Array, options: { source?: string }
     fail(`the header's tensor table has ${Array.isArray(got) ? got.length : 'no'} entries, its config needs ${size.tensors}`);
   }
   const layout = forecasterLayout(config);
-  const want = tensorTable(layout);
-  const i = want.findIndex((t, k) => JSON.stringify(got![k]) !== JSON.stringify(t));
-  if (i >= 0) fail(`the header's tensor table does not match its config (first difference at "${want[i].name}")`);
-  const params = new Float32Array(layout.numel), perm = new Int32Array(layout.permLength), sign = new Float32Array(layout.signLength);
-  let off = payloadStart;
-  for (let k = 0; k < params.length; k++, off += 4) params[k] = view.getFloat32(off, true);
-  for (let k = 0; k < perm.length; k++, off += 4) perm[k] = view.getInt32(off, true);
-  for (let k = 0; k < sign.length; k++, off += 4) sign[k] = view.getFloat32(off, true);
-  const problem = payloadProblem(layout, params, perm, sign);
-  if (problem) fail(problem);
-  const extra: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of Object.entries(header)) if (!RESERVED.has(k)) extra[k] = v;
-  return { config: layout.config, layout, params, perm, sign, initialized: header.initialized === true, extra };
+  const { params, perm, sign, initialized, extra } = readPayload({ header, payloadStart, view }, layout, fail);
+  return { config: layout.config, layout, params, perm, sign, initialized, extra };
 }
 
 export function loadForecasterFile(path: string): DecodedForecaster {

@@ -13,6 +13,9 @@ import { JsonChecks } from '../util/json-checks.js';
 import { H, INFER_BLOCK, ModelMemory, R } from '../wasm/plan.js';
 import { type FitOptions, type FitResult, fitGlow } from './fit.js';
 import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../wasm/pool.js';
+import { type NamedTensor, mergeNamedTensors, namedTensors } from './named-tensors.js';
+
+export type { NamedTensor };
 
 export interface GlowCreateOptions extends Partial<GlowConfig> {
   /** Seed of the initial parameters (random rotations, coupling weights). Default 0. */
@@ -31,12 +34,6 @@ export interface GlowCreateOptions extends Partial<GlowConfig> {
 export interface GlowLoadOptions {
   engine?: Engine;
   threads?: ThreadsOption;
-}
-
-/** A named tensor as `namedParameters()` returns it. */
-export interface NamedTensor {
-  shape: number[];
-  data: Float32Array | Int32Array;
 }
 
 /** Minimum rows for the data-dependent ActNorm initialisation (DESIGN §3). */
@@ -303,15 +300,11 @@ export class Glow {
 
   /** Every named tensor (parameters and buffers) with the anchor's state_dict names and shapes. */
   namedParameters(): Record<string, NamedTensor> {
-    const out: Record<string, NamedTensor> = {};
-    const params = this.mem.f32(this.mem.params, this.layout.numel);
-    const perm = this.mem.i32(this.mem.perm, this.layout.permLength);
-    const sign = this.mem.f32(this.mem.sign, this.layout.signLength);
-    for (const t of this.layout.tensors) {
-      const src = t.store === 'params' ? params : t.store === 'perm' ? perm : sign;
-      out[t.name] = { shape: [...t.shape], data: src.slice(t.offset, t.offset + t.size) as Float32Array | Int32Array };
-    }
-    return out;
+    return namedTensors(this.layout.tensors, {
+      params: this.mem.f32(this.mem.params, this.layout.numel),
+      perm: this.mem.i32(this.mem.perm, this.layout.permLength),
+      sign: this.mem.f32(this.mem.sign, this.layout.signLength),
+    });
   }
 
   /**
@@ -319,44 +312,14 @@ export class Glow {
    * anchor). Every tensor must be present with its exact shape. Marks ActNorm initialised.
    */
   loadNamedParameters(tensors: Record<string, { shape?: number[]; data: ArrayLike<number> }>): void {
-    const known = new Set(this.layout.tensors.map((t) => t.name));
-    for (const name of Object.keys(tensors)) {
-      if (!known.has(name)) throw new RangeError(`loadNamedParameters: unknown tensor "${name}" for this model`);
-    }
-    const params = this.getParameters();
-    const perm = this.mem.i32(this.mem.perm, this.layout.permLength).slice();
-    const sign = this.mem.f32(this.mem.sign, this.layout.signLength).slice();
-    for (const t of this.layout.tensors) {
-      const v = tensors[t.name];
-      if (!v) throw new RangeError(`loadNamedParameters: tensor "${t.name}" (shape [${t.shape}]) is missing`);
-      if (v.shape && (v.shape.length !== t.shape.length || v.shape.some((s, i) => s !== t.shape[i]))) {
-        throw new RangeError(`loadNamedParameters: "${t.name}" has shape [${v.shape}], expected [${t.shape}]`);
-      }
-      if (v.data.length !== t.size) {
-        throw new RangeError(`loadNamedParameters: "${t.name}" has ${v.data.length} values, expected ${t.size}`);
-      }
-      for (let i = 0; i < t.size; i++) {
-        const val = Number(v.data[i]);
-        if (!Number.isFinite(val)) throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] is ${val}`);
-        if (t.store === 'params') params[t.offset + i] = val;
-        else if (t.store === 'sign') {
-          if (val !== 1 && val !== -1) throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] must be ±1, got ${val}`);
-          sign[t.offset + i] = val;
-        } else {
-          if (!Number.isInteger(val) || val < 0 || val >= t.size) {
-            throw new RangeError(`loadNamedParameters: "${t.name}"[${i}] must be an index in [0, ${t.size}), got ${val}`);
-          }
-          perm[t.offset + i] = val;
-        }
-      }
-      if (t.store === 'perm') {
-        const seen = new Set(Array.from(perm.subarray(t.offset, t.offset + t.size)));
-        if (seen.size !== t.size) throw new RangeError(`loadNamedParameters: "${t.name}" is not a permutation`);
-      }
-    }
-    this.mem.i32(this.mem.perm, this.layout.permLength).set(perm);
-    this.mem.f32(this.mem.sign, this.layout.signLength).set(sign);
-    this.setParameters(params);
+    const v = mergeNamedTensors(this.layout.tensors, tensors, {
+      params: this.getParameters(),
+      perm: this.mem.i32(this.mem.perm, this.layout.permLength).slice(),
+      sign: this.mem.f32(this.mem.sign, this.layout.signLength).slice(),
+    }, 'model');
+    this.mem.i32(this.mem.perm, this.layout.permLength).set(v.perm);
+    this.mem.f32(this.mem.sign, this.layout.signLength).set(v.sign);
+    this.setParameters(v.params);
     this.initialized = true;
   }
 
