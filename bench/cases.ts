@@ -11,7 +11,7 @@ import type { ModelLayout } from '../src/model/layout.js';
 
 export interface BenchCase {
   engine: string;
-  task: 'train' | 'logprob' | 'sample' | 'logprob-1row' | 'gemm';
+  task: 'train' | 'logprob' | 'sample' | 'logprob-1row' | 'gemm' | 'fc-train' | 'fc-logprob' | 'fc-draws';
   batch: number;
   threads: number;
   /** FLOPs per sample (matmul only, as the anchor counts them). */
@@ -30,7 +30,7 @@ export function forwardFlops(layout: ModelLayout): number {
 }
 
 /** A fixed pool of correlated-Gaussian rows (as the anchor trains on). */
-function pool(n: number, d: number, seed: number): Float32Array {
+export function pool(n: number, d: number, seed: number): Float32Array {
   const r = new Rng(seed);
   const A = Float64Array.from({ length: d * d }, () => r.normal() / Math.sqrt(d));
   const out = new Float32Array(n * d);
@@ -46,8 +46,8 @@ function pool(n: number, d: number, seed: number): Float32Array {
   return out;
 }
 
-const POOL_ROWS = 65536;
-const HYPER = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipNorm: 0, weightDecay: 0 };
+export const POOL_ROWS = 65536;
+export const HYPER = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipNorm: 0, weightDecay: 0 };
 
 /**
  * A training case: consecutive minibatches of a shuffled pool, every repetition restarting from

@@ -2,7 +2,8 @@
  * @fileoverview The bench's printout: the table of issue 6 (our engine on one and two threads, the
  * f64 TypeScript reference, the PyTorch anchor's best engine per thread count), the ratios, the
  * model-FLOP utilisation against the gemm roofline of the same run, each target of the issue with
- * met / not met, and a note when other processes disturbed the measurement.
+ * met / not met, and (reportSteadiness, printed last) how steady the host was: the gemm case's spread over
+ * its rounds and the cases that ran next to other processes' work.
  */
 import type { BenchCase } from './cases.js';
 import type { TorchResult, TorchRow } from './torch.js';
@@ -82,6 +83,16 @@ export function reportTable(m: Measured[], torch: TorchResult | null, torchNote:
     console.log('\nPyTorch anchor, every engine (same machine, same run):');
     for (const r of torch.rows) console.log(`  threads=${r.threads} ${r.task.padEnd(8)} ${r.engine.padEnd(14)} B=${String(r.batch).padStart(5)}: ${fmtRate(r.samples_per_s)} samples/s (${r.gflop_per_s.toFixed(1)} GFLOP/s)`);
   } else console.log(`\nPyTorch anchor: ${torchNote}`);
+  return { ratios, targets, rooflineGflops: roofline };
+}
+
+/**
+ * How steady the host was (printed last, after every table, the forecaster's included): the spread
+ * of the gemm case over its rounds, and the cases that ran next to other processes' work.
+ */
+export function reportSteadiness(m: Measured[], label: string, ratios: Record<string, number | null>): void {
+  const find = (engine: string, task: string, batch: number, threads = 1) =>
+    m.find((r) => r.engine === engine && r.task === task && r.batch === batch && r.threads === threads);
   // The host's speed drifts without any process to show for it (shared CPUs, clocks): the gemm case,
   // the same fixed work in every round, measures that drift across the run.
   const gemm = find(label, 'gemm', 256);
@@ -99,7 +110,6 @@ machine speed during the run: the one-core gemm case ranged ${g(lo)}–${g(hi)} 
     console.log(`\nnote: other processes used more than 0.25 of a core during some repetitions of ${busy.length} of ${m.length} cases ` +
       `(up to ${worst.toFixed(2)} cores); two-thread figures suffer most on a 2-core machine. Medians damp this; rerun when the machine is quiet.`);
   }
-  return { ratios, targets, rooflineGflops: roofline };
 }
 
 function checkTargets(r: Record<string, number | null>, haveAnchor: boolean): Target[] {

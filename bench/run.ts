@@ -7,6 +7,9 @@
  * (medians); the anchor runs its own interleaved benchmark in the same invocation. Prints the
  * table of issue 6 with the ratios, the targets and the model-FLOP utilisation (achieved GFLOP/s ÷
  * the gemm roofline measured here, per core), and writes every figure to bench/results/latest.json.
+ * The forecaster's cases (bench/forecast-cases.ts: training B 256 / 1024, log p B 4096, the per-bar
+ * risk case's 4,096 × 256 scenario draws, on one and two threads) run interleaved with the GLOW's,
+ * and their MFU is printed beside the GLOW's with the targets of issue 12.
  *
  * Options: --quick (fewer, shorter repetitions), --no-torch, --out <file>.
  */
@@ -16,9 +19,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultEngine } from '../src/wasm/engine.js';
 import { type BenchCase, referenceCases, wasmCases } from './cases.js';
+import { forecastCases } from './forecast-cases.js';
+import { reportForecaster } from './forecast-report.js';
 import { foreignLoad } from './load.js';
 import { anchorPath, runTorch, torchUnavailable, type TorchResult } from './torch.js';
-import { type Measured, reportTable } from './report.js';
+import { type Measured, reportSteadiness, reportTable } from './report.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -55,6 +60,7 @@ function main(): void {
   ];
   if (engine.variant !== 'simd') cases.push(...wasmCases(defaultEngine('simd'), 'wasm-simd', [256, 1024], 4096, 1));
   cases.push(...referenceCases(256));
+  cases.push(...forecastCases(engine, label, [256, 1024], 4096, 1), ...forecastCases(engine, label, [256, 1024], 4096, 2));
   console.error(`glow-trade bench: ${cases.length} cases × ${REPS} reps of ≥ ${REP_SECONDS} s (interleaved), warm-up ${WARMUP_SECONDS} s each`);
   const rates = cases.map(() => [] as number[]);
   const foreign = cases.map(() => [] as (number | null)[]);
@@ -91,6 +97,8 @@ function main(): void {
     }
   }
   const { ratios, targets, rooflineGflops } = reportTable(measured, torch, torchNote, label);
+  const forecaster = reportForecaster(measured, label, rooflineGflops);
+  reportSteadiness(measured, label, ratios);
   const out = {
     date: new Date().toISOString(),
     node: process.version,
@@ -101,6 +109,7 @@ function main(): void {
       reps: REPS, repSeconds: REP_SECONDS, warmupSeconds: WARMUP_SECONDS,
       statistic: 'median of interleaved repetitions (every case once per round)',
       flops: "matmul FLOPs per sample as the anchor counts them (train = 3 × forward); MFU = GFLOP/s ÷ (threads × the one-core gemm roofline of this run)",
+      forecasterFlops: 'forecasterForwardFlops per row (train = 3 × forward); a scenario draw = the flow inverse + (context and prior nets) ÷ draws per context row',
       load: 'otherProcessesCores: CPU cores used by other processes during each repetition (/proc/stat minus this process)',
     },
     rooflineGflops,
@@ -109,6 +118,7 @@ function main(): void {
     torchNote,
     ratios,
     targets,
+    forecaster,
   };
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify(out, null, 2));
