@@ -90,10 +90,10 @@ export function varVerdictLines(test: VarTestResult): string[] {
 export type NowcastRow = ReturnRisk & { horizon: number; lossProbability: number };
 
 /** A now-cast's per-horizon risk (horizons in bars): VaR/CVaR, mean, std and P(loss > threshold). */
-export function nowcastRiskTable(rows: NowcastRow[], loss: number): string {
+export function nowcastRiskTable(rows: NowcastRow[], loss: number, probabilityDigits = 2): string {
   return renderTable(
     ['horizon', 'VaR95', 'CVaR95', 'VaR99', 'CVaR99', 'mean', 'std', `P(loss>${Number((100 * loss).toFixed(4))}%)`],
-    rows.map((r) => [`${r.horizon} bar${r.horizon === 1 ? '' : 's'}`, pct(r.var95), pct(r.cvar95), pct(r.var99), pct(r.cvar99), pct(r.mean, 3), pct(r.std), pct(r.lossProbability, 1)]),
+    rows.map((r) => [`${r.horizon} bar${r.horizon === 1 ? '' : 's'}`, pct(r.var95), pct(r.cvar95), pct(r.var99), pct(r.cvar99), pct(r.mean, 3), pct(r.std), pct(r.lossProbability, probabilityDigits)]),
   );
 }
 

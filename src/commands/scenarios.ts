@@ -15,6 +15,7 @@ import { varTest } from '../risk/var-test.js';
 import { horizonTable, nowcastPercentileTable, nowcastRiskTable, percentileTable, stressTableText, varTestTable, varVerdictLines } from '../cli/risk-tables.js';
 import { jsonRange } from '../cli/json-range.js';
 import { decimal } from '../cli/flags.js';
+import { formatPrice } from '../cli/price.js';
 import { BYBIT_CATEGORIES, type BybitCategory } from '../data/bybit.js';
 import type { Candles } from '../data/candles.js';
 import { parseTime } from '../data/time.js';
@@ -184,9 +185,9 @@ export default class Scenarios extends Command {
     if (state.inSample) this.warn(`${isoTime(state.time)} lies inside the model's training/validation range: these scenarios are in-sample`);
     if (!this.jsonEnabled()) {
       this.log(`${flags.model}: ${r.scenarios} scenarios of the next ${bundle.horizon} bars at T = ${temperature}, seed ${r.seed}, for the state at ` +
-        `the close of the ${source} bar ${isoTime(state.time)} (close ${state.close})${state.inSample ? ', in-sample' : ''} — every number of a horizon comes from this one set`);
+        `the close of the ${source} bar ${isoTime(state.time)} (close ${formatPrice(state.close)})${state.inSample ? ', in-sample' : ''} — every number of a horizon comes from this one set`);
       this.log('');
-      this.log(nowcastRiskTable(r.horizons, loss));
+      this.log(nowcastRiskTable(r.horizons, loss, 2));
       this.log('');
       this.log('percentiles of the return (type 7, linear interpolation):');
       this.log(nowcastPercentileTable(r.horizons));

@@ -149,9 +149,10 @@ export default class Signal extends Command {
     };
     if (s.inSample) this.warn(`${result.time} lies inside the model's training/validation range: this forecast is in-sample`);
     if (!this.jsonEnabled()) {
-      this.log(`${source}: bar ${result.time.slice(0, 16).replace('T', ' ')} closed at ${formatPrice(s.close)}${s.inSample ? ' (in-sample)' : ''}`);
+      this.log(`${source}: bar ${result.time.slice(0, 16).replace('T', ' ')} closed at ${formatPrice(s.close)}; ` +
+        (s.inSample ? "IN-SAMPLE (inside the model's training/validation range)" : "out of sample (not in the model's training/validation range)"));
       this.log(`risk of the next bars given this close, ${r.scenarios} scenarios (seed ${r.seed}); losses positive:`);
-      this.log(nowcastRiskTable(r.horizons, loss));
+      this.log(nowcastRiskTable(r.horizons, loss, 2));
     }
     return result;
   }
