@@ -1,6 +1,8 @@
 /**
  * @fileoverview `glow-trade scenarios`: flow scenarios, per-horizon risk, temperature stress table and
- * the optional out-of-sample VaR test, as tables or one JSON document.
+ * the optional out-of-sample VaR test, as tables or one JSON document. On a forecaster file (told apart
+ * by the file's kind), the scenarios of the next H bars for the market state at one bar's close
+ * (--at last|<time> of --data, or live --symbol), from pipeline/nowcast.ts.
  */
 import { Command, Flags } from '@oclif/core';
 import { modelFlag } from '../cli/flags.js';
@@ -53,7 +55,7 @@ export default class Scenarios extends Command {
     num: Flags.integer({ char: 'n', summary: `Scenarios per set (at least 100: a 99% VaR needs a 1% tail; at most ${MAX_SCENARIOS}).`, default: 10000, min: 100 }),
     temperature: Flags.string({ char: 't', summary: 'Latent temperature T > 0 (the standard deviation of z).', default: '1' }),
     seed: Flags.integer({ summary: 'Seed of the scenario draw (stress seeds are derived from it).', default: 0 }),
-    output: Flags.string({ char: 'o', summary: 'CSV to write the scenarios to, in feature units, with the 16 feature names as header.' }),
+    output: Flags.string({ char: 'o', summary: 'CSV to write the scenarios to: a GLOW model\'s in feature units with the 16 feature names as header; a forecaster\'s as the cumulative simple return after 1 … H bars (return_1 … return_H), one row per scenario.' }),
     'var-test': Flags.string({ summary: "Candle CSV for the out-of-sample VaR test (bars after the model's validation range)." }),
     at: Flags.string({ summary: 'Forecaster files: the bar whose close is the market state: "last" (the last bar of the candles) or a bar\'s open time (ISO or Unix ms).' }),
     data: Flags.string({ char: 'd', summary: 'Forecaster files: candle CSV holding the --at bar and the 20 candles before it.', exclusive: ['symbol'] }),

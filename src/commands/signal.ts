@@ -1,6 +1,7 @@
 /**
  * @fileoverview `glow-trade signal`: the model's trading signal for the latest closed bar, from a
  * candle CSV (its last bar) or live from Bybit (enough recent closed candles for the 20-bar windows).
+ * On a forecaster file, the next bars' VaR/CVaR and loss probability given that bar (pipeline/nowcast.ts).
  */
 import { Command, Flags } from '@oclif/core';
 import { decimal, modelFlag } from '../cli/flags.js';
