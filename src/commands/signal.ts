@@ -19,6 +19,10 @@ import { modelFeatures } from '../trading/run-backtest.js';
 import { DEFAULT_LOSS, isForecasterFile, liveCandles, nowcast } from '../pipeline/nowcast.js';
 import { nowcastRiskTable } from '../cli/risk-tables.js';
 
+/** Flags that only a forecaster file uses. */
+const FORECASTER_ONLY = ['loss', 'scenarios', 'seed'] as const;
+const DEFAULT_SIGNAL_SCENARIOS = 10_000;
+
 export default class Signal extends Command {
   static override summary = "The model's signal for the latest closed bar: position, log-likelihood, confidence, regime, latent; a forecaster's next-bar risk.";
   static override description =
@@ -41,14 +45,18 @@ export default class Signal extends Command {
     category: Flags.string({ summary: 'Bybit product category (with --symbol).', options: [...BYBIT_CATEGORIES], default: 'linear' }),
     holding: Flags.string({ summary: 'The position you hold now (fraction of equity): the answer keeps it unless the target leaves the rebalance band or the cost hurdle.', default: '0' }),
     'base-url': Flags.string({ summary: 'Bybit API base URL (default $BYBIT_BASE_URL, else https://api.bybit.com).' }),
-    loss: Flags.string({ summary: 'Forecaster files: the loss whose probability is reported, as a fraction (0.02 = a 2% loss).', default: String(DEFAULT_LOSS) }),
-    scenarios: Flags.integer({ summary: 'Forecaster files: scenario paths drawn for the bar\'s state.', default: 10000, min: 100, max: 1_000_000 }),
-    seed: Flags.integer({ summary: 'Forecaster files: seed of the scenario draw.', default: 0 }),
+    loss: Flags.string({ summary: `Forecaster files: the loss whose probability is reported, as a fraction (default ${DEFAULT_LOSS} = a 2% loss).` }),
+    scenarios: Flags.integer({ summary: `Forecaster files: scenario paths drawn for the bar's state (default ${DEFAULT_SIGNAL_SCENARIOS}).`, min: 100, max: 1_000_000 }),
+    seed: Flags.integer({ summary: 'Forecaster files: seed of the scenario draw (default 0).' }),
   };
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Signal);
     if (isForecasterFile(flags.model)) return this.forecasterRisk(flags);
+    const given = FORECASTER_ONLY.filter((f) => flags[f] !== undefined);
+    if (given.length) {
+      this.error(`${given.map((f) => `--${f}`).join(', ')}: ${flags.model} is a GLOW model; these flags need a forecaster file (glow-trade train --conditional)`, { exit: 2 });
+    }
     const bundle = loadBundle(flags.model);
     // A held position the strategy could never take has no meaning for its band and hurdle.
     const max = bundle.strategy.calibration.options.maxPosition;
@@ -115,7 +123,7 @@ export default class Signal extends Command {
   private async forecasterRisk(flags: ForecasterFlags): Promise<Record<string, unknown>> {
     // --holding belongs to a GLOW strategy's band and hurdle; a forecaster holds no position.
     if (flags.holding !== '0') this.error('--holding applies to GLOW models only: a forecaster gives risk, not a position', { exit: 2 });
-    const loss = decimal(this, 'loss', flags.loss, (v) => v > 0 && v < 1, 'a fraction between 0 and 1 (0.02 = a 2% loss)');
+    const loss = flags.loss === undefined ? DEFAULT_LOSS : decimal(this, 'loss', flags.loss, (v) => v > 0 && v < 1, 'a fraction between 0 and 1 (0.02 = a 2% loss)');
     const bundle = loadForecasterBundle(flags.model);
     let candles: Candles;
     let source: string;
@@ -128,7 +136,7 @@ export default class Signal extends Command {
       source = flags.data!;
     }
     const n = candles.timestamp.length;
-    const r = nowcast(bundle, candles, { at: 'last', scenarios: flags.scenarios, seed: flags.seed, loss, source });
+    const r = nowcast(bundle, candles, { at: 'last', scenarios: flags.scenarios ?? DEFAULT_SIGNAL_SCENARIOS, seed: flags.seed ?? 0, loss, source });
     const s = r.state;
     const result = {
       kind: 'forecaster',
@@ -166,7 +174,7 @@ interface ForecasterFlags {
   category: string;
   holding: string;
   'base-url'?: string;
-  loss: string;
-  scenarios: number;
-  seed: number;
+  loss?: string;
+  scenarios?: number;
+  seed?: number;
 }

@@ -11,7 +11,8 @@
 import { fetchCandles, type BybitCategory } from '../data/bybit.js';
 import { candleCount, sliceCandles, type Candles } from '../data/candles.js';
 import { FEATURE_LOOKBACK } from '../data/features.js';
-import { INTERVAL_CHOICES, parseInterval, type Interval } from '../data/interval.js';
+import { inferIntervalMs } from '../data/gaps.js';
+import { INTERVAL_CHOICES, NOMINAL_MONTH_MS, parseInterval, type Interval } from '../data/interval.js';
 import { minuteTime } from '../data/time.js';
 import { modelKindOf, readModelFile } from '../model/checkpoint.js';
 import { lossProbability } from '../risk/scenario-risk.js';
@@ -23,6 +24,8 @@ export const NOWCAST_HORIZONS = [1, 5, 10, 20];
 
 /** The default loss threshold of the loss probability (a 2% loss). */
 export const DEFAULT_LOSS = 0.02;
+
+const span = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms} ms`);
 
 /** The default horizons that a model with path length H can forecast. */
 export function nowcastHorizons(pathLength: number): number[] {
@@ -50,6 +53,11 @@ export interface NowcastState {
 export function nowcastState(bundle: ForecasterBundle, candles: Candles, at: 'last' | number, source: string): NowcastState {
   const n = candleCount(candles);
   if (n === 0) throw new Error(`${source}: no candles`);
+  // Candles of another spacing would leave every bar without a feature row: say why instead.
+  const modelMs = bundle.training.intervalMs, dataMs = inferIntervalMs(candles.timestamp);
+  if (modelMs > 0 && modelMs !== NOMINAL_MONTH_MS && dataMs !== undefined && dataMs !== modelMs) {
+    throw new Error(`${source}: candles are ${span(dataMs)} apart but the model was trained on ${span(modelMs)} candles`);
+  }
   let bar = n - 1;
   if (at !== 'last') {
     bar = candles.timestamp.indexOf(at);

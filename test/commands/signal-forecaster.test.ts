@@ -66,7 +66,7 @@ test('human output; a bar inside the training range is flagged as in-sample', as
   assert.match(plain(e.stderr), "Warning: 2024-01-05T03:00:00.000Z lies inside the model's training/validation range: this forecast is in-sample");
 });
 
-test('refusals: too few candles, a bad --loss, --holding', async () => {
+test('refusals: too few candles, a bad --loss, --holding; forecaster flags on a GLOW model', async () => {
   const short = join(dir, 'short.csv');
   writeCandles(short, sliceCandles(candles, 0, 15));
   const s = await runCommand(Signal, ['--model', model, '--data', short]);
@@ -77,6 +77,13 @@ test('refusals: too few candles, a bad --loss, --holding', async () => {
   const holding = await runCommand(Signal, ['--model', model, '--data', data, '--holding', '0.5']);
   assert.is(holding.error!.message, '--holding applies to GLOW models only: a forecaster gives risk, not a position');
   assert.is((holding.error as any).oclif.exit, 2);
+  const glow = join(dir, 'g.bin');
+  const g = await runCommand(Train, ['--input', data, '--output', glow, '--epochs', '1', '--levels', '1', '--steps', '1', '--hidden', '4']);
+  assert.is(g.error, undefined, g.error?.message);
+  const wrong = await runCommand(Signal, ['--model', glow, '--data', data, '--loss', '0.05', '--seed', '1']);
+  assert.is(wrong.error!.message, `--loss, --seed: ${glow} is a GLOW model; these flags need a forecaster file (glow-trade train --conditional)`);
+  assert.is((wrong.error as any).oclif.exit, 2);
+  assert.is((await runCommand(Signal, ['--model', glow, '--data', data, '--json'])).json.latent.length, 16);
 });
 
 test('--symbol: live closed candles from Bybit on the model interval (against a local server)', async () => {

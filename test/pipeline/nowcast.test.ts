@@ -47,6 +47,10 @@ test('refusals name the source and say what was expected', () => {
     'sim.csv: 2024-01-01 05:00 is not a bar of the data (its bars run 2024-01-01 00:00 → 2024-04-14 03:00; give a bar\'s open time as in the CSV)');
   assert.is(thrown(() => nowcastState(bundle, candles, candles.timestamp[5], 'sim.csv')),
     'sim.csv: the bar 2024-01-01 05:00 has no feature row: it needs the 21 consecutive candles ending at it');
+  // every 4th candle: 4h bars for a 1h model
+  const pick = Array.from({ length: 200 }, (_, i) => 4 * i);
+  const fourHour = Object.fromEntries(Object.entries(candles).map(([k, v]) => [k, Float64Array.from(pick, (i) => (v as Float64Array)[i])])) as unknown as Candles;
+  assert.is(thrown(() => nowcastState(bundle, fourHour, 'last', 'btc4h.csv')), 'btc4h.csv: candles are 4h apart but the model was trained on 1h candles');
 });
 
 test('seeded: identical numbers; another seed differs; the summary is returnRisk of the cumulative returns', () => {
