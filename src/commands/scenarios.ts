@@ -187,7 +187,8 @@ export default class Scenarios extends Command {
     if (state.inSample) this.warn(`${isoTime(state.time)} lies inside the model's training/validation range: these scenarios are in-sample`);
     if (!this.jsonEnabled()) {
       this.log(`${flags.model}: ${r.scenarios} scenarios of the next ${bundle.horizon} bars at T = ${temperature}, seed ${r.seed}, for the state at ` +
-        `the close of the ${source} bar ${isoTime(state.time)} (close ${formatPrice(state.close)})${state.inSample ? ', in-sample' : ''} — every number of a horizon comes from this one set`);
+        `${isoTime(state.closeTime)}, the close of the ${source} bar opened ${isoTime(state.time)} (close ${formatPrice(state.close)}` +
+        `${state.inSample ? ', in-sample' : ''}) — every number of a horizon comes from this one set`);
       this.log('');
       this.log(nowcastRiskTable(r.horizons, loss, 2));
       this.log('');

@@ -68,7 +68,7 @@ test('--at <time>: the state of that bar; later candles change nothing; in-sampl
   // (oclif prints warnings in human mode only; --json carries inSample)
   const human = await runCommand(Scenarios, ['--model', model, '--data', data, '--at', time, '--num', '200']);
   assert.match(plain(human.stderr), /Warning: 2024-02-20 00:00 lies inside the model's training\/validation range: these scenarios are in-sample/);
-  assert.match(human.stdout, /2024-02-20 00:00 \(close [\d.]+\), in-sample — /);
+  assert.match(human.stdout, /at 2024-02-20 01:00, the close of the .* bar opened 2024-02-20 00:00 \(close [\d,.]+, in-sample\) — /);
   const cut = join(dir, 'cut.csv');
   writeCandles(cut, sliceCandles(candles, 0, k + 1));
   const b = await runCommand(Scenarios, ['--model', model, '--data', cut, '--at', String(candles.timestamp[k]), '--num', '200', '--json']);
@@ -78,7 +78,7 @@ test('--at <time>: the state of that bar; later candles change nothing; in-sampl
 test('human output: the state, the risk table with the loss probability, the percentiles', async () => {
   const run = await runCommand(Scenarios, ['--model', model, '--data', data, '--num', '200', '--loss', '0.03']);
   assert.is(run.error, undefined, run.error?.message);
-  assert.match(run.stdout, /: 200 scenarios of the next 5 bars at T = 1, seed 0, for the state at the close of the .*sim\.csv bar 2024-04-14 03:00 \(close /);
+  assert.match(run.stdout, /: 200 scenarios of the next 5 bars at T = 1, seed 0, for the state at 2024-04-14 04:00, the close of the .*sim\.csv bar opened 2024-04-14 03:00 \(close [\d,.]+\) — /);
   assert.match(run.stdout, /horizon +VaR95 +CVaR95 +VaR99 +CVaR99 +mean +std +P\(loss>3%\)\n1 bar +\d/);
   assert.match(run.stdout, /\n5 bars +\d+\.\d\d%/);
   assert.match(run.stdout, /percentiles of the return \(type 7, linear interpolation\):\nhorizon +p1 +p5/);
