@@ -53,11 +53,6 @@ export interface NowcastState {
 export function nowcastState(bundle: ForecasterBundle, candles: Candles, at: 'last' | number, source: string): NowcastState {
   const n = candleCount(candles);
   if (n === 0) throw new Error(`${source}: no candles`);
-  // Candles of another spacing would leave every bar without a feature row: say why instead.
-  const modelMs = bundle.training.intervalMs, dataMs = inferIntervalMs(candles.timestamp);
-  if (modelMs > 0 && modelMs !== NOMINAL_MONTH_MS && dataMs !== undefined && dataMs !== modelMs) {
-    throw new Error(`${source}: candles are ${span(dataMs)} apart but the model was trained on ${span(modelMs)} candles`);
-  }
   let bar = n - 1;
   if (at !== 'last') {
     bar = candles.timestamp.indexOf(at);
@@ -68,6 +63,11 @@ export function nowcastState(bundle: ForecasterBundle, candles: Candles, at: 'la
   }
   // Only the candles up to the bar: later candles cannot reach the state.
   const upTo = sliceCandles(candles, 0, bar + 1);
+  // Candles of another spacing would leave every bar without a feature row: say why instead.
+  const modelMs = bundle.training.intervalMs, dataMs = inferIntervalMs(upTo.timestamp);
+  if (modelMs > 0 && modelMs !== NOMINAL_MONTH_MS && dataMs !== undefined && dataMs !== modelMs) {
+    throw new Error(`${source}: candles are ${span(dataMs)} apart but the model was trained on ${span(modelMs)} candles`);
+  }
   const { features, contexts, width } = forecasterContexts(bundle, upTo);
   const row = features.rows - 1;
   if (row < 0 || features.index[row] !== bar) {

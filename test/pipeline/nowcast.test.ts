@@ -35,6 +35,9 @@ test("the chosen bar's context is forecasterContexts' row; later candles change 
   // Candles after the bar: changed prices, or none at all.
   const changed: Candles = { ...candles, close: candles.close.map((c, i) => (i > k ? c * 3 : c)), high: candles.high.map((c, i) => (i > k ? c * 3 : c)) };
   assert.equal(nowcastState(bundle, changed, candles.timestamp[k], 'sim').context, s.context);
+  // Even later candles of another spacing (4h after the bar, the most common spacing overall).
+  const respaced: Candles = { ...candles, timestamp: candles.timestamp.map((t, i) => (i > k ? candles.timestamp[k] + (i - k) * 4 * 3_600_000 : t)) };
+  assert.equal(nowcastState(bundle, respaced, candles.timestamp[k], 'sim').context, s.context);
   const cut = nowcastState(bundle, sliceCandles(candles, 0, k + 1), 'last', 'sim');
   assert.equal([cut.bar, cut.context], [k, s.context]);
   const last = nowcastState(bundle, candles, 'last', 'sim');
