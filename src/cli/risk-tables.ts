@@ -85,3 +85,22 @@ export function varVerdictLines(test: VarTestResult): string[] {
   }
   return [...lines.filter((l) => l.failed), ...lines.filter((l) => !l.failed)].map((l) => l.text);
 }
+
+/** One horizon of a forecaster's now-cast: returnRisk's numbers and the probability of a loss beyond a threshold. */
+export type NowcastRow = ReturnRisk & { horizon: number; lossProbability: number };
+
+/** A now-cast's per-horizon risk (horizons in bars): VaR/CVaR, mean, std and P(loss > threshold). */
+export function nowcastRiskTable(rows: NowcastRow[], loss: number, probabilityDigits = 2): string {
+  return renderTable(
+    ['horizon', 'VaR95', 'CVaR95', 'VaR99', 'CVaR99', 'mean', 'std', `P(loss>${Number((100 * loss).toFixed(4))}%)`],
+    rows.map((r) => [`${r.horizon} bar${r.horizon === 1 ? '' : 's'}`, pct(r.var95), pct(r.cvar95), pct(r.var99), pct(r.cvar99), pct(r.mean, 3), pct(r.std), pct(r.lossProbability, probabilityDigits)]),
+  );
+}
+
+/** A now-cast's percentiles of the h-bar return. */
+export function nowcastPercentileTable(rows: NowcastRow[]): string {
+  return renderTable(
+    ['horizon', ...PERCENTILES.map((p) => `p${p}`)],
+    rows.map((r) => [`${r.horizon} bar${r.horizon === 1 ? '' : 's'}`, ...PERCENTILES.map((p) => pct(r.percentiles[`p${p}`]))]),
+  );
+}

@@ -1,40 +1,42 @@
 /**
  * @fileoverview `glow-trade signal`: the model's trading signal for the latest closed bar, from a
  * candle CSV (its last bar) or live from Bybit (enough recent closed candles for the 20-bar windows).
+ * On a forecaster file, the next bars' VaR/CVaR and loss probability given that bar (pipeline/nowcast.ts).
  */
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { decimal, modelFlag } from '../cli/flags.js';
 import { jsonRange } from '../cli/json-range.js';
 import { formatPrice } from '../cli/price.js';
-import { BYBIT_CATEGORIES, fetchCandles, type BybitCategory } from '../data/bybit.js';
+import { BYBIT_CATEGORIES, type BybitCategory } from '../data/bybit.js';
 import type { Candles } from '../data/candles.js';
 import { readCandles } from '../data/candles-csv.js';
 import { FEATURE_LOOKBACK } from '../data/features.js';
-import { INTERVAL_CHOICES, parseInterval, type Interval } from '../data/interval.js';
 import { isoTime } from '../data/time.js';
 import { loadBundle, scaledRows } from '../trading/bundle.js';
 import { explainSignal } from '../trading/explain-signal.js';
+import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
 import { modelFeatures } from '../trading/run-backtest.js';
+import { DEFAULT_LOSS, isForecasterFile, liveCandles, nowcast } from '../pipeline/nowcast.js';
+import { nowcastRiskTable } from '../cli/risk-tables.js';
 
-/** Bybit interval of a model's candle spacing. */
-function intervalOfModel(ms: number): Interval {
-  for (const code of INTERVAL_CHOICES) {
-    const iv = parseInterval(code);
-    if (iv.ms === ms) return iv;
-  }
-  throw new Error(`the model was trained on candles ${ms} ms apart, which is not a Bybit interval`);
-}
+/** Flags that only a forecaster file uses. */
+const FORECASTER_ONLY = ['loss', 'scenarios', 'seed'] as const;
+const DEFAULT_SIGNAL_SCENARIOS = 10_000;
 
 export default class Signal extends GlowCommand {
-  static override summary = "The model's signal for the latest closed bar: position, log-likelihood, confidence, regime, latent.";
+  static override summary = "The model's signal for the latest closed bar: position, log-likelihood, confidence, regime, latent; a forecaster's next-bar risk.";
   static override description =
     'With --data, the last bar of a candle CSV; with --symbol, live closed candles from Bybit v5 on the ' +
     "model's interval (the candle still open is left out). The position is what the strategy would hold " +
-    'over the next bar, as a fraction of equity (negative = short).';
+    'over the next bar, as a fraction of equity (negative = short). With a forecaster file ' +
+    '("glow-trade train --conditional"), the risk of the next 1, 5, 10 and 20 bars (those within its path ' +
+    'length) given that bar\'s close: VaR and CVaR at 95% and 99% (losses positive), mean, std and the ' +
+    'probability of a loss beyond --loss, from --scenarios paths drawn for that one state.';
   static override examples = [
     '<%= config.bin %> signal --model model.bin --symbol BTCUSDT',
     '<%= config.bin %> signal --model model.bin --data btc.csv --json',
+    '<%= config.bin %> signal --model forecaster.bin --symbol BTCUSDT --loss 0.03',
   ];
   static override enableJsonFlag = true;
   static override flags = {
@@ -44,10 +46,18 @@ export default class Signal extends GlowCommand {
     category: Flags.string({ summary: 'Bybit product category (with --symbol).', options: [...BYBIT_CATEGORIES], default: 'linear' }),
     holding: Flags.string({ summary: 'The position you hold now (fraction of equity): the answer keeps it unless the target leaves the rebalance band or the cost hurdle.', default: '0' }),
     'base-url': Flags.string({ summary: 'Bybit API base URL (default $BYBIT_BASE_URL, else https://api.bybit.com).' }),
+    loss: Flags.string({ summary: `Forecaster files: the loss whose probability is reported, as a fraction (default ${DEFAULT_LOSS} = a 2% loss).` }),
+    scenarios: Flags.integer({ summary: `Forecaster files: scenario paths drawn for the bar's state (default ${DEFAULT_SIGNAL_SCENARIOS}).`, min: 100, max: 1_000_000 }),
+    seed: Flags.integer({ summary: 'Forecaster files: seed of the scenario draw (default 0).' }),
   };
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Signal);
+    if (isForecasterFile(flags.model)) return this.forecasterRisk(flags);
+    const given = FORECASTER_ONLY.filter((f) => flags[f] !== undefined);
+    if (given.length) {
+      this.error(`${given.map((f) => `--${f}`).join(', ')}: ${flags.model} is a GLOW model; these flags need a forecaster file (glow-trade train --conditional)`, { exit: 2 });
+    }
     const bundle = loadBundle(flags.model);
     // A held position the strategy could never take has no meaning for its band and hurdle.
     const max = bundle.strategy.calibration.options.maxPosition;
@@ -55,15 +65,9 @@ export default class Signal extends GlowCommand {
     let candles: Candles;
     let source: string;
     if (flags.symbol) {
-      const interval = intervalOfModel(bundle.training.intervalMs);
-      // Twice the 21-candle window: room for the open candle left out and a missing bar or two.
-      const end = Date.now();
-      const start = end - 2 * (FEATURE_LOOKBACK + 1) * interval.ms;
-      const fetched = await fetchCandles({
-        symbol: flags.symbol, interval, start, end, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
-      });
-      candles = fetched.candles;
-      source = `Bybit ${flags.category} ${flags.symbol.toUpperCase()} ${interval.label}`;
+      ({ candles, source } = await liveCandles({
+        symbol: flags.symbol, intervalMs: bundle.training.intervalMs, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
+      }));
     } else {
       candles = readCandles(flags.data!);
       source = flags.data!;
@@ -115,4 +119,63 @@ export default class Signal extends GlowCommand {
     }
     return result;
   }
+
+  /** A forecaster file: the risk of the next bars given the last closed bar. */
+  private async forecasterRisk(flags: ForecasterFlags): Promise<Record<string, unknown>> {
+    // --holding belongs to a GLOW strategy's band and hurdle; a forecaster holds no position.
+    if (flags.holding !== '0') this.error('--holding applies to GLOW models only: a forecaster gives risk, not a position', { exit: 2 });
+    const loss = flags.loss === undefined ? DEFAULT_LOSS : decimal(this, 'loss', flags.loss, (v) => v > 0 && v < 1, 'a fraction between 0 and 1 (0.02 = a 2% loss)');
+    const bundle = loadForecasterBundle(flags.model);
+    let candles: Candles;
+    let source: string;
+    if (flags.symbol) {
+      ({ candles, source } = await liveCandles({
+        symbol: flags.symbol, intervalMs: bundle.training.intervalMs, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
+      }));
+    } else {
+      candles = readCandles(flags.data!);
+      source = flags.data!;
+    }
+    const n = candles.timestamp.length;
+    const r = nowcast(bundle, candles, { at: 'last', scenarios: flags.scenarios ?? DEFAULT_SIGNAL_SCENARIOS, seed: flags.seed ?? 0, loss, source });
+    const s = r.state;
+    const result = {
+      kind: 'forecaster',
+      source,
+      time: isoTime(s.time),
+      timeMs: s.time,
+      /** The forecast is made at this close (open + interval), for the bars after it. */
+      closeTime: isoTime(s.closeTime),
+      closeTimeMs: s.closeTime,
+      range: jsonRange(candles.timestamp[0], candles.timestamp[n - 1], n),
+      close: s.close,
+      inSample: s.inSample,
+      scenarios: r.scenarios,
+      seed: r.seed,
+      loss,
+      horizons: r.horizons.map((h) => ({
+        horizon: h.horizon, var95: h.var95, cvar95: h.cvar95, var99: h.var99, cvar99: h.cvar99, mean: h.mean, std: h.std, lossProbability: h.lossProbability,
+      })),
+    };
+    if (s.inSample) this.warn(`${result.time} lies inside the model's training/validation range: this forecast is in-sample`);
+    if (!this.jsonEnabled()) {
+      this.log(`${source}: bar ${result.time.slice(0, 16).replace('T', ' ')} closed at ${formatPrice(s.close)}; ` +
+        (s.inSample ? "IN-SAMPLE (inside the model's training/validation range)" : "out of sample (not in the model's training/validation range)"));
+      this.log(`risk of the next bars given this close, ${r.scenarios} scenarios (seed ${r.seed}); losses positive:`);
+      this.log(nowcastRiskTable(r.horizons, loss, 2));
+    }
+    return result;
+  }
+}
+
+interface ForecasterFlags {
+  model: string;
+  data?: string;
+  symbol?: string;
+  category: string;
+  holding: string;
+  'base-url'?: string;
+  loss?: string;
+  scenarios?: number;
+  seed?: number;
 }
