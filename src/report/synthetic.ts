@@ -8,7 +8,7 @@ import { sortedFinite } from '../risk/stats.js';
 import { varCvarSorted } from '../risk/var.js';
 import { Rng } from '../util/rng.js';
 import { runsOf } from './downsample.js';
-import type { ReportData, ReportScenarioSet } from './types.js';
+import type { BacktestReportData, ReportData, ReportScenarioSet } from './types.js';
 
 export interface SyntheticReportOptions {
   /** Number of bars (default 500). */
@@ -27,7 +27,7 @@ function scenarioSet(horizon: string, returns: number[]): ReportScenarioSet {
 }
 
 /** A plausible report's data, the same for the same options. */
-export function syntheticReportData(options: SyntheticReportOptions = {}): ReportData {
+export function syntheticReportData(options: SyntheticReportOptions = {}): BacktestReportData {
   const n = options.bars ?? 500, stepMs = options.stepMs ?? 3_600_000, perHorizon = options.scenarios ?? 2000;
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`bars must be an integer ≥ 2, got ${n}`);
   const rng = new Rng(options.seed ?? 1);

@@ -6,7 +6,7 @@ import { buildCharts, CHART_IDS } from '../../src/report/charts.js';
 import { priceSpec } from '../../src/report/charts-market.js';
 import { renderReport, writeReport } from '../../src/report/html.js';
 import { syntheticReportData } from '../../src/report/synthetic.js';
-import { ReportDataError, type ReportData } from '../../src/report/types.js';
+import { ReportDataError, type BacktestReportData, type ReportData } from '../../src/report/types.js';
 import { rejects } from '../helpers/assert.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -14,7 +14,7 @@ const T0 = Date.UTC(2024, 0, 1);
 const HOUR = 3_600_000;
 
 /** Four bars with hostile text everywhere text goes, and numbers whose captions are worked out below. */
-function tiny(): ReportData {
+function tiny(): BacktestReportData {
   return {
     title: '<script>alert("x")</script> BTC & ETH',
     subtitle: 'held-out <b>test</b> period',
