@@ -37,6 +37,7 @@ export function varBandSpec(f: ReportForecast): TopLevelSpec {
     hit: ['none', 'beyond VaR 95%', 'beyond VaR 99%'][exceedanceLevel(f, i)],
   }));
   const y = { field: 'r', type: 'quantitative', title: '1-bar return', axis: { format: '.1%' } } as const;
+  const hits = values.some((v) => v.hit !== 'none'), calm = values.some((v) => v.hit === 'none');
   return {
     config: CHART_CONFIG, width: CHART_WIDTH, height: 260,
     data: { values },
@@ -44,15 +45,16 @@ export function varBandSpec(f: ReportForecast): TopLevelSpec {
       // Band between the 99% and the 95% VaR, then from the 95% VaR up to zero loss.
       { mark: { type: 'area', color: BAND_99, opacity: 0.9 }, encoding: { x: timeX(ts), y: { field: 'v99', type: 'quantitative', title: '1-bar return' }, y2: { field: 'v95' } } },
       { mark: { type: 'area', color: BAND_95, opacity: 0.35 }, encoding: { x: timeX(ts), y: { field: 'v95', type: 'quantitative' }, y2: { datum: 0 } } },
-      { mark: { type: 'point', filled: true, size: 6, opacity: 0.55, color: STRATEGY_COLOUR }, transform: [{ filter: "datum.hit === 'none'" }], encoding: { x: timeX(ts), y } },
-      {
+      // An empty layer makes Vega warn about its extent: leave out whichever point set is empty.
+      ...(calm ? [{ mark: { type: 'point' as const, filled: true, size: 6, opacity: 0.55, color: STRATEGY_COLOUR }, transform: [{ filter: "datum.hit === 'none'" }], encoding: { x: timeX(ts), y } }] : []),
+      ...(hits ? [{
         transform: [{ filter: "datum.hit !== 'none'" }],
-        mark: { type: 'point', filled: true, size: 22, shape: 'triangle-down' },
+        mark: { type: 'point' as const, filled: true, size: 22, shape: 'triangle-down' },
         encoding: {
           x: timeX(ts), y,
-          color: { field: 'hit', type: 'nominal', title: 'Exceedance', scale: { domain: ['beyond VaR 95%', 'beyond VaR 99%'], range: [EXCEED_95, SHORT_COLOUR] } },
+          color: { field: 'hit', type: 'nominal' as const, title: 'Exceedance', scale: { domain: ['beyond VaR 95%', 'beyond VaR 99%'], range: [EXCEED_95, SHORT_COLOUR] } },
         },
-      },
+      }] : []),
     ],
   };
 }
