@@ -83,7 +83,7 @@ export function pitSpec(f: ReportForecast): TopLevelSpec {
       {
         data: { values: [{ share: uniform, label: `uniform (${(100 * uniform).toFixed(0)}% per bin)` }] },
         mark: { type: 'rule', color: SHORT_COLOUR, strokeWidth: 1.5 },
-        encoding: { y: { field: 'share', type: 'quantitative' }, strokeDash: { field: 'label', type: 'nominal', title: null, scale: { range: [[5, 3]] } } },
+        encoding: { y: { field: 'share', type: 'quantitative' }, strokeDash: { field: 'label', type: 'nominal', title: null, scale: { range: [[5, 3]] }, legend: { labelLimit: 400 } } },
       },
     ],
   };

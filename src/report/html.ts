@@ -36,6 +36,11 @@ figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 8px; }
 nav { display: flex; flex-wrap: wrap; gap: 4px 14px; }
 nav a { color: var(--accent); white-space: nowrap; }
+/* The forecaster-vs-baselines table has 11 columns: numbers stay on one line, the verdict wraps. */
+table[data-table="forecast-evaluation"] { font-size: 11.5px; }
+table[data-table="forecast-evaluation"] th, table[data-table="forecast-evaluation"] td { padding: 3px 4px; white-space: nowrap; }
+table[data-table="forecast-evaluation"] td:first-child { white-space: normal; min-width: 5em; }
+table[data-table="forecast-evaluation"] td:last-child, table[data-table="forecast-evaluation"] th:last-child { white-space: normal; min-width: 11em; text-align: left; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
 `;
 

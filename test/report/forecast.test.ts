@@ -112,7 +112,7 @@ test('the forecast charts render without Vega warnings, the exceedance legend an
   assert.equal([bands.warnings, pit.warnings], [[], []]);
   assert.match(bands.svg, /beyond VaR 99%/);
   assert.match(bands.svg, /Exceedance/);
-  assert.match(pit.svg, /uniform \(5% per bin\)/);
+  assert.match(pit.svg, />uniform \(5% per bin\)<\/text>/, 'the legend label is not cut short');
   assert.match(pit.caption, /in 20 bins/);
 });
 
