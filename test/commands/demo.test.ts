@@ -50,7 +50,7 @@ test('--forecaster-epochs 0 leaves the forecaster out', async () => {
   assert.is(run.error, undefined, run.error?.message);
   assert.is(run.json.forecaster, null);
   assert.is(run.json.files.forecaster, undefined);
-  assert.not.match(readFileSync(run.json.files.report, 'utf8'), /data-chart="var-bands"|forecast-evaluation/);
+  assert.not.match(readFileSync(run.json.files.report, 'utf8'), /data-chart="var-bands"|<table data-table="forecast-evaluation">/);
 });
 
 test.after(removeTempDirs);

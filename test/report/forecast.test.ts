@@ -76,7 +76,7 @@ test('the table renders escaped in its own section after the charts, with its ve
   assert.ok(html.includes('<section id="table-forecast-evaluation" class="risk-table"><h2>Forecaster vs baselines: per-bar VaR tests</h2>'));
   assert.ok(html.includes('<td>FAILS &lt;coverage&gt;</td>'));
   assert.ok(html.includes('<td>calibrated; beats ewma</td>'));
-  assert.ok(html.indexOf('data-table="forecast-evaluation"') > html.lastIndexOf('<figure'));
+  assert.ok(html.indexOf('<table data-table="forecast-evaluation">') > html.lastIndexOf('<figure'));
   assert.ok(html.indexOf('data-chart="pit"') > html.indexOf('data-chart="var-bands"'));
   assert.ok(html.indexOf('data-chart="var-bands"') > html.indexOf('data-chart="scenarios"'), 'forecast charts come after the existing ones');
 });
@@ -124,7 +124,7 @@ test('a forecaster-only report: no bars, no metrics table, only the forecast cha
   const html = await renderReport(data);
   assert.equal([...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]), ['var-bands', 'pit']);
   assert.not.ok(html.includes('data-table="metrics"'));
-  assert.ok(html.includes('data-table="forecast-evaluation"'));
+  assert.ok(html.includes('<table data-table="forecast-evaluation">'));
 });
 
 test('forecast validation names the field and index', () => {
