@@ -1,6 +1,7 @@
 /**
  * @fileoverview The report's input: a plain, JSON-able description of one model run (per-bar market
- * and strategy series, training history, latents, scenarios, metrics) and its validation. The report
+ * and strategy series, training history, latents, scenarios, metrics, a forecaster's per-bar VaR and
+ * PIT) and its validation. A forecaster-only report has no backtest bars. The report
  * renders only what is here; whoever builds it (the `report`/`demo` commands) decides where it comes
  * from. Validation names the field and index that is wrong, so a NaN never reaches a chart silently.
  */
