@@ -1,14 +1,16 @@
 /**
  * @fileoverview `glow-trade demo` — the README's main job, fully offline: simulate a market, train
  * on its first 70% of feature rows (validated on the next 15%), backtest the last 15% (bars the
- * model never saw), draw scenarios and test their VaR on those same held-out bars, write the HTML
- * report, and print a short summary. Every file goes to --output-dir.
+ * model never saw), draw scenarios and test their VaR on those same held-out bars, train a small
+ * forecaster on the same split and judge its per-bar VaR against the classical baselines on those
+ * bars, write the HTML report, and print a short summary. Every file goes to --output-dir.
  */
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { simulateMarket } from '../data/synthetic.js';
+import type { Candles } from '../data/candles.js';
 import { writeCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
 import { trainOnCandles } from '../pipeline/train-on-candles.js';
@@ -22,6 +24,10 @@ import { varTest } from '../risk/var-test.js';
 import { horizonTable, varTestTable, varVerdictLines } from '../cli/risk-tables.js';
 import { jsonRange } from '../cli/json-range.js';
 import { reportDataFromRun } from '../report/from-run.js';
+import { forecastReportPart, riskEvaluationSummary, riskEvaluationTable } from '../report/from-risk.js';
+import { trainForecaster } from '../pipeline/train-forecaster.js';
+import { runRisk } from '../pipeline/run-risk.js';
+import { saveForecasterBundle } from '../trading/forecaster-bundle.js';
 import { writeReport } from '../report/html.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { isoTime, num } from '../cli/format.js';
@@ -32,7 +38,9 @@ export default class Demo extends GlowCommand {
     'Simulates a seeded synthetic hourly market (fat tails, volatility clustering, regime switches), trains a ' +
     'GLOW model on the first 70% of the feature rows (validated on the next 15%), backtests the strategy on ' +
     'the last 15% — bars the model never saw — with fees and slippage, draws one scenario set from the flow and ' +
-    'tests its VaR on the same held-out bars (Kupiec), and writes report.html. Everything goes to --output-dir.';
+    'tests its VaR on the same held-out bars (Kupiec), trains a small forecaster on the same split and tests its ' +
+    'per-bar VaR beside historical simulation, EWMA and GARCH-t on those bars, and writes report.html. Everything ' +
+    'goes to --output-dir.';
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --output-dir out --bars 8760 --seed 7 --json'];
   static override enableJsonFlag = true;
   static override flags = {
@@ -41,6 +49,8 @@ export default class Demo extends GlowCommand {
     seed: Flags.integer({ summary: 'Seed of the market and of every random choice in training and sampling.', default: 42 }),
     epochs: Flags.integer({ summary: 'Maximum training epochs.', default: 40, min: 1 }),
     scenarios: Flags.integer({ summary: 'Scenarios drawn from the flow for the risk numbers.', default: 20000, min: 100 }),
+    'forecaster-epochs': Flags.integer({ summary: 'Training epochs of the small forecaster (0: leave it out).', default: 8, min: 0 }),
+    'forecaster-scenarios': Flags.integer({ summary: 'Scenarios per bar of the forecaster\'s per-bar risk.', default: 500, min: 100 }),
   };
 
   async run(): Promise<Record<string, unknown>> {
@@ -54,6 +64,7 @@ export default class Demo extends GlowCommand {
     const files = {
       candles: join(dir, 'candles.csv'), model: join(dir, 'model.bin'), equity: join(dir, 'equity.csv'),
       trades: join(dir, 'trades.csv'), scenarios: join(dir, 'scenarios.csv'), report: join(dir, 'report.html'),
+      ...(flags['forecaster-epochs'] > 0 ? { forecaster: join(dir, 'forecaster.bin') } : {}),
     };
     const candles = simulateMarket({ bars: flags.bars, seed: flags.seed });
     writeCandles(files.candles, candles);
@@ -95,16 +106,25 @@ export default class Demo extends GlowCommand {
     say(varVerdictLines(test).map((l) => `   ${l}`).join('\n') + '\n');
     const stress = stressTable(bundle, { num: flags.scenarios, seed: flags.seed, main: set });
 
-    const written = await writeReport(files.report, reportDataFromRun({
+    const forecaster = files.forecaster ? await this.forecaster(candles, flags, files.forecaster, say) : null;
+
+    const data = reportDataFromRun({
       bundle, backtest, scenarios: { set, risk }, stress, varTest: test,
       title: 'glow-trade demo', subtitle: `Synthetic hourly market, seed ${flags.seed} — every number below is out of sample`,
       summary: [
         { label: 'Data', value: `${flags.bars} simulated hourly bars (seed ${flags.seed})` },
         { label: 'Scenarios', value: `${flags.scenarios} at temperature 1, seed ${flags.seed}` },
+        ...(forecaster ? [{ label: 'Forecaster', value: forecaster.summary }] : []),
       ],
-    }));
+    });
+    if (forecaster) {
+      const part = forecastReportPart(forecaster.risk);
+      if (part) data.forecast = part;
+      data.tables = [...(data.tables ?? []), riskEvaluationTable(forecaster.risk)];
+    }
+    const written = await writeReport(files.report, data);
     const seconds = (performance.now() - t0) / 1000;
-    say(`5. report → ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts); open it in a browser`);
+    say(`${forecaster ? 6 : 5}. report → ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts); open it in a browser`);
     say(`done in ${seconds.toFixed(1)} s`);
     const h1 = test.horizons.return_1;
     return {
@@ -115,7 +135,44 @@ export default class Demo extends GlowCommand {
       training: { rows: t.train.rows, epochs: fit.history.length, bestEpoch: fit.bestEpoch, validationNll: best.valNll, validationBitsPerDim: best.valBitsPerDim },
       backtest: { range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows), metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes, warnings: backtest.warnings },
       risk: { return_1: risk.return_1, varTest: h1 ? { n: h1.n, exceedances95: h1.exceedances95, kupiecP95: h1.kupiecP95, exceedances99: h1.exceedances99, kupiecP99: h1.kupiecP99 } : null },
+      forecaster: forecaster ? {
+        epochs: forecaster.epochs, range: jsonRange(forecaster.risk.period.from, forecaster.risk.period.to, forecaster.risk.period.rows),
+        ...riskEvaluationSummary(forecaster.risk), seconds: forecaster.risk.seconds, warnings: forecaster.risk.warnings,
+      } : null,
       seconds,
     };
   }
+
+  /**
+   * A small forecaster on the same market and split (few epochs: the demo shows the machinery, it
+   * does not tune), and its per-bar risk beside the baselines on the bars after validation.
+   */
+  private async forecaster(candles: Candles, flags: { seed: number; 'forecaster-epochs': number; 'forecaster-scenarios': number }, path: string, say: (s: string) => void) {
+    const epochs = flags['forecaster-epochs'];
+    const bar = new ProgressBar({ label: 'forecaster' });
+    const { bundle, fit } = trainForecaster(candles, {
+      seed: flags.seed, model: DEMO_FORECASTER,
+      fit: { epochs, batchSize: 256, onEpoch: (r) => bar.update(r.epoch / epochs, `epoch ${r.epoch}: val ${num(r.valNll, 3)} nats`) },
+    });
+    bar.done();
+    saveForecasterBundle(path, bundle);
+    const progress = new ProgressBar({ label: 'per-bar risk' });
+    const risk = await runRisk(bundle, candles, {
+      scenarios: flags['forecaster-scenarios'], seed: flags.seed,
+      onProgress: (stage, done, total) => progress.update(stage === 'forecaster' ? 0.8 * done / total : 0.8 + 0.2 * done / total, `${stage} ${done}/${total}`),
+    });
+    progress.done(`${risk.bars.length} bars`);
+    const h1 = risk.evaluation.find((e) => e.method === 'forecaster' && e.horizon === 1);
+    say(`5. forecaster (${bundle.horizon} bars ahead, ${fit.history.length} epochs) → ${path}; per-bar risk at ${risk.bars.length} held-out closes, ` +
+      `${risk.scenarios} scenarios each, beside ${risk.baselines.map((b) => b.method).join(', ')}:`);
+    for (const l of h1?.levels ?? []) say(`   1 bar, ${l.confidence * 100}%: ${l.exceedances}/${l.n} breaches, pinball ${num(l.pinball * 1e4, 3)} bp — ${l.verdict}`);
+    return {
+      risk, epochs: fit.history.length,
+      summary: `${bundle.horizon} bars ahead, L=${bundle.model.config.levels}, K=${bundle.model.config.steps}, H=${bundle.model.config.hidden}, ` +
+        `${fit.history.length} epochs, ${risk.scenarios} scenarios per bar (seed ${flags.seed})`,
+    };
+  }
 }
+
+/** A deliberately small forecaster: a few epochs of it fit in the demo's time budget on two cores. */
+const DEMO_FORECASTER = { levels: 2, steps: 2, hidden: 16, embed: 8, contextHidden: 16 };

@@ -2,8 +2,10 @@
  * @fileoverview `glow-trade report`: one self-contained HTML file for a model on candles — the
  * out-of-sample backtest (price with positions, equity beside buy-and-hold, drawdown, likelihood
  * with its threshold, regimes), the training curves, one scenario set's return distributions with
- * their VaR, the temperature stress table and the VaR test on the held-out bars. Charts are rendered
- * to SVG here, so the file opens offline.
+ * their VaR, the temperature stress table and the VaR test on the held-out bars. For a forecaster
+ * model file: its per-bar risk beside the baselines (runRisk), as VaR bands over the realised
+ * returns, a PIT histogram and the forecast-test table. Charts are rendered to SVG here, so the file
+ * opens offline.
  */
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
@@ -15,9 +17,15 @@ import { generateScenarios, horizonRisk } from '../risk/scenarios.js';
 import { stressTable } from '../risk/stress.js';
 import { varTest, type VarTestResult } from '../risk/var-test.js';
 import { reportDataFromRun } from '../report/from-run.js';
+import { reportDataFromRisk, riskEvaluationSummary } from '../report/from-risk.js';
+import { modelKindOf, readModelFile } from '../model/checkpoint.js';
+import { forecasterBundleFromBytes } from '../trading/forecaster-bundle.js';
+import { DEFAULT_RISK_HORIZONS, runRisk } from '../pipeline/run-risk.js';
+import { ProgressBar } from '../data/progress.js';
 import { writeReport } from '../report/html.js';
 import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
 import { refuseOutputClash } from '../cli/paths.js';
+import { parseTime } from '../data/time.js';
 import { jsonRange } from '../cli/json-range.js';
 
 export default class Report extends GlowCommand {
@@ -26,10 +34,15 @@ export default class Report extends GlowCommand {
     "Backtests the model on the candles (by default every bar after the model's validation range; in-sample " +
     'periods are refused unless --allow-in-sample), draws one seeded scenario set for the risk panels, the ' +
     "temperature stress table and the VaR test on the candles after the model's validation range, and " +
-    'writes one HTML file with every chart rendered as inline SVG: it opens offline and requests nothing.';
+    'writes one HTML file with every chart rendered as inline SVG: it opens offline and requests nothing. ' +
+    'With a forecaster model file (train --conditional) it reports the per-bar risk instead, as `glow-trade risk` ' +
+    "computes it (horizons 1, 5, 10, 20 up to the model's, all baselines): the 1-bar VaR bands over the realised " +
+    'returns with exceedances marked, the PIT histogram and the forecaster-vs-baselines table with its verdicts; ' +
+    'the backtest and strategy flags (--strategy, costs, --temperature) do not apply to it.';
   static override examples = [
     '<%= config.bin %> report --model model.bin --data btc.csv --output report.html',
     '<%= config.bin %> report --model model.bin --data btc.csv --output report.html --scenarios 20000 --temperature 1 --seed 7 --json',
+    '<%= config.bin %> report --model forecaster.bin --data btc.csv --output risk.html --scenarios 2000',
   ];
   static override enableJsonFlag = true;
   static override flags = {
@@ -41,7 +54,7 @@ export default class Report extends GlowCommand {
     'allow-in-sample': Flags.boolean({ summary: "Allow bars inside the model's training or validation range (with a warning)." }),
     strategy: Flags.string({ char: 's', summary: 'Strategy name (built-in or from a plugin).', default: 'glow' }),
     ...costFlags(),
-    scenarios: Flags.integer({ summary: 'Scenarios drawn for the risk panels (0: none).', default: 10000, min: 0 }),
+    scenarios: Flags.integer({ summary: 'Scenarios drawn for the risk panels (GLOW: default 10000, 0: none; forecaster: per bar, default 2000).', min: 0 }),
     temperature: Flags.string({ summary: 'Sampling temperature of the scenarios.', default: '1' }),
     seed: Flags.integer({ summary: 'Seed of the scenario draw.', default: 0 }),
     title: Flags.string({ summary: 'Report title.', default: 'glow-trade report' }),
@@ -50,6 +63,9 @@ export default class Report extends GlowCommand {
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Report);
     refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'model', path: flags.model }, { flag: 'data', path: flags.data }]);
+    const bytes = readModelFile(flags.model);
+    if (modelKindOf(bytes, flags.model) === 'forecaster') return this.forecasterReport(flags, bytes);
+    const scenarioCount = flags.scenarios ?? 10000;
     const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
     const temperature = decimal(this, 'temperature', flags.temperature, (v) => v > 0, 'a number > 0');
     const plugins = await loadPluginStrategies(this.config);
@@ -60,10 +76,10 @@ export default class Report extends GlowCommand {
     for (const w of backtest.warnings) this.warn(w);
     let scenarios, stress, test: VarTestResult | undefined;
     const notes: string[] = [];
-    if (flags.scenarios > 0) {
-      const set = generateScenarios(bundle, { num: flags.scenarios, temperature, seed: flags.seed });
+    if (scenarioCount > 0) {
+      const set = generateScenarios(bundle, { num: scenarioCount, temperature, seed: flags.seed });
       scenarios = { set, risk: horizonRisk(set) };
-      stress = stressTable(bundle, { num: flags.scenarios, seed: flags.seed, main: set });
+      stress = stressTable(bundle, { num: scenarioCount, seed: flags.seed, main: set });
       try {
         test = varTest(candles, bundle.training, scenarios.risk, flags.data);
       } catch (err) {
@@ -75,7 +91,7 @@ export default class Report extends GlowCommand {
       bundle, backtest, scenarios, stress, varTest: test, notes, title: flags.title,
       summary: [
         { label: 'Data', value: flags.data },
-        ...(scenarios ? [{ label: 'Scenarios', value: `${flags.scenarios} at temperature ${temperature}, seed ${flags.seed}` }] : []),
+        ...(scenarios ? [{ label: 'Scenarios', value: `${scenarioCount} at temperature ${temperature}, seed ${flags.seed}` }] : []),
       ],
     });
     const written = await writeReport(flags.output, data);
@@ -83,7 +99,7 @@ export default class Report extends GlowCommand {
       output: written.path, bytes: written.bytes, charts: written.charts,
       range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows),
       metrics: backtest.metrics, benchmark: backtest.benchmark,
-      scenarios: scenarios ? { num: flags.scenarios, temperature, seed: flags.seed } : null,
+      scenarios: scenarios ? { num: scenarioCount, temperature, seed: flags.seed } : null,
       varTest: test ? Object.fromEntries(Object.entries(test.horizons).map(([h, t]) => [h, t && { verdict95: t.verdict95.result, verdict99: t.verdict99.result }])) : null,
       warnings: [...plugins.warnings, ...backtest.warnings, ...notes],
     };
@@ -91,5 +107,42 @@ export default class Report extends GlowCommand {
       this.log(`wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts: ${written.charts.join(', ')})`);
     }
     return summary;
+  }
+
+  /** The forecaster's per-bar risk report: runRisk on the candles, then VaR bands, PIT and the test table. */
+  private async forecasterReport(flags: { model: string; data: string; output: string; from?: string; to?: string; 'allow-in-sample'?: boolean; scenarios?: number; seed: number; title: string }, bytes: Uint8Array): Promise<Record<string, unknown>> {
+    const scenarios = flags.scenarios ?? 2000;
+    if (scenarios < 100) this.error(`--scenarios must be at least 100 per bar for a forecaster report (its VaR 99% needs the tail), got ${scenarios}`, { exit: 2 });
+    let from: number | undefined, to: number | undefined;
+    try {
+      from = flags.from === undefined ? undefined : parseTime(flags.from, '--from');
+      to = flags.to === undefined ? undefined : parseTime(flags.to, '--to');
+    } catch (err) {
+      this.error((err as Error).message, { exit: 2 });
+    }
+    const bundle = forecasterBundleFromBytes(bytes, flags.model);
+    const candles = readCandles(flags.data);
+    const horizons = DEFAULT_RISK_HORIZONS.filter((h) => h <= bundle.horizon);
+    if (!horizons.includes(1)) horizons.unshift(1);
+    const bar = new ProgressBar({ label: 'risk' });
+    const risk = await runRisk(bundle, candles, {
+      from, to, horizons, scenarios, seed: flags.seed, allowInSample: flags['allow-in-sample'],
+      onProgress: (stage, done, total) => bar.update(stage === 'forecaster' ? 0.8 * done / total : 0.8 + 0.2 * done / total, `${stage} ${done}/${total}`),
+    });
+    bar.done(`${risk.bars.length} bars`);
+    for (const w of risk.warnings) this.warn(w);
+    const data = reportDataFromRisk({
+      bundle, risk, title: flags.title === 'glow-trade report' ? 'glow-trade forecaster risk report' : flags.title,
+      summary: [{ label: 'Data', value: flags.data }],
+    });
+    const written = await writeReport(flags.output, data);
+    if (!this.jsonEnabled()) {
+      this.log(`wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts: ${written.charts.join(', ')})`);
+    }
+    return {
+      kind: 'forecaster', output: written.path, bytes: written.bytes, charts: written.charts,
+      range: jsonRange(risk.period.from, risk.period.to, risk.period.rows),
+      ...riskEvaluationSummary(risk), warnings: risk.warnings,
+    };
   }
 }

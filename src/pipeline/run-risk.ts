@@ -53,6 +53,8 @@ export interface RunRiskResult {
   evaluation: MethodEvaluation[];
   /** Realised h-bar returns per horizon (NaN where not yet known). */
   realized: Float64Array[];
+  /** The forecaster's PIT per horizon: share of the bar's scenarios ≤ the realised return (NaN where unknown). */
+  pit: Float64Array[];
   scenarios: number;
   seed: number;
   seconds: { forecaster: number; baselines: number };
@@ -91,16 +93,18 @@ export async function runRisk(bundle: ForecasterBundle, candles: Candles, option
   const bars = features.index.slice(a, b);
   const closeTimes = Float64Array.from(tested, (t) => t + intervalMs);
 
+  // Realised returns first: the PIT of each forecast needs its outcome (read only after sampling).
+  const logReturns = barLogReturns(candles.close, candles.timestamp, intervalMs);
+  const realized = horizons.map((h) => realizedReturns(logReturns, bars, h));
   const t0 = performance.now();
-  const forecaster = await scenarioRisk({
+  const { pit, ...forecaster } = await scenarioRisk({
     method: 'forecaster', sample: forecasterSampler(bundle), contexts: contexts.subarray(a * width, b * width), contextWidth: width,
-    pathLength: bundle.horizon, bars, horizons, scenarios, seed, scale: bundle.targetScale,
+    pathLength: bundle.horizon, bars, horizons, scenarios, seed, scale: bundle.targetScale, realized,
     onProgress: (done, total) => options.onProgress?.('forecaster', done, total),
   });
   const t1 = performance.now();
 
   // Baselines, on the same bars.
-  const logReturns = barLogReturns(candles.close, candles.timestamp, intervalMs);
   const hours = utcHours(candles.timestamp);
   let trainCandles: [number, number] = [0, 0];
   {
@@ -153,7 +157,7 @@ export async function runRisk(bundle: ForecasterBundle, candles: Candles, option
   }
   return {
     bars, closeTimes, period: { from: tested[0], to: tested[tested.length - 1], rows: b - a }, horizons, forecaster, baselines, reference, evaluation,
-    realized: horizons.map((h) => realizedReturns(logReturns, bars, h)), scenarios, seed,
+    realized, pit: pit!, scenarios, seed,
     seconds: { forecaster: (t1 - t0) / 1000, baselines: (t2 - t1) / 1000 }, warnings,
   };
 }

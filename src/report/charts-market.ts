@@ -39,7 +39,7 @@ function barEnd(ts: readonly number[], i: number): number {
 }
 
 /** The time axis shared by every per-bar chart, from the first bar's start to the last bar's end. */
-function timeX(ts: readonly number[], title = '') {
+export function timeX(ts: readonly number[], title = '') {
   return {
     field: 't', type: 'temporal' as const, title,
     // domainMin/Max rather than domain: Vega-Lite warns about a domain conflict on rects with x2.

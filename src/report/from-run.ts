@@ -14,7 +14,7 @@ import type { StressRow } from '../risk/stress.js';
 import type { ReturnRisk } from '../risk/var.js';
 import type { VarTestResult } from '../risk/var-test.js';
 import { formatNumber, formatPercent } from './format.js';
-import type { MetricFormat, ReportData, ReportSummaryItem, ReportTable } from './types.js';
+import type { BacktestReportData, MetricFormat, ReportData, ReportSummaryItem, ReportTable } from './types.js';
 
 export interface ReportInputs {
   bundle: ModelBundle;
@@ -87,7 +87,7 @@ export function varTestReportTable(test: VarTestResult): ReportTable {
   };
 }
 
-export function reportDataFromRun(input: ReportInputs): ReportData {
+export function reportDataFromRun(input: ReportInputs): BacktestReportData {
   const { bundle, backtest: bt } = input;
   const s = bt.series;
   const cfg = bundle.glow.config;

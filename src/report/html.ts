@@ -2,8 +2,8 @@
  * @fileoverview The report page: one self-contained HTML file (inline CSS and inline SVG charts, no
  * scripts, no external resources; a Content-Security-Policy forbids any fetch) with the summary, the
  * metrics table (strategy vs buy-and-hold, "n/a" with a note where a value is undefined), the charts
- * as <figure data-chart="…">, the scenario risk table, the risk tables (stress table, VaR test) and
- * the notes. All text is HTML-escaped.
+ * as <figure data-chart="…"> (a forecaster's VaR bands and PIT histogram last), the scenario risk
+ * table, the risk tables (stress table, VaR test, forecaster vs baselines) and the notes. All text is HTML-escaped.
  */
 import { moments } from '../risk/stats.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -36,6 +36,11 @@ figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 8px; }
 nav { display: flex; flex-wrap: wrap; gap: 4px 14px; }
 nav a { color: var(--accent); white-space: nowrap; }
+/* The forecaster-vs-baselines table has 11 columns: numbers stay on one line, the verdict wraps. */
+table[data-table="forecast-evaluation"] { font-size: 11.5px; }
+table[data-table="forecast-evaluation"] th, table[data-table="forecast-evaluation"] td { padding: 3px 4px; white-space: nowrap; }
+table[data-table="forecast-evaluation"] td:first-child { white-space: normal; min-width: 5em; }
+table[data-table="forecast-evaluation"] td:last-child, table[data-table="forecast-evaluation"] th:last-child { white-space: normal; min-width: 11em; text-align: left; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
 `;
 
@@ -50,6 +55,7 @@ function summaryBlock(data: ReportData): string {
 }
 
 function metricsTable(data: ReportData): string {
+  if (data.metrics.length === 0) return ''; // a forecaster-only report has no backtest
   const rows = data.metrics.map((m) => `<tr><td>${escapeHtml(m.name)}</td>${valueCell(formatMetric(m.strategy, m.format))}`
     + `${valueCell(formatMetric(m.benchmark, m.format))}<td class="note">${escapeHtml(m.note ?? '')}</td></tr>`).join('\n');
   return `<section class="metrics"><h2>Performance</h2><div class="table-wrap"><table data-table="metrics"><thead><tr><th>Metric</th><th>Strategy</th>`

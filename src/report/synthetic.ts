@@ -2,13 +2,15 @@
  * @fileoverview A seeded, self-consistent ReportData for previews, tests and size measurements —
  * not a model run: a random-walk price, a position rule, equity compounded from the positions
  * (position after bar t earns the return of bar t+1), switching regimes, shrinking training losses,
- * latent clusters per regime and scenario returns with their empirical VaR/CVaR.
+ * latent clusters per regime and scenario returns with their empirical VaR/CVaR; and a forecaster's
+ * per-bar 1-bar VaR and PIT whose volatility forecast lags the true one (so a few bars breach).
  */
 import { sortedFinite } from '../risk/stats.js';
 import { varCvarSorted } from '../risk/var.js';
 import { Rng } from '../util/rng.js';
+import { normalCdf, normalQuantile } from '../util/special.js';
 import { runsOf } from './downsample.js';
-import type { ReportData, ReportScenarioSet } from './types.js';
+import type { BacktestReportData, ReportData, ReportForecast, ReportScenarioSet } from './types.js';
 
 export interface SyntheticReportOptions {
   /** Number of bars (default 500). */
@@ -27,7 +29,7 @@ function scenarioSet(horizon: string, returns: number[]): ReportScenarioSet {
 }
 
 /** A plausible report's data, the same for the same options. */
-export function syntheticReportData(options: SyntheticReportOptions = {}): ReportData {
+export function syntheticReportData(options: SyntheticReportOptions = {}): BacktestReportData {
   const n = options.bars ?? 500, stepMs = options.stepMs ?? 3_600_000, perHorizon = options.scenarios ?? 2000;
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`bars must be an integer ≥ 2, got ${n}`);
   const rng = new Rng(options.seed ?? 1);
@@ -88,4 +90,28 @@ export function syntheticReportData(options: SyntheticReportOptions = {}): Repor
     ],
     notes: ['Synthetic data for previews and tests.'],
   };
+}
+
+/**
+ * A forecaster's 1-bar risk on `bars` closes: the true volatility switches between calm and stormy
+ * stretches, the forecast follows it with a lag, so breaches cluster after each switch. The PIT is
+ * the normal CDF of the return in forecast-volatility units.
+ */
+export function syntheticForecast(bars: number, seed = 1, stepMs = 3_600_000): ReportForecast {
+  if (!Number.isInteger(bars) || bars < 1) throw new RangeError(`bars must be an integer ≥ 1, got ${bars}`);
+  const rng = new Rng(seed);
+  const start = Date.UTC(2024, 0, 1) + stepMs;
+  const out: ReportForecast = { timestamp: [], realized: [], var95: [], var99: [], pit: [], scenarios: 2000, label: 'forecaster' };
+  let vol = 0.006, forecast = 0.006;
+  for (let t = 0; t < bars; t++) {
+    if (rng.uniform() < 0.01) vol = vol > 0.008 ? 0.005 : 0.015;
+    forecast = 0.9 * forecast + 0.1 * vol;
+    const r = vol * rng.normal();
+    out.timestamp.push(start + t * stepMs);
+    out.realized.push(r);
+    out.var95.push(-forecast * normalQuantile(0.05));
+    out.var99.push(-forecast * normalQuantile(0.01));
+    out.pit.push(Math.round(2000 * normalCdf(r / forecast)) / 2000);
+  }
+  return out;
 }

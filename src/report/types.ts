@@ -1,6 +1,7 @@
 /**
  * @fileoverview The report's input: a plain, JSON-able description of one model run (per-bar market
- * and strategy series, training history, latents, scenarios, metrics) and its validation. The report
+ * and strategy series, training history, latents, scenarios, metrics, a forecaster's per-bar VaR and
+ * PIT) and its validation. A forecaster-only report has no backtest bars. The report
  * renders only what is here; whoever builds it (the `report`/`demo` commands) decides where it comes
  * from. Validation names the field and index that is wrong, so a NaN never reaches a chart silently.
  */
@@ -78,6 +79,27 @@ export interface ReportTable {
   notes?: string[];
 }
 
+/**
+ * A forecaster's 1-bar risk on its tested bars: per bar whose next-bar outcome is known, the
+ * realised return, the forecast VaR and the PIT. Charted as VaR bands with exceedances marked and
+ * as a PIT histogram (see charts-forecast.ts).
+ */
+export interface ReportForecast {
+  /** Close time of each tested bar (when the forecast is made), Unix ms UTC, strictly ascending. */
+  timestamp: number[];
+  /** Realised simple return over the next bar (0.01 = +1%). */
+  realized: number[];
+  /** The forecaster's 1-bar VaR at 95% and 99%, positive loss fractions (a negative VaR is a forecast gain). */
+  var95: number[];
+  var99: number[];
+  /** PIT: the share of the bar's scenarios at or below the realised return, in [0, 1]. */
+  pit: number[];
+  /** Scenarios per bar (the PIT's resolution is 1 / scenarios). */
+  scenarios: number;
+  /** Who made the forecasts, e.g. "forecaster"; used in captions. */
+  label?: string;
+}
+
 /** How a metric value is printed: percentage of a fraction, plain number, or integer. */
 export type MetricFormat = 'pct' | 'num' | 'int';
 
@@ -99,19 +121,26 @@ export interface ReportData {
   generatedAt: string;
   /** Model, configuration, seed, data ranges — free text, shown in order. */
   summary: ReportSummaryItem[];
-  bars: ReportBars;
-  /** The strategy's likelihood filter: bars with log-likelihood below it are not traded (nats). */
-  likelihoodThreshold: number;
+  /** The backtest's bars; absent in a forecaster-only report (then `forecast` or a table must be present). */
+  bars?: ReportBars;
+  /** The strategy's likelihood filter: bars with log-likelihood below it are not traded (nats); required with `bars`. */
+  likelihoodThreshold?: number;
   /** Training curves; may be empty (the chart is then left out). */
   history: ReportEpoch[];
   latents?: ReportLatents;
   scenarios?: ReportScenarioSet[];
+  /** The performance table (left out when empty). */
   metrics: ReportMetric[];
+  /** A forecaster's per-bar 1-bar risk and PIT, charted after the other charts. */
+  forecast?: ReportForecast;
   /** Risk tables shown after the charts (stress table, VaR test). */
   tables?: ReportTable[];
   /** Free-text remarks shown at the end (caveats, warnings such as train/test overlap). */
   notes?: string[];
 }
+
+/** A backtest report's data: the bars and the likelihood threshold are there. */
+export type BacktestReportData = ReportData & { bars: ReportBars; likelihoodThreshold: number };
 
 /** A field of ReportData that breaks a rule; the message names the field path and index. */
 export class ReportDataError extends Error {
@@ -121,7 +150,7 @@ export class ReportDataError extends Error {
   }
 }
 
-type Rule = 'finite' | 'positive' | 'nonNegative' | 'regime';
+type Rule = 'finite' | 'positive' | 'nonNegative' | 'regime' | 'unit';
 
 function checkSeries(field: string, values: unknown, length: number | undefined, rule: Rule): number {
   if (!Array.isArray(values)) throw new ReportDataError(field, `expected an array of numbers, got ${typeof values}`);
@@ -131,10 +160,11 @@ function checkSeries(field: string, values: unknown, length: number | undefined,
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const ok = typeof v === 'number' && Number.isFinite(v)
-      && (rule !== 'positive' || v > 0) && (rule !== 'nonNegative' || v >= 0) && (rule !== 'regime' || (Number.isInteger(v) && v >= 0));
+      && (rule !== 'positive' || v > 0) && (rule !== 'nonNegative' || v >= 0) && (rule !== 'regime' || (Number.isInteger(v) && v >= 0))
+      && (rule !== 'unit' || (v >= 0 && v <= 1));
     if (!ok) {
       const expected = rule === 'positive' ? 'a finite number > 0' : rule === 'nonNegative' ? 'a finite number ≥ 0'
-        : rule === 'regime' ? 'an integer ≥ 0' : 'a finite number';
+        : rule === 'regime' ? 'an integer ≥ 0' : rule === 'unit' ? 'a number in [0, 1]' : 'a finite number';
       throw new ReportDataError(`${field}[${i}]`, `is ${String(v)}, expected ${expected}`);
     }
   }
@@ -149,6 +179,38 @@ function checkText(field: string, v: unknown): void {
   if (typeof v !== 'string') throw new ReportDataError(field, `expected a string, got ${typeof v}`);
 }
 
+function checkBars(b: ReportBars, likelihoodThreshold: number | undefined): void {
+  const n = checkTimes('bars.timestamp', b.timestamp);
+  checkSeries('bars.close', b.close, n, 'positive');
+  checkSeries('bars.position', b.position, n, 'finite');
+  checkSeries('bars.equity', b.equity, n, 'nonNegative');
+  checkSeries('bars.benchmarkEquity', b.benchmarkEquity, n, 'positive');
+  checkSeries('bars.logLikelihood', b.logLikelihood, n, 'finite');
+  checkSeries('bars.regime', b.regime, n, 'regime');
+  checkNumber('likelihoodThreshold', likelihoodThreshold);
+}
+
+/** Strictly ascending finite times, at least one. */
+function checkTimes(field: string, ts: unknown): number {
+  const n = checkSeries(field, ts, undefined, 'finite');
+  if (n === 0) throw new ReportDataError(field, 'is empty, expected at least one bar');
+  const t = ts as number[];
+  for (let i = 1; i < n; i++) {
+    if (!(t[i] > t[i - 1])) throw new ReportDataError(`${field}[${i}]`, `is ${t[i]}, expected > ${t[i - 1]} (strictly ascending)`);
+  }
+  return n;
+}
+
+function checkForecast(f: ReportForecast): void {
+  const n = checkTimes('forecast.timestamp', f.timestamp);
+  checkSeries('forecast.realized', f.realized, n, 'finite');
+  checkSeries('forecast.var95', f.var95, n, 'finite');
+  checkSeries('forecast.var99', f.var99, n, 'finite');
+  checkSeries('forecast.pit', f.pit, n, 'unit');
+  if (!(Number.isInteger(f.scenarios) && f.scenarios >= 1)) throw new ReportDataError('forecast.scenarios', `is ${String(f.scenarios)}, expected an integer ≥ 1`);
+  if (f.label !== undefined) checkText('forecast.label', f.label);
+}
+
 /** Throws a ReportDataError at the first field that breaks a rule documented on ReportData. */
 export function validateReportData(data: ReportData): void {
   checkText('title', data.title);
@@ -157,22 +219,8 @@ export function validateReportData(data: ReportData): void {
   if (Number.isNaN(Date.parse(data.generatedAt))) throw new ReportDataError('generatedAt', `"${data.generatedAt}" is not an ISO date`);
   data.summary.forEach((s, i) => { checkText(`summary[${i}].label`, s.label); checkText(`summary[${i}].value`, s.value); });
 
-  const b = data.bars;
-  const n = checkSeries('bars.timestamp', b.timestamp, undefined, 'finite');
-  if (n === 0) throw new ReportDataError('bars.timestamp', 'is empty, expected at least one bar');
-  for (let i = 1; i < n; i++) {
-    if (!(b.timestamp[i] > b.timestamp[i - 1])) {
-      throw new ReportDataError(`bars.timestamp[${i}]`, `is ${b.timestamp[i]}, expected > ${b.timestamp[i - 1]} (strictly ascending)`);
-    }
-  }
-  checkSeries('bars.close', b.close, n, 'positive');
-  checkSeries('bars.position', b.position, n, 'finite');
-  checkSeries('bars.equity', b.equity, n, 'nonNegative');
-  checkSeries('bars.benchmarkEquity', b.benchmarkEquity, n, 'positive');
-  checkSeries('bars.logLikelihood', b.logLikelihood, n, 'finite');
-  checkSeries('bars.regime', b.regime, n, 'regime');
-  checkNumber('likelihoodThreshold', data.likelihoodThreshold);
-
+  if (!data.bars && !data.forecast && !data.tables?.length) throw new ReportDataError('bars', 'is missing, expected the backtest\'s bars, a forecast or a table');
+  if (data.bars) checkBars(data.bars, data.likelihoodThreshold);
   data.history.forEach((h, i) => {
     checkNumber(`history[${i}].epoch`, h.epoch);
     checkNumber(`history[${i}].trainNll`, h.trainNll);
@@ -195,6 +243,7 @@ export function validateReportData(data: ReportData): void {
     if (m.strategy !== null) checkNumber(`metrics[${i}].strategy`, m.strategy);
     if (m.benchmark !== null) checkNumber(`metrics[${i}].benchmark`, m.benchmark);
   });
+  if (data.forecast) checkForecast(data.forecast);
   data.tables?.forEach((t, i) => {
     checkText(`tables[${i}].id`, t.id);
     if (!/^[a-z0-9-]+$/i.test(t.id)) throw new ReportDataError(`tables[${i}].id`, `"${t.id}" must be letters, digits and '-'`);

@@ -2,7 +2,8 @@
  * @fileoverview Per-bar risk from scenario paths of a conditional model (the forecaster): for each
  * forecast bar, S sampled paths of the next H scaled one-bar log returns give, per horizon h, the
  * sample of R_h = exp(scale · Σ_{i≤h} y_i) − 1, summarised as in bar-risk.ts. Bars go to the sampler
- * in chunks, so memory stays at chunk × S × H floats whatever the number of bars.
+ * in chunks, so memory stays at chunk × S × H floats whatever the number of bars. Given the realised
+ * returns, it also gives each forecast's PIT (the predictive CDF at the outcome), for calibration.
  */
 import { emptyHorizonRisk, storeSortedSample, type RiskForecast } from './bar-risk.js';
 
@@ -27,6 +28,32 @@ export interface ScenarioRiskOptions {
   /** Bars per sampler call (default 256). */
   chunk?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Realised simple returns per horizon (same order as `horizons`), one per bar, NaN where unknown:
+   * when given, the result holds each forecast's PIT.
+   */
+  realized?: ArrayLike<number>[];
+}
+
+/** The per-bar risk, plus the PIT per horizon when the realised returns were given. */
+export interface ScenarioRiskResult extends RiskForecast {
+  /** Per horizon (order of `horizons`): share of the bar's scenarios ≤ the realised return; NaN where unknown. */
+  pit?: Float64Array[];
+}
+
+/**
+ * The empirical predictive CDF at `x`: the share of an ascending sample at or below it (NaN for an
+ * unknown x). Uniform on [0, 1] across bars when the forecasts are calibrated.
+ */
+export function sampleCdf(sorted: ArrayLike<number>, x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  let lo = 0, hi = sorted.length; // first index with sorted[i] > x
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo / sorted.length;
 }
 
 /** Probability that the h-bar loss exceeds `loss` (e.g. 0.02), from an ascending sample of returns. */
@@ -37,12 +64,19 @@ export function lossProbability(sorted: ArrayLike<number>, loss: number): number
 }
 
 /** Per-bar risk of a path sampler; the seed of chunk k is seed + k, so results do not depend on timing. */
-export async function scenarioRisk(o: ScenarioRiskOptions): Promise<RiskForecast> {
+export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRiskResult> {
   const S = o.scenarios ?? 2000, chunk = o.chunk ?? 256, H = o.pathLength, seed = o.seed ?? 0;
   const n = o.bars.length;
   if (o.contexts.length !== n * o.contextWidth) throw new RangeError(`scenario risk: ${o.contexts.length / o.contextWidth} context rows for ${n} bars`);
   for (const h of o.horizons) if (!(Number.isInteger(h) && h >= 1 && h <= H)) throw new RangeError(`scenario risk: horizon ${h} is outside 1…${H} (the model's path length)`);
   const horizons = o.horizons.map((h) => emptyHorizonRisk(h, n));
+  if (o.realized) {
+    if (o.realized.length !== o.horizons.length) throw new RangeError(`scenario risk: ${o.realized.length} realised series for ${o.horizons.length} horizons`);
+    o.realized.forEach((r, i) => {
+      if (r.length !== n) throw new RangeError(`scenario risk: the realised ${o.horizons[i]}-bar returns have ${r.length} values for ${n} bars`);
+    });
+  }
+  const pit = o.realized ? o.horizons.map(() => new Float64Array(n)) : undefined;
   const sample = new Float64Array(S), cum = new Float64Array(S);
   for (let start = 0, k = 0; start < n; start += chunk, k++) {
     const rows = Math.min(chunk, n - start);
@@ -57,12 +91,14 @@ export async function scenarioRisk(o: ScenarioRiskOptions): Promise<RiskForecast
         for (let q = 0; q < S; q++) cum[q] += o.scale * paths[base + q * H];
         while (next < sorted.length && sorted[next][0] === step) {
           for (let q = 0; q < S; q++) sample[q] = Math.expm1(cum[q]);
-          storeSortedSample(horizons[sorted[next][1]], start + r, sample.sort());
+          const at = sorted[next][1];
+          storeSortedSample(horizons[at], start + r, sample.sort());
+          if (pit) pit[at][start + r] = sampleCdf(sample, o.realized![at][start + r]);
           next++;
         }
       }
     }
     o.onProgress?.(start + rows, n);
   }
-  return { method: o.method ?? 'forecaster', bars: o.bars, horizons };
+  return { method: o.method ?? 'forecaster', bars: o.bars, horizons, ...(pit ? { pit } : {}) };
 }

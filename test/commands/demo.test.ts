@@ -11,7 +11,8 @@ import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 test('the main job end to end: every file written, every number out of sample', async () => {
   const dir = join(tempDir(), 'out');
-  const run = await runCommand(Demo, ['--output-dir', dir, '--bars', '1500', '--epochs', '2', '--scenarios', '500', '--seed', '3', '--json']);
+  const run = await runCommand(Demo, ['--output-dir', dir, '--bars', '1500', '--epochs', '2', '--scenarios', '500', '--seed', '3',
+    '--forecaster-epochs', '1', '--forecaster-scenarios', '100', '--json']);
   assert.is(run.error, undefined, run.error?.message);
   const j = run.json;
   for (const f of Object.values(j.files) as string[]) assert.ok(existsSync(f), f);
@@ -30,6 +31,26 @@ test('the main job end to end: every file written, every number out of sample', 
   assert.match(html, /glow-trade demo/);
   assert.match(html, /<table data-table="stress">/);
   assert.match(html, /<table data-table="var-test">/);
+  // The small forecaster on the same split: its per-bar risk on the held-out bars, beside the baselines.
+  assert.ok(j.forecaster.range.fromMs > bundle.training.validation!.end);
+  assert.is(j.forecaster.range.rows, j.backtest.range.rows);
+  assert.equal(j.forecaster.horizons, [1, 5, 10, 20]);
+  assert.is(j.forecaster.scenarios, 100);
+  const h1 = j.forecaster.evaluation.find((e: { method: string; horizon: number }) => e.method === 'forecaster' && e.horizon === 1);
+  assert.equal(h1.levels.map((l: { confidence: number }) => l.confidence), [0.95, 0.99]);
+  assert.type(h1.levels[0].verdict, 'string');
+  for (const id of ['var-bands', 'pit']) assert.match(html, new RegExp(`<figure id="chart-${id}" data-chart="${id}">`));
+  assert.match(html, /<table data-table="forecast-evaluation">/);
+  assert.ok(html.indexOf('data-chart="var-bands"') > html.indexOf('data-chart="scenarios"'));
+});
+
+test('--forecaster-epochs 0 leaves the forecaster out', async () => {
+  const dir = join(tempDir(), 'out0');
+  const run = await runCommand(Demo, ['--output-dir', dir, '--bars', '800', '--epochs', '1', '--scenarios', '200', '--forecaster-epochs', '0', '--json']);
+  assert.is(run.error, undefined, run.error?.message);
+  assert.is(run.json.forecaster, null);
+  assert.is(run.json.files.forecaster, undefined);
+  assert.not.match(readFileSync(run.json.files.report, 'utf8'), /data-chart="var-bands"|<table data-table="forecast-evaluation">/);
 });
 
 test.after(removeTempDirs);

@@ -6,11 +6,16 @@ import Report from '../../src/commands/report.js';
 import { runCommand } from '../helpers/cli.js';
 import { smallModel, writeModelFiles } from '../helpers/model-files.js';
 import { removeTempDirs } from '../helpers/tmp.js';
+import { trainForecaster } from '../../src/pipeline/train-forecaster.js';
+import { saveForecasterBundle } from '../../src/trading/forecaster-bundle.js';
 
-let dir = '', data = '', model = '';
+let dir = '', data = '', model = '', forecaster = '';
 test.before(() => {
   const { candles, bundle } = smallModel({ bars: 1500, seed: 11, trainSeed: 2, epochs: 2 });
   ({ dir, data, model } = writeModelFiles(candles, bundle));
+  forecaster = join(dir, 'forecaster.bin');
+  const small = { levels: 2, steps: 1, hidden: 8, embed: 4, contextHidden: 8 };
+  saveForecasterBundle(forecaster, trainForecaster(candles, { seed: 2, horizon: 5, model: small, fit: { epochs: 1, batchSize: 128 } }).bundle);
 });
 
 test('writes one offline HTML file with every chart for the out-of-sample bars', async () => {
@@ -43,6 +48,37 @@ test('refuses in-sample bars and a bad temperature, writing nothing', async () =
   assert.match(r1.error!.message, /overlaps the model's training range/);
   const r2 = await runCommand(Report, ['--model', model, '--data', data, '--output', out, '--temperature', '0']);
   assert.match(r2.error!.message, /--temperature must be a number > 0, got "0"/);
+  assert.not.ok(existsSync(out));
+});
+
+test('a forecaster model file gives the per-bar risk report: VaR bands, PIT histogram and the test table with verdicts', async () => {
+  const out = join(dir, 'f.html');
+  const run = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--scenarios', '200', '--seed', '3', '--json']);
+  assert.is(run.error, undefined, run.error?.message);
+  const j = run.json;
+  assert.is(j.kind, 'forecaster');
+  assert.equal(j.charts, ['training', 'var-bands', 'pit']);
+  assert.equal(j.horizons, [1, 5]);
+  assert.equal([j.scenarios, j.seed], [200, 3]);
+  assert.is(j.range.rows, 1480 - Math.floor(1480 * 0.7) - Math.floor(1480 * 0.15));
+  assert.equal([...new Set(j.evaluation.map((e: { method: string }) => e.method))], ['forecaster', 'hs', 'ewma', 'ewma-hour', 'garch-t', 'garch-t-hour']);
+  const html = readFileSync(out, 'utf8');
+  assert.is(j.bytes, Buffer.byteLength(html));
+  assert.match(html, /<title>glow-trade forecaster risk report<\/title>/);
+  assert.not.match(html, /data-table="metrics"/);
+  // one row per method and level for each horizon, each ending in its verdict
+  const table = html.match(/<table data-table="forecast-evaluation">([\s\S]*?)<\/table>/)![1];
+  assert.is((table.match(/<tr>/g) ?? []).length, 1 + 2 * 6 * 2);
+  const verdict = j.evaluation[0].levels[0].verdict as string;
+  assert.ok(table.includes(`<td>${verdict.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</td></tr>`), verdict);
+  assert.match(table, /<td>1 bar \(ref\. [a-z-]+\)<\/td><td>forecaster<\/td><td>95%<\/td>/);
+});
+
+test('a forecaster report refuses too few scenarios with a usage error, writing nothing', async () => {
+  const out = join(dir, 'f-never.html');
+  const run = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--scenarios', '50']);
+  assert.match(run.error!.message, /--scenarios must be at least 100 per bar for a forecaster report .*got 50/);
+  assert.is((run.error as { oclif?: { exit?: number } }).oclif?.exit, 2);
   assert.not.ok(existsSync(out));
 });
 

@@ -71,6 +71,13 @@ test('runRisk: every method on the same bars, sensible numbers, CSV rows, no loo
   // The last 6 forecasts' 6-bar outcomes are not known yet.
   assert.ok(Number.isNaN(r.realized[1][n - 1]) && Number.isFinite(r.realized[1][n - 7]));
   assert.is(r.evaluation.length, 2 * 5);
+  // The PIT of each forecast: known exactly where the outcome is, and in the tail where the 95% VaR was broken.
+  assert.equal(r.pit.map((p) => p.length), [n, n]);
+  r.pit.forEach((p, k) => p.forEach((v, i) => {
+    assert.is(Number.isNaN(v), Number.isNaN(r.realized[k][i]), `pit ${k} ${i}`);
+    if (!Number.isNaN(v)) assert.ok(v >= 0 && v <= 1);
+    if (r.realized[k][i] < -r.forecaster.horizons[k].var95[i]) assert.ok(v <= 0.05 + 1 / 300, `breach at ${i}: pit ${v}`);
+  }));
   const rows = riskCsvRows(r);
   assert.is(rows.length, 1 + 2 * n);
   assert.ok(rows[rows.length - 1].endsWith(','), 'unknown realized return is an empty cell');

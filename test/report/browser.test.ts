@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHART_IDS } from '../../src/report/charts.js';
 import { writeReport } from '../../src/report/html.js';
-import { syntheticReportData } from '../../src/report/synthetic.js';
+import { syntheticForecast, syntheticReportData } from '../../src/report/synthetic.js';
 import type { Browser } from 'playwright-core';
 import { browserTest, chromiumMissing, launchChromium, openOffline } from '../helpers/chromium.js';
 
@@ -26,7 +26,14 @@ if (chromiumMissing() === null) {
     // Kept after the run (unlike tempDir()) so the printed screenshot can be looked at.
     dir = mkdtempSync(join(tmpdir(), 'glow-trade-report-'));
     path = join(dir, 'report.html');
-    await writeReport(path, syntheticReportData({ bars: 3000, seed: 3 }));
+    // With a forecaster's sections: VaR bands, PIT histogram and a test table after the charts.
+    const data = syntheticReportData({ bars: 3000, seed: 3 });
+    data.forecast = syntheticForecast(3000, 3);
+    data.tables = [{
+      id: 'forecast-evaluation', title: 'Forecaster vs baselines', header: ['Horizon', 'Method', 'Level', 'Verdict'],
+      rows: [['1 bar', 'forecaster', '95%', 'calibrated'], ['', 'ewma', '95%', 'FAILS']],
+    }];
+    await writeReport(path, data);
     url = pathToFileURL(path).href;
   });
   test.after(async () => { await browser?.close(); });
@@ -61,6 +68,21 @@ browserTest(test, 'the report loads offline from file:// with no other request a
     }
     const metricRows = await page.$$eval('table[data-table="metrics"] tbody tr', (rows) => rows.length);
     assert.is(metricRows, 4);
+    // The forecaster's sections: exceedance triangles and the legend in the bands, bins and the uniform line in the PIT.
+    const forecast = await page.evaluate(() => {
+      const text = (id: string) => document.querySelector(`figure[data-chart="${id}"] svg`)?.textContent ?? '';
+      return {
+        triangles: document.querySelectorAll('figure[data-chart="var-bands"] svg path[d*="L"]').length,
+        bands: text('var-bands'), pit: text('pit'),
+        pitBars: document.querySelectorAll('figure[data-chart="pit"] svg path[d]').length,
+        tableRows: document.querySelectorAll('table[data-table="forecast-evaluation"] tbody tr').length,
+      };
+    });
+    assert.match(forecast.bands, /Exceedance/);
+    assert.match(forecast.bands, /beyond VaR 99%/);
+    assert.match(forecast.pit, /uniform \(5% per bin\)/);
+    assert.ok(forecast.pitBars >= 20, `${forecast.pitBars} PIT marks`);
+    assert.is(forecast.tableRows, 2);
 
     // Charts shrink with the window instead of overflowing it.
     await page.setViewportSize({ width: 560, height: 900 });

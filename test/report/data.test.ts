@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { countOf, escapeHtml, formatMetric, formatNumber, formatPercent, formatTime } from '../../src/report/format.js';
-import { ReportDataError, validateReportData, type ReportData } from '../../src/report/types.js';
+import { ReportDataError, validateReportData, type BacktestReportData, type ReportData } from '../../src/report/types.js';
 import { syntheticReportData } from '../../src/report/synthetic.js';
 
 test('escapeHtml escapes the five HTML metacharacters and nothing else', () => {
@@ -28,7 +28,7 @@ test('numbers: fixed en-US formats, and "n/a" for null, NaN and ±Infinity', () 
 });
 
 /** A deep copy of a valid report's data with `change` applied. */
-function broken(change: (d: ReportData) => void): ReportData {
+function broken(change: (d: BacktestReportData) => void): ReportData {
   const d = structuredClone(syntheticReportData({ bars: 30, scenarios: 50 }));
   change(d);
   return d;
@@ -62,7 +62,7 @@ test('the VaR test table: counts, Kupiec p and verdicts of the independent windo
 
 test('validateReportData accepts the synthetic data and names the field and index of each problem', () => {
   validateReportData(syntheticReportData({ bars: 30, scenarios: 50 }));
-  const cases: [(d: ReportData) => void, RegExp][] = [
+  const cases: [(d: BacktestReportData) => void, RegExp][] = [
     [(d) => { d.bars.equity[3] = NaN; }, /^report data: bars\.equity\[3\]: is NaN, expected a finite number ≥ 0$/],
     [(d) => { d.bars.equity[3] = -0.5; }, /bars\.equity\[3\]: is -0.5, expected a finite number ≥ 0/],
     [(d) => { d.tables = [{ id: 'var test', title: 't', header: ['a'], rows: [] }]; }, /tables\[0\]\.id: "var test" must be letters, digits and '-'/],

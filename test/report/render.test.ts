@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { buildCharts, CHART_IDS } from '../../src/report/charts.js';
 import { priceSpec } from '../../src/report/charts-market.js';
 import { renderReport, writeReport } from '../../src/report/html.js';
-import { syntheticReportData } from '../../src/report/synthetic.js';
-import { ReportDataError, type ReportData } from '../../src/report/types.js';
+import { syntheticForecast, syntheticReportData } from '../../src/report/synthetic.js';
+import { ReportDataError, type BacktestReportData, type ReportData } from '../../src/report/types.js';
 import { rejects } from '../helpers/assert.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -14,7 +14,7 @@ const T0 = Date.UTC(2024, 0, 1);
 const HOUR = 3_600_000;
 
 /** Four bars with hostile text everywhere text goes, and numbers whose captions are worked out below. */
-function tiny(): ReportData {
+function tiny(): BacktestReportData {
   return {
     title: '<script>alert("x")</script> BTC & ETH',
     subtitle: 'held-out <b>test</b> period',
@@ -37,6 +37,12 @@ function tiny(): ReportData {
       { name: 'Sharpe <annualised>', strategy: 1.2345, benchmark: null, format: 'num', note: 'buy & hold "Sharpe" not defined' },
       { name: 'Total return', strategy: 0.21, benchmark: -0.1, format: 'pct' },
     ],
+    // 1-bar VaR bands: bar 0 breaks the 95% VaR only, bar 2 the 99% VaR too.
+    forecast: {
+      timestamp: [T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR, T0 + 4 * HOUR],
+      realized: [-0.03, 0.01, -0.025, 0.002], var95: [0.02, 0.02, 0.01, 0.01], var99: [0.04, 0.04, 0.02, 0.02],
+      pit: [0.01, 0.7, 0.004, 0.55], scenarios: 1000, label: 'forecaster <v1>',
+    },
     notes: ['Train & test overlap: <none>'],
   };
 }
@@ -75,11 +81,14 @@ test('captions carry the hand-computed numbers; n/a cells carry their note', asy
   assert.match(figureOf(html, 'scenarios'), /<tr><td>&lt;1 bar&gt;<\/td><td>5<\/td><td>-0\.20%<\/td><td>3\.11%<\/td><td>4\.20%<\/td><td>5\.00%<\/td><td>4\.84%<\/td><td>5\.00%<\/td><\/tr>/);
   assert.match(html, /<tr><td>Sharpe &lt;annualised&gt;<\/td><td>1\.23<\/td><td class="na">n\/a<\/td><td class="note">buy &amp; hold &quot;Sharpe&quot; not defined<\/td><\/tr>/);
   assert.match(html, /<tr><td>Total return<\/td><td>21\.00%<\/td><td>-10\.00%<\/td><td class="note"><\/td><\/tr>/);
+  assert.match(figureOf(html, 'var-bands'), /Beyond the 95% VaR: 2 bars \(50\.00%; 5% expected\); beyond the 99% VaR: 1 \(25\.00%; 1% expected\)/);
+  assert.match(figureOf(html, 'pit'), /share of its 1,000 scenarios at or below the realised 1-bar return, in 10 bins\./);
+  assert.match(figureOf(html, 'pit'), /PIT ≤ 0\.05: 50\.0% of bars, PIT &gt; 0\.95: 0\.0%/);
 });
 
 test('all text is escaped: no injected markup survives, in the page or inside the SVGs', async () => {
   const html = await renderReport(tiny());
-  assert.not.match(html, /<script|<img|<b>|<none>|<1 bar>|<L=3>|<annualised>/i);
+  assert.not.match(html, /<script|<img|<b>|<none>|<1 bar>|<L=3>|<annualised>|<v1>/i);
   assert.ok(html.includes('<title>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; BTC &amp; ETH</title>'));
   assert.ok(html.includes('<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; BTC &amp; ETH</h1>'));
   assert.ok(html.includes('<dt>Model &lt;L=3&gt;</dt><dd>seed &quot;7&quot; &amp; co</dd>'));
@@ -101,6 +110,7 @@ test('charts whose data is absent are left out', async () => {
   const data = tiny();
   delete data.latents;
   delete data.scenarios;
+  delete data.forecast;
   data.history = [];
   const html = await renderReport(data);
   const ids = [...html.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1]);
@@ -110,6 +120,7 @@ test('charts whose data is absent are left out', async () => {
 
 test('long series: the price line keeps first, last and extreme bars in ≤ 2000 points; 20k bars stay well under 3 MB', async () => {
   const data = syntheticReportData({ bars: 20_000, seed: 2 });
+  data.forecast = syntheticForecast(20_000, 2);
   const { timestamp: ts, close } = data.bars;
   const line = (priceSpec(data.bars) as any).vconcat[0].layer[1].data.values as { t: number; close: number }[];
   assert.ok(line.length <= 2000 && line.length > 1000, `${line.length} points`);
@@ -136,6 +147,7 @@ test('edge case: one flat bar, no validation split, constant scenarios — every
     latents: { x: [1], y: [1], regime: [3] },
     scenarios: [{ horizon: '1 bar', returns: [0.01, 0.01], var95: -0.01, var99: -0.01, cvar95: -0.01, cvar99: -0.01 }],
     metrics: [],
+    forecast: { timestamp: [T0 + HOUR], realized: [0], var95: [0], var99: [0], pit: [1], scenarios: 1 },
   };
   const charts = await buildCharts(data);
   assert.equal(charts.map((c) => c.id), [...CHART_IDS]);
@@ -145,6 +157,8 @@ test('edge case: one flat bar, no validation split, constant scenarios — every
   assert.match(caption('drawdown'), /strategy 0\.00%, buy-and-hold 0\.00%\.$/);
   assert.match(caption('training'), /No validation split was used\.$/);
   assert.match(caption('latent-regimes'), /: 1 point coloured by regime/);
+  assert.match(caption('var-bands'), /Beyond the 95% VaR: 0 bars \(0\.00%; 5% expected\)/);
+  assert.match(caption('pit'), /PIT ≤ 0\.05: 0\.0% of bars, PIT &gt; 0\.95: 100\.0%|PIT ≤ 0\.05: 0\.0% of bars, PIT > 0\.95: 100\.0%/);
 });
 
 test('risk tables (stress table, VaR test) render as escaped sections with their notes, linked from the nav', async () => {
