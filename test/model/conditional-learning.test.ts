@@ -45,7 +45,9 @@ test('heteroscedastic t₄: NLL within 0.03 nats/dim of the truth, 0.05 nats/dim
   const fit = (withContext: boolean) => {
     const m = ConditionalGlow.create({ target: H, context: 1, levels: 1, steps: 2, hidden: 16, embed: 4, contextHidden: 16, seed: 1 });
     const blank = (c: Float32Array) => (withContext ? c : new Float32Array(c.length));
-    m.fit(train.y, blank(train.c), { epochs: 40, batchSize: 128, learningRate: 3e-3, validationFraction: 0.2, patience: 8, seed: 1 });
+    // patience 15: ν starts at 3 (docs/forecaster-math.md) and must climb to the true 4; with
+    // patience 8 the run stopped at epoch 18 with ν ≈ 3.35 and the 5 % quantile at c = 1.5 13 % off.
+    m.fit(train.y, blank(train.c), { epochs: 40, batchSize: 128, learningRate: 3e-3, validationFraction: 0.2, patience: 15, seed: 1 });
     return { m, nll: testNll(m, held.y, blank(held.c)) };
   };
   const { m, nll: conditional } = fit(true);

@@ -108,7 +108,7 @@ test('config validation names the field and what was expected', () => {
   assert.is(resolveForecasterConfig({ target: 4, levels: 2, seed: 3 } as any).levels, 2);
 });
 
-test('initial state: seeded and reproducible; prior.fc2 and fc3 zero; θ = ln(e⁸ − 1); Linear bounds', () => {
+test('initial state: seeded and reproducible; prior.fc2 and fc3 zero; θ = ln(e − 1) (ν = 3); Linear bounds', () => {
   const L = forecasterLayout({ target: 6, context: 3, levels: 2, steps: 2, hidden: 8, embed: 4, contextHidden: 8 });
   const a = forecasterInitialState(L, 7);
   const b = forecasterInitialState(L, 7);
@@ -124,7 +124,8 @@ test('initial state: seeded and reproducible; prior.fc2 and fc3 zero; θ = ln(e�
   assert.ok(get('prior.fc2.bias').every((v) => v === 0));
   assert.ok(get('levels.1.1.coupling.fc3.weight').every((v) => v === 0));
   assert.ok(get('prior.df').every((v) => v === INITIAL_DF_THETA));
-  assert.ok(Math.abs(Math.log1p(Math.exp(INITIAL_DF_THETA)) - 8) < 1e-14);
+  assert.ok(Math.abs(Math.log1p(Math.exp(INITIAL_DF_THETA)) - 1) < 1e-15);
+  assert.ok(Math.abs(2 + Math.log1p(Math.exp(INITIAL_DF_THETA)) - 3) < 1e-15); // ν = 3
   const within = (name: string, bound: number) => {
     const v = get(name);
     assert.ok(v.every((x) => Math.abs(x) <= bound) && v.some((x) => Math.abs(x) > bound / 2), name);
