@@ -131,17 +131,24 @@ export function bootstrapSharpe(r: ArrayLike<number>, periodsPerYear: number,
   if (!(meanBlock >= 1)) throw new RangeError(`bootstrap: mean block length must be ≥ 1, got ${meanBlock}`);
   if (n < 2) return null;
   const rng = new Rng(seed);
-  const pNew = 1 / meanBlock;
-  const sample = new Float64Array(n);
+  // a new block starts when a 32-bit draw falls below 2³²/meanBlock (one draw per bar, not two)
+  const newBelow = 4294967296 / meanBlock;
+  // Deviations from the sample mean: one pass of sums per resample, and a constant series gives
+  // exactly zero variance (no cancellation), as sharpePerBar would.
+  const m0 = mean(r);
+  const d = Float64Array.from(r as ArrayLike<number>, (v) => v - m0);
   const values: number[] = [];
   for (let b = 0; b < B; b++) {
-    let i = rng.int(n);
+    let i = rng.int(n), s1 = 0, s2 = 0;
     for (let t = 0; t < n; t++) {
-      if (t > 0) i = rng.uniform() < pNew ? rng.int(n) : (i + 1) % n;
-      sample[t] = r[i];
+      if (t > 0) i = rng.nextU32() < newBelow ? rng.int(n) : i + 1 === n ? 0 : i + 1;
+      const v = d[i];
+      s1 += v;
+      s2 += v * v;
     }
-    const s = sharpePerBar(sample);
-    if (s !== null) values.push(s * Math.sqrt(periodsPerYear));
+    const m = s1 / n;
+    const sd = Math.sqrt(Math.max(0, (s2 - n * m * m) / (n - 1)));
+    if (sd > 1e-15 * Math.max(1, Math.abs(m0 + m))) values.push(((m0 + m) / sd) * Math.sqrt(periodsPerYear));
   }
   if (!values.length) return null;
   const sorted = Float64Array.from(values).sort();
@@ -239,4 +246,21 @@ export function honestStats(input: HonestInput): HonestStats {
     trials, deflatedSharpe: dsr, grossProfit: cs.grossProfit, costs: cs.costs, costShare: cs.share, notes,
   };
   return { ...base, ...verdictOf(base) };
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+const num = (v: number | null, digits = 2, why?: string) => (v === null ? `n/a${why ? ` (${why})` : ''}` : v.toFixed(digits));
+
+/** The human "Honest statistics" block: a few lines, the verdict last. */
+export function honestLines(h: HonestStats): string[] {
+  const alpha = h.alphaAnnual === null ? `n/a (${h.notes.alphaT ?? 'too few bars'})` : `${pct(h.alphaAnnual)} a year`;
+  const ci = h.sharpeCI ? `95% interval [${num(h.sharpeCI.low)}, ${num(h.sharpeCI.high)}] (stationary bootstrap, ${h.sharpeCI.resamples} resamples, mean block ${h.sharpeCI.meanBlock} bars, seed ${h.sharpeCI.seed})` : `no interval (${h.notes.sharpeCI})`;
+  return [
+    `Honest statistics (${h.bars} bars):`,
+    `  alpha vs the asset ${alpha}, t = ${num(h.alphaT, 2, h.notes.alphaT)} (Newey–West, lag ${h.lag}); beta ${num(h.beta, 2, h.notes.beta)}`,
+    `  Sharpe ${num(h.sharpe, 2, h.notes.sharpe)}, ${ci}`,
+    `  deflated Sharpe ${num(h.deflatedSharpe, 3, h.notes.deflatedSharpe)} (probability the true Sharpe beats the best of ${h.trials} no-skill trial${h.trials === 1 ? '' : 's'}; --trials counts configurations × seeds tried)`,
+    `  costs ${h.costShare === null ? `n/a (${h.notes.costShare})` : `ate ${pct(h.costShare)} of the gross profit`}`,
+    `  verdict: ${h.verdict}`,
+  ];
 }
