@@ -11,6 +11,7 @@ import { minuteTime } from '../data/time.js';
 import { loadBundle } from '../trading/bundle.js';
 import { honestOfSeries, ruinWarning, type BacktestResult } from '../trading/backtest.js';
 import { honestLines } from '../trading/honest-stats.js';
+import { runBaselines } from '../trading/baselines.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
@@ -117,6 +118,14 @@ export default class Backtest extends GlowCommand {
       result = bt;
       extra = { inSample: bt.inSample };
     }
+    // the baselines on the same bars with the same costs: what the strategy must beat
+    const base = runBaselines({
+      timestamps: result.series.timestamp, closes: result.series.close, periodsPerYear: result.periodsPerYear,
+      fee, slippage, capital, trials: flags.trials,
+    });
+    const baselines = Object.fromEntries(Object.entries(base).map(([name, b]) => [name, {
+      metrics: b.metrics, notes: b.notes.strategy, honest: b.honest, finalEquity: b.finalEquity,
+    }]));
     if (flags['equity-out']) writeEquityCsv(flags['equity-out'], result.series);
     if (flags['trades-out']) writeTradesCsv(flags['trades-out'], result.trades);
     const summary = {
@@ -129,6 +138,7 @@ export default class Backtest extends GlowCommand {
       metrics: result.metrics,
       benchmark: result.benchmark,
       honest: result.honest,
+      baselines,
       notes: result.notes,
       finalEquity: result.finalEquity,
       benchmarkFinalEquity: result.benchmarkFinalEquity,
@@ -139,11 +149,12 @@ export default class Backtest extends GlowCommand {
       files: { equity: flags['equity-out'] ?? null, trades: flags['trades-out'] ?? null },
     };
     for (const w of result.warnings) this.warn(w);
-    if (!this.jsonEnabled()) this.printHuman(summary, result, extra);
+    if (!this.jsonEnabled()) this.printHuman(summary, result, extra, base);
     return summary;
   }
 
-  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, extra: Record<string, unknown>): void {
+  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, extra: Record<string, unknown>,
+    base: Record<string, BacktestResult>): void {
     const t = minuteTime;
     this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${result.period.rows} bars, ` +
       `costs ${(100 * result.costRate).toFixed(3)}% per unit traded (fee ${result.fee} + slippage ${result.slippage})`);
@@ -154,6 +165,15 @@ export default class Backtest extends GlowCommand {
       `costs paid ${result.costAmount.toFixed(2)}`);
     this.log('');
     for (const line of honestLines(result.honest)) this.log(line);
+    this.log('');
+    this.log('Baselines (same bars, same costs):');
+    const label: Record<string, string> = { buyAndHold: 'buy & hold', volTarget: 'EWMA vol target', momentum: '20-bar momentum' };
+    for (const [name, b] of Object.entries(base)) {
+      const n = b.notes.strategy;
+      this.log(`  ${label[name].padEnd(16)} return ${formatMetric('totalReturn', b.metrics.totalReturn, n)}, ` +
+        `Sharpe ${formatMetric('sharpe', b.metrics.sharpe, n)}, max drawdown ${formatMetric('maxDrawdown', b.metrics.maxDrawdown, n)}, ` +
+        `alpha t ${b.honest.alphaT === null ? 'n/a' : b.honest.alphaT.toFixed(2)}`);
+    }
     const wf = extra.walkForward as { folds: Array<{ fold: number; test: { from: string; to: string; rows: number }; metrics: any; benchmark: any; notes: any }>; seconds: number } | undefined;
     if (wf) {
       for (const f of wf.folds) {

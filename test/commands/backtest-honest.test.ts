@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import Backtest from '../../src/commands/backtest.js';
 import { runBacktest } from '../../src/trading/run-backtest.js';
+import { runBaselines } from '../../src/trading/baselines.js';
 import { runCommand } from '../helpers/cli.js';
 import { smallModel, writeModelFiles } from '../helpers/model-files.js';
 import { removeTempDirs } from '../helpers/tmp.js';
@@ -37,6 +38,22 @@ test('--json carries the honest statistics of the tested bars, and --trials defl
   assert.is(many.json.honest.alphaT, h.alphaT);
 });
 
+test('--json: the baselines on the same bars with the same costs, each with its honest statistics', async () => {
+  const run = await runCommand(Backtest, ['--model', model, '--data', data, '--fee', '0.002', '--json']);
+  assert.is(run.error, undefined);
+  const b = run.json.baselines;
+  assert.equal(Object.keys(b), ['buyAndHold', 'volTarget', 'momentum']);
+  const s = runBacktest(bundle, candles, { fee: 0.002 }).series;
+  const direct = runBaselines({ timestamps: s.timestamp, closes: s.close, periodsPerYear: 8760, fee: 0.002 });
+  for (const name of ['buyAndHold', 'volTarget', 'momentum'] as const) {
+    assert.equal(b[name].metrics, JSON.parse(JSON.stringify(direct[name].metrics)));
+    assert.equal(b[name].honest, JSON.parse(JSON.stringify(direct[name].honest)));
+    assert.is(b[name].finalEquity, direct[name].finalEquity);
+  }
+  // buy & hold with costs pays its entry once: the costs-free benchmark ends higher
+  assert.ok(b.buyAndHold.finalEquity < run.json.benchmarkFinalEquity);
+});
+
 test('human output: an "Honest statistics" block ending in a verdict in words', async () => {
   const run = await runCommand(Backtest, ['--model', model, '--data', data, '--trials', '4']);
   assert.is(run.error, undefined);
@@ -45,6 +62,7 @@ test('human output: an "Honest statistics" block ending in a verdict in words', 
   assert.match(run.stdout, /\n {2}Sharpe .*95% interval \[/);
   assert.match(run.stdout, /best of 4 no-skill trials/);
   assert.match(run.stdout, /\n {2}verdict: the (edge|strategy) /);
+  assert.match(run.stdout, /\nBaselines \(same bars, same costs\):\n {2}buy & hold +return .*\n {2}EWMA vol target +return .*\n {2}20-bar momentum +return .*Sharpe .*alpha t /);
 });
 
 test('--trials 0 is a usage error (exit 2) naming the flag', async () => {
