@@ -65,6 +65,17 @@ test('human output: an "Honest statistics" block ending in a verdict in words', 
   assert.match(run.stdout, /\nBaselines \(same bars, same costs\):\n {2}buy & hold +return .*\n {2}EWMA vol target +return .*\n {2}20-bar momentum +return .*Sharpe .*alpha t /);
 });
 
+test('--walk-forward: the honest statistics count the --trials given', async () => {
+  const run = await runCommand(Backtest, [
+    '--model', model, '--data', data, '--walk-forward', '--train-bars', '400', '--test-bars', '150', '--epochs', '1', '--trials', '6', '--json',
+  ]);
+  assert.is(run.error, undefined);
+  assert.is(run.json.honest.trials, 6);
+  assert.is(run.json.honest.bars, run.json.range.rows - 1);
+  assert.is(run.json.honest.sharpe, run.json.metrics.sharpe);
+  assert.is(run.json.baselines.momentum.honest.trials, 6);
+});
+
 test('--trials 0 is a usage error (exit 2) naming the flag', async () => {
   const run = await runCommand(Backtest, ['--model', model, '--data', data, '--trials', '0']);
   assert.is(run.exitCode, 2);
