@@ -9,7 +9,9 @@ import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
 import { minuteTime } from '../data/time.js';
 import { loadBundle } from '../trading/bundle.js';
-import { ruinWarning, type BacktestResult } from '../trading/backtest.js';
+import { honestOfSeries, ruinWarning, type BacktestResult } from '../trading/backtest.js';
+import { honestLines } from '../trading/honest-stats.js';
+import { runBaselines } from '../trading/baselines.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
@@ -53,6 +55,9 @@ export default class Backtest extends GlowCommand {
     'learning-rate': Flags.string({ summary: 'Walk-forward: Adam learning rate.', default: '0.001' }),
     patience: Flags.integer({ summary: 'Walk-forward: epochs without validation improvement before stopping.', default: 5, min: 0 }),
     'validation-fraction': Flags.string({ summary: "Walk-forward: share of each fold's training rows used for validation.", default: '0.15' }),
+    trials: Flags.integer({
+      summary: 'Configurations × seeds tried before this result: the Deflated Sharpe Ratio counts them.', default: 1, min: 1,
+    }),
     seed: Flags.integer({ summary: "Walk-forward: seed of every fold's training (default: the model's seed)." }),
     'equity-out': Flags.string({ summary: 'Write the per-bar equity CSV here (atomically).' }),
     'trades-out': Flags.string({ summary: 'Write the trade list CSV here (atomically).' }),
@@ -88,6 +93,11 @@ export default class Backtest extends GlowCommand {
       bar.done(`${wf.folds.length} folds in ${wf.seconds.toFixed(1)} s`);
       // runBacktest warns of ruin itself; the stitched walk-forward run is checked here
       result = wf.ruin ? { ...wf, warnings: [...wf.warnings, ruinWarning(wf.ruin)] } : wf;
+      // the stitched run's honest statistics, counting the trials given here
+      if (flags.trials !== 1) {
+        const end = wf.ruin ? wf.ruin.index + 1 : wf.series.return.length;
+        result = { ...result, honest: honestOfSeries(wf.series, end, wf.periodsPerYear, { trials: flags.trials }) };
+      }
       extra = {
         walkForward: {
           window: wf.window, trainBars: wf.trainBars, testBars: wf.testBars, step: wf.step, seconds: wf.seconds,
@@ -104,10 +114,18 @@ export default class Backtest extends GlowCommand {
         },
       };
     } else {
-      const bt = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy });
+      const bt = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy, trials: flags.trials });
       result = bt;
       extra = { inSample: bt.inSample };
     }
+    // the baselines on the same bars with the same costs: what the strategy must beat
+    const base = runBaselines({
+      timestamps: result.series.timestamp, closes: result.series.close, periodsPerYear: result.periodsPerYear,
+      fee, slippage, capital, trials: flags.trials,
+    });
+    const baselines = Object.fromEntries(Object.entries(base).map(([name, b]) => [name, {
+      metrics: b.metrics, notes: b.notes.strategy, honest: b.honest, finalEquity: b.finalEquity,
+    }]));
     if (flags['equity-out']) writeEquityCsv(flags['equity-out'], result.series);
     if (flags['trades-out']) writeTradesCsv(flags['trades-out'], result.trades);
     const summary = {
@@ -119,6 +137,8 @@ export default class Backtest extends GlowCommand {
       capital, fee, slippage,
       metrics: result.metrics,
       benchmark: result.benchmark,
+      honest: result.honest,
+      baselines,
       notes: result.notes,
       finalEquity: result.finalEquity,
       benchmarkFinalEquity: result.benchmarkFinalEquity,
@@ -129,11 +149,12 @@ export default class Backtest extends GlowCommand {
       files: { equity: flags['equity-out'] ?? null, trades: flags['trades-out'] ?? null },
     };
     for (const w of result.warnings) this.warn(w);
-    if (!this.jsonEnabled()) this.printHuman(summary, result, extra);
+    if (!this.jsonEnabled()) this.printHuman(summary, result, extra, base);
     return summary;
   }
 
-  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, extra: Record<string, unknown>): void {
+  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, extra: Record<string, unknown>,
+    base: Record<string, BacktestResult>): void {
     const t = minuteTime;
     this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${result.period.rows} bars, ` +
       `costs ${(100 * result.costRate).toFixed(3)}% per unit traded (fee ${result.fee} + slippage ${result.slippage})`);
@@ -142,6 +163,17 @@ export default class Backtest extends GlowCommand {
     this.log('');
     this.log(`final equity ${result.finalEquity.toFixed(2)} (buy & hold ${result.benchmarkFinalEquity.toFixed(2)}) from ${result.capital}; ` +
       `costs paid ${result.costAmount.toFixed(2)}`);
+    this.log('');
+    for (const line of honestLines(result.honest)) this.log(line);
+    this.log('');
+    this.log('Baselines (same bars, same costs):');
+    const label: Record<string, string> = { buyAndHold: 'buy & hold', volTarget: 'EWMA vol target', momentum: '20-bar momentum' };
+    for (const [name, b] of Object.entries(base)) {
+      const n = b.notes.strategy;
+      this.log(`  ${label[name].padEnd(16)} return ${formatMetric('totalReturn', b.metrics.totalReturn, n)}, ` +
+        `Sharpe ${formatMetric('sharpe', b.metrics.sharpe, n)}, max drawdown ${formatMetric('maxDrawdown', b.metrics.maxDrawdown, n)}, ` +
+        `alpha t ${b.honest.alphaT === null ? 'n/a' : b.honest.alphaT.toFixed(2)}`);
+    }
     const wf = extra.walkForward as { folds: Array<{ fold: number; test: { from: string; to: string; rows: number }; metrics: any; benchmark: any; notes: any }>; seconds: number } | undefined;
     if (wf) {
       for (const f of wf.folds) {

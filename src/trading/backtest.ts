@@ -21,6 +21,7 @@
  */
 import { computeMetrics, type MetricNotes, type Metrics } from './metrics.js';
 import { extractTrades, type Trade } from './trades.js';
+import { honestStats, type HonestStats } from './honest-stats.js';
 
 export const DEFAULT_FEE = 0.001;
 export const DEFAULT_SLIPPAGE = 0.0005;
@@ -41,6 +42,10 @@ export interface BacktestInput {
   /** Carried into the series for the equity file (NaN / −1 when absent). */
   logLikelihood?: ArrayLike<number>;
   regime?: ArrayLike<number>;
+  /** Configurations × seeds tried to reach this one: the Deflated Sharpe Ratio's N (default 1). */
+  trials?: number;
+  /** Seed of the Sharpe bootstrap (default 1). */
+  bootstrapSeed?: number;
 }
 
 /** One entry per row (columnar). */
@@ -65,6 +70,8 @@ export interface BacktestResult {
   trades: Trade[];
   metrics: Metrics;
   benchmark: Metrics;
+  /** Alpha, beta, Sharpe interval, deflated Sharpe, cost share and a verdict (honest-stats.ts). */
+  honest: HonestStats;
   notes: { strategy: MetricNotes; benchmark: MetricNotes };
   capital: number;
   fee: number;
@@ -150,12 +157,25 @@ export function backtestPositions(input: BacktestInput): BacktestResult {
   if (ruin >= 0) for (const tr of trades) tr.return = Math.max(-1, tr.return);
   const P = input.periodsPerYear;
   const { strategy, benchmark } = metricsOfRows(s, trades, 0, ruin >= 0 ? ruin + 1 : n, P);
+  const honest = honestOfSeries(s, ruin >= 0 ? ruin + 1 : n, P, { trials: input.trials, seed: input.bootstrapSeed });
   return {
-    series: s, trades, metrics: strategy.metrics, benchmark: benchmark.metrics, notes: { strategy: strategy.notes, benchmark: benchmark.notes },
+    series: s, trades, metrics: strategy.metrics, benchmark: benchmark.metrics, honest, notes: { strategy: strategy.notes, benchmark: benchmark.notes },
     capital, fee, slippage, costRate: rate, turnover, totalCosts, costAmount,
     finalEquity: n > 0 ? s.equity[n - 1] : capital, benchmarkFinalEquity: n > 0 ? s.benchmarkEquity[n - 1] : capital, periodsPerYear: P,
     ruin: ruin >= 0 ? { index: ruin, timestamp: s.timestamp[ruin] } : null,
   };
+}
+
+/**
+ * Honest statistics of rows 1 … end − 1 of a series (the bars the metrics cover): the strategy's net
+ * returns against the asset's own returns (the buy-and-hold per-bar returns), with the costs paid.
+ */
+export function honestOfSeries(s: BacktestSeries, end: number, periodsPerYear: number, opts: { trials?: number; seed?: number } = {}): HonestStats {
+  const b = Math.max(1, end);
+  return honestStats({
+    returns: s.return.subarray(1, b), assetReturns: s.assetReturn.subarray(1, b), costs: s.cost.subarray(1, b),
+    periodsPerYear, trials: opts.trials, seed: opts.seed,
+  });
 }
 
 type Report = { metrics: Metrics; notes: MetricNotes };

@@ -30,6 +30,8 @@ export interface RunBacktestOptions {
   allowInSample?: boolean;
   /** A registered strategy's name or a Strategy (default 'glow'). */
   strategy?: string | Strategy;
+  /** Configurations × seeds tried: the Deflated Sharpe Ratio's N (default 1). */
+  trials?: number;
 }
 
 export interface RunBacktestResult extends BacktestResult {
@@ -131,7 +133,7 @@ export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunB
   const closes = Float64Array.from(context.candleIndex, (i) => candles.close[i]);
   const result = backtestPositions({
     timestamps: context.timestamps, closes, decisions, periodsPerYear: periodsPerYear(features.intervalMs),
-    fee: options.fee, slippage: options.slippage, capital: options.capital,
+    fee: options.fee, slippage: options.slippage, capital: options.capital, trials: options.trials,
     logLikelihood: context.signals.map((s) => s.logLikelihood), regime: context.signals.map((s) => s.regime),
   });
   // Between two consecutive rows the position is simply held on: say so when bars are missing.
