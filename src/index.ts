@@ -90,3 +90,7 @@ export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_WAIT_MS } from './data/bybit.js';
 export { readCandlesMeta, candlesMetaPath, OutputMismatchError, type CandlesMeta } from './data/candles-meta.js';
 export { writeChunksAtomic, AtomicFile } from './util/atomic.js';
 export { MODEL_MEMORY_BUDGET, CONFIG_LIMITS, modelSize } from './model/config.js';
+
+// Honest statistics and baselines of a backtest.
+export { honestStats, honestLines, alphaBeta, bootstrapSharpe, probabilisticSharpe, deflatedSharpe, expectedMaxSharpe, costShare, sharpePerBar, verdictOf, type HonestStats, type HonestInput, type AlphaBeta, type SharpeInterval } from './trading/honest-stats.js';
+export { runBaselines, buyAndHoldDecisions, volTargetDecisions, momentumDecisions, DEFAULT_MOMENTUM_LOOKBACK, DEFAULT_REBALANCE_BAND as DEFAULT_VOL_TARGET_BAND, type VolTargetOptions, type BaselineInput } from './trading/baselines.js';
