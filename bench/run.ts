@@ -22,7 +22,7 @@ import { type BenchCase, referenceCases, wasmCases } from './cases.js';
 import { forecastCases } from './forecast-cases.js';
 import { reportForecaster } from './forecast-report.js';
 import { foreignLoad } from './load.js';
-import { anchorPath, runTorch, torchUnavailable, type TorchResult } from './torch.js';
+import { anchorEnv, anchorPath, runTorch, torchUnavailable, type TorchResult } from './torch.js';
 import { type Measured, reportSteadiness, reportTable } from './report.js';
 
 const argv = process.argv.slice(2);
@@ -97,6 +97,11 @@ function main(): void {
     }
   }
   const { ratios, targets, rooflineGflops } = reportTable(measured, torch, torchNote, label);
+  if (torch) {
+    const blas = torch.meta.openblas as { corename?: string; config?: string } | null | undefined;
+    console.log(`\nPyTorch anchor: torch ${torch.meta.torch ?? '?'}, OpenBLAS kernels ${blas?.corename ?? 'unknown (not OpenBLAS?)'}` +
+      `${blas?.config ? ` (${blas.config})` : ''}; OPENBLAS_CORETYPE=${anchorEnv().OPENBLAS_CORETYPE ?? '(unset)'}`);
+  }
   const forecaster = reportForecaster(measured, label, rooflineGflops);
   reportSteadiness(measured, label, ratios);
   const out = {

@@ -4,7 +4,7 @@
  * Optional: skipped with a reason when /usr/bin/python3 cannot import torch or the anchor is absent.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export interface TorchRow {
@@ -38,9 +38,29 @@ export function torchUnavailable(anchor: string): string | null {
   return null;
 }
 
-/** The anchor's environment: OpenBLAS selected (Debian's torch is unfair without it), plus `extra`. */
+/** Does this CPU have AVX-512 (Linux /proc/cpuinfo lists avx512f)? */
+export function cpuHasAvx512(): boolean {
+  try {
+    return /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The anchor's environment, at its best: OpenBLAS selected (Debian's torch is unfair without it)
+ * and, where the CPU has AVX-512, OpenBLAS's SkylakeX (AVX-512) kernels as the anchor's header asks.
+ * A machine may set OPENBLAS_CORETYPE (e.g. Haswell = AVX2) and OPENBLAS_L2_SIZE for older OpenBLAS
+ * builds; both are replaced for the anchor's processes only. The anchor's JSON records the kernels
+ * that really ran (openblas.corename), which the bench prints.
+ */
 export function anchorEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, ...(existsSync(OPENBLAS) ? { LD_LIBRARY_PATH: OPENBLAS } : {}), ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(existsSync(OPENBLAS) ? { LD_LIBRARY_PATH: OPENBLAS } : {}) };
+  if (cpuHasAvx512()) {
+    env.OPENBLAS_CORETYPE = 'SkylakeX';
+    delete env.OPENBLAS_L2_SIZE;
+  }
+  return { ...env, ...extra };
 }
 
 const LATENCY_PROBE = `
