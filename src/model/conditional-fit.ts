@@ -8,7 +8,7 @@
 import { type MatrixInput, toFloat32Matrix } from './matrix.js';
 import { forecasterParameterTensors } from './forecaster-layout.js';
 import { F } from '../wasm/forecast-plan.js';
-import { type FitOptions, type FitResult, NonFiniteError, checkFitOptions, runFit } from './fit.js';
+import { type FitOptions, type FitResult, NonFiniteError, checkFitOptions, meanNll, runFit } from './fit.js';
 import type { ConditionalGlow } from './conditional-glow.js';
 
 export interface ConditionalFitOptions extends Omit<FitOptions, 'validation'> {
@@ -82,11 +82,6 @@ export function fitConditional(model: ConditionalGlow, y: MatrixInput, c: Matrix
   }, options);
 }
 
-function meanNll(lp: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < lp.length; i++) s -= lp[i];
-  return s / lp.length;
-}
 
 /** The error for a non-finite loss or gradient: where it arose, in the order of the computation. */
 function nonFinite(model: ConditionalGlow, epoch: number, batch: number, batches: number, n: number, loss: number): NonFiniteError {

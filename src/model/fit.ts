@@ -185,7 +185,7 @@ export function fitGlow(glow: Glow, x: MatrixInput, options: FitOptions = {}): F
       }
       return nonFinite(glow, epoch, batch, batches, nb, loss);
     },
-    validationNll: () => (val ? meanNll(glow, val) : null),
+    validationNll: () => (val ? meanNll(glow.logProb(val)) : null),
   }, options);
 }
 
@@ -317,9 +317,8 @@ export function runFit(model: TrainableModel, fd: FitData, options: Omit<FitOpti
   };
 }
 
-/** Mean NLL of rows (chunked forward passes). */
-function meanNll(glow: Glow, x: Float32Array): number {
-  const lp = glow.logProb(x);
+/** Mean NLL of per-row log-likelihoods. */
+export function meanNll(lp: Float64Array): number {
   let s = 0;
   for (let i = 0; i < lp.length; i++) s -= lp[i];
   return s / lp.length;

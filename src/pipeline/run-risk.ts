@@ -19,7 +19,7 @@ import { historicalRisk } from '../risk/historical.js';
 import { bestMethod, evaluateRiskForecasts, type MethodEvaluation } from '../risk/forecast-evaluation.js';
 import { scenarioRisk } from '../risk/scenario-risk.js';
 import { forecasterContexts, forecasterSampler, type ForecasterBundle } from '../trading/forecaster-bundle.js';
-import { rowsIn } from '../trading/run-backtest.js';
+import { periodRows, rowsIn } from '../trading/run-backtest.js';
 
 export const BASELINES = ['hs', 'ewma', 'garch'] as const;
 export type BaselineName = (typeof BASELINES)[number];
@@ -73,16 +73,7 @@ export async function runRisk(bundle: ForecasterBundle, candles: Candles, option
   const ts = features.timestamps;
   const { train, validation, intervalMs } = bundle.training;
   const fitted = validation ?? train;
-  const from = options.from ?? ts.find((t) => t > fitted.end);
-  if (from === undefined) {
-    throw new Error(`the data has no bars after the model's ${validation ? 'validation' : 'training'} range (${minuteTime(fitted.start)} → ${minuteTime(fitted.end)}); give newer candles or choose a period with --from/--to`);
-  }
-  const to = options.to ?? Infinity;
-  let a = 0;
-  while (a < features.rows && ts[a] < from) a++;
-  let b = a;
-  while (b < features.rows && ts[b] <= to) b++;
-  if (b === a) throw new Error(`no feature rows in the period ${minuteTime(from)} → ${Number.isFinite(to) ? minuteTime(to) : 'end'}`);
+  const { a, b } = periodRows(ts, bundle.training, options);
   const tested = ts.subarray(a, b);
   const inSample = rowsIn(tested, train) + rowsIn(tested, validation);
   if (inSample > 0) {
@@ -148,7 +139,7 @@ export async function runRisk(bundle: ForecasterBundle, candles: Candles, option
   const evaluation: MethodEvaluation[] = [];
   const all = [forecaster, ...baselines];
   const names = baselines.map((m) => m.method);
-  const plain = evaluateRiskForecasts(all, logReturns, null);
+  const plain = evaluateRiskForecasts(baselines, logReturns, null); // only to pick the best baseline
   for (const h of horizons) {
     const best = bestMethod(plain, names, h);
     if (best) reference[h] = best;

@@ -13,7 +13,7 @@ import type { Candles } from '../data/candles.js';
 import { computeFeatures, type FeatureSet } from '../data/features.js';
 import { countMissing, findGaps, inferIntervalMs } from '../data/gaps.js';
 import { minuteTime } from '../data/time.js';
-import { scaledRows, type ModelBundle, type TimeRange } from './bundle.js';
+import { scaledRows, type ModelBundle, type TimeRange, type TrainingRecord } from './bundle.js';
 import { backtestPositions, ruinWarning, type BacktestResult } from './backtest.js';
 import { periodsPerYear } from './metrics.js';
 import { getStrategy, positionsOf, type Strategy, type StrategyContext } from './registry.js';
@@ -84,6 +84,33 @@ export function decideRows(
   return { context, decisions: positionsOf(strategy, context) };
 }
 
+/**
+ * Feature rows [a, b) of the period to test or forecast: from `from` (default: the first row after
+ * the model's validation range, or its training range without one) to `to` (inclusive), by bar
+ * open time. An empty period is an error that names what the data has.
+ */
+export function periodRows(ts: Float64Array, training: Pick<TrainingRecord, 'train' | 'validation'>, options: { from?: number; to?: number }): { a: number; b: number } {
+  const { train, validation } = training;
+  const fitted = validation ?? train;
+  const rows = ts.length;
+  const from = options.from ?? ts.find((t) => t > fitted.end);
+  if (from === undefined) {
+    throw new Error(`the data has no bars after the model's ${validation ? 'validation' : 'training'} range ` +
+      `(${iso(fitted.start)} → ${iso(fitted.end)}); the last bar is ${rows ? iso(ts[rows - 1]) : 'none'}. ` +
+      'Give newer candles, or choose a period with --from/--to (and --allow-in-sample to test seen bars).');
+  }
+  const to = options.to ?? Infinity;
+  let a = 0;
+  while (a < rows && ts[a] < from) a++;
+  let b = a;
+  while (b < rows && ts[b] <= to) b++;
+  if (b === a) {
+    const have = rows ? `${iso(ts[0])} → ${iso(ts[rows - 1])}` : 'none';
+    throw new Error(`no feature rows in the period ${iso(from)} → ${Number.isFinite(to) ? iso(to) : 'end'} (rows available: ${have})`);
+  }
+  return { a, b };
+}
+
 /** Rows of `timestamps` inside `range`. */
 export function rowsIn(timestamps: Float64Array, range: TimeRange | null): number {
   if (!range) return 0;
@@ -98,21 +125,7 @@ export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunB
   const ts = features.timestamps;
   const { train, validation } = bundle.training;
   const fitted = validation ?? train;
-  const from = options.from ?? ts.find((t) => t > fitted.end);
-  if (from === undefined) {
-    throw new Error(`the data has no bars after the model's ${validation ? 'validation' : 'training'} range ` +
-      `(${iso(fitted.start)} → ${iso(fitted.end)}); the last bar is ${features.rows ? iso(ts[features.rows - 1]) : 'none'}. ` +
-      'Give newer candles, or choose a period with --from/--to (and --allow-in-sample to test seen bars).');
-  }
-  const to = options.to ?? Infinity;
-  let a = 0;
-  while (a < features.rows && ts[a] < from) a++;
-  let b = a;
-  while (b < features.rows && ts[b] <= to) b++;
-  if (b === a) {
-    const have = features.rows ? `${iso(ts[0])} → ${iso(ts[features.rows - 1])}` : 'none';
-    throw new Error(`no feature rows in the period ${iso(from)} → ${Number.isFinite(to) ? iso(to) : 'end'} (rows available: ${have})`);
-  }
+  const { a, b } = periodRows(ts, bundle.training, options);
   const tested = ts.subarray(a, b);
   const period = { from: ts[a], to: ts[b - 1], rows: b - a };
   const inSample = { train: rowsIn(tested, train), validation: rowsIn(tested, validation) };
