@@ -89,13 +89,22 @@ function trainCase(engine: Engine, label: string, data: Float32Array, B: number,
   };
 }
 
+/**
+ * The inference cases' model (the ONNX anchors export this one): ActNorm initialised on the pool,
+ * then one epoch of training so that no coupling is the identity.
+ */
+export function inferenceModel(engine: Engine, threads = 1, data = pool(POOL_ROWS, 16, 1)): Glow {
+  const inf = Glow.create({ seed: 1, engine, threads });
+  inf.initialize(data.subarray(0, 4096 * 16));
+  inf.fit(data.subarray(0, 16384 * 16), { epochs: 1, validationFraction: 0, seed: 2 });
+  return inf;
+}
+
 /** WASM engine cases for one build on `threads` threads (the gemm roofline on one thread only). */
 export function wasmCases(engine: Engine, label: string, trainBatches: number[], inferBatch: number, threads = 1): BenchCase[] {
   const cases: BenchCase[] = [];
   const data = pool(POOL_ROWS, 16, 1);
-  const inf = Glow.create({ seed: 1, engine, threads });
-  inf.initialize(data.subarray(0, 4096 * 16));
-  inf.fit(data.subarray(0, 16384 * 16), { epochs: 1, validationFraction: 0, seed: 2 });
+  const inf = inferenceModel(engine, threads, data);
   const flops = forwardFlops(inf.layout);
   for (const B of trainBatches) cases.push(trainCase(engine, label, data, B, threads, flops));
   const x = data.subarray(0, inferBatch * 16);

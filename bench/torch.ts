@@ -1,11 +1,15 @@
 /**
  * @fileoverview The PyTorch anchor (../shared/anchors/torch_glow.py) as a benchmark opponent: its
- * own `--bench` run (OpenBLAS selected, as its header asks) plus a single-row log p latency probe.
+ * own benchmark cases served by a child process (bench/torch_server.py) whose repetitions the bench
+ * interleaves with ours, with OpenBLAS selected and its AVX-512 kernels where the CPU has them.
  * Optional: skipped with a reason when /usr/bin/python3 cannot import torch or the anchor is absent.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RemoteEngine, type RemoteCase } from './remote.js';
+import type { Measured } from './report.js';
 
 export interface TorchRow {
   threads: number;
@@ -29,13 +33,18 @@ export function anchorPath(repoRoot: string): string {
   return resolve(repoRoot, '..', 'shared', 'anchors', 'torch_glow.py');
 }
 
-/** Why the anchor cannot run here, or null if it can. */
-export function torchUnavailable(anchor: string): string | null {
-  if (!existsSync(anchor)) return `anchor not found at ${anchor}`;
+/** Why /usr/bin/python3 cannot run torch, or null if it can. */
+export function pythonTorchUnavailable(): string | null {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'torch is not importable by /usr/bin/python3 (apt-get install python3-torch)';
   return null;
+}
+
+/** Why the anchor cannot run here, or null if it can. */
+export function torchUnavailable(anchor: string): string | null {
+  if (!existsSync(anchor)) return `anchor not found at ${anchor}`;
+  return pythonTorchUnavailable();
 }
 
 /** Does this CPU have AVX-512 (Linux /proc/cpuinfo lists avx512f)? */
@@ -63,44 +72,27 @@ export function anchorEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-const LATENCY_PROBE = `
-import importlib.util, json, sys, time, statistics, torch
-spec = importlib.util.spec_from_file_location('tg', sys.argv[1]); tg = importlib.util.module_from_spec(spec); spec.loader.exec_module(tg)
-torch.set_num_threads(1); torch.manual_seed(0)
-m = tg.Glow(16, 3, 4, 64)
-with torch.no_grad(): m.log_prob(torch.randn(4096, 16))
-m.eval(); x = torch.randn(1, 16)
-class LP(torch.nn.Module):
-    def __init__(s, m): super().__init__(); s.m = m
-    def forward(s, x): return s.m.log_prob(x)
-with torch.no_grad(): jit = torch.jit.freeze(torch.jit.trace(LP(m).eval(), x))
-def lat(f):
-    out = []
-    for _ in range(7):
-        n, t0 = 0, time.perf_counter()
-        while time.perf_counter() - t0 < 0.3:
-            with torch.no_grad(): f(x)
-            n += 1
-        out.append((time.perf_counter() - t0) / n * 1e6)
-    return statistics.median(out)
-print(json.dumps({'eager': lat(m.log_prob), 'jit': lat(jit)}))
-`;
+const SERVER = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'torch_server.py');
 
-/** Run the anchor's benchmark (JSON on stdout) and the single-row probe. */
-export function runTorch(anchor: string, opts: { threads: number[]; trainBatches: number[]; inferBatch: number; reps: number; repSeconds: number }): TorchResult {
-  const args = [
-    anchor, '--bench', '--threads', opts.threads.join(','), '--train-batches', opts.trainBatches.join(','),
-    '--infer-batch', String(opts.inferBatch), '--reps', String(opts.reps), '--rep-seconds', String(opts.repSeconds),
-    '--breakdown-seconds', '0', '--wait-budget', '120',
-  ];
-  const r = spawnSync(PYTHON, args, { encoding: 'utf8', env: anchorEnv(), cwd: dirname(anchor), maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`torch anchor failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
-  const json = JSON.parse(r.stdout);
-  const p = spawnSync(PYTHON, ['-c', LATENCY_PROBE, anchor], { encoding: 'utf8', env: anchorEnv() });
-  const oneRowLatencyUs = p.status === 0 ? JSON.parse(p.stdout.trim().split('\n').pop()!) : null;
-  return {
-    rows: json.rows,
-    oneRowLatencyUs,
-    meta: { torch: json.meta?.torch_version, openblas: json.meta?.openblas, cpu: json.meta?.cpu, method: json.meta?.method?.statistic },
-  };
+/**
+ * Start the anchor as a child process (bench/torch_server.py) that builds the anchor's own
+ * benchmark cases — training (eager and flat-Adam TorchScript), log p and sampling (eager and
+ * frozen TorchScript), single-row log p — and times one case per request, so the bench interleaves
+ * its repetitions with ours.
+ */
+export function startTorch(anchor: string, opts: { threads: number[]; trainBatches: number[]; inferBatch: number }):
+  Promise<{ engine: RemoteEngine; cases: RemoteCase[]; meta: Record<string, unknown> }> {
+  return RemoteEngine.start('PyTorch anchor', PYTHON, [SERVER, anchor, opts.threads.join(','), opts.trainBatches.join(','), String(opts.inferBatch)], anchorEnv());
+}
+
+/** The anchor's figures in the shape of its own --bench rows (engine without the `torch-` prefix). */
+export function torchResult(measured: Measured[], meta: Record<string, unknown>): TorchResult {
+  const mine = measured.filter((m) => m.engine.startsWith('torch-'));
+  const rows = mine.filter((m) => m.task !== 'logprob-1row').map((m) => ({
+    threads: m.threads, task: m.task, engine: m.engine.slice('torch-'.length), batch: m.batch,
+    samples_per_s: m.samplesPerSecond, gflop_per_s: m.gflops,
+  }));
+  const lat = (engine: string) => mine.find((m) => m.task === 'logprob-1row' && m.engine === engine)?.usPerCall;
+  const eager = lat('torch-eager'), jit = lat('torch-jit_frozen');
+  return { rows, oneRowLatencyUs: eager != null && jit != null ? { eager, jit } : null, meta };
 }
