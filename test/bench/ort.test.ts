@@ -7,6 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { Glow } from '../../src/model/glow.js';
 import { Rng } from '../../src/util/rng.js';
 import { pool } from '../../bench/cases.js';
@@ -22,6 +23,16 @@ test('the check tolerates 1e-3 absolute or 1e-4 relative, whichever is larger, a
   assert.ok(deviation([-1000.11], [-1000]).worst > 1);
   assert.equal(deviation([Number.NaN], [0]).worst, Infinity);
   assert.throws(() => deviation([1, 2], [1]), /length 2 ≠ 1/);
+});
+
+test('the root package never installs ONNX Runtime; bench:setup installs bench/onnx with the CUDA download skipped', () => {
+  const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+  const lock = JSON.parse(readFileSync(new URL('../../../package-lock.json', import.meta.url), 'utf8'));
+  const names = [...Object.keys(root.dependencies ?? {}), ...Object.keys(root.devDependencies ?? {}), ...Object.keys(lock.packages ?? {})];
+  assert.equal(names.filter((n) => n.includes('onnxruntime')), []);
+  assert.is(root.scripts['bench:setup'], 'ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix bench/onnx');
+  const bench = JSON.parse(readFileSync(new URL('../../../bench/onnx/package.json', import.meta.url), 'utf8'));
+  assert.equal(Object.keys(bench.dependencies).sort(), ['onnxruntime-node', 'onnxruntime-web']);
 });
 
 /** A default-size model with every parameter perturbed, so that no step is the identity. */
