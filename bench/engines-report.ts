@@ -7,6 +7,7 @@
  * is the steadiness figure — 1.00 means drift did not move that ratio at all. The ratio itself is
  * the median of the per-round ratios. Then the targets of issue 16 with met / not met.
  */
+import { quantile } from '../src/risk/stats.js';
 import type { Measured, Target } from './report.js';
 
 export interface EngineRatio {
@@ -26,10 +27,7 @@ export interface EngineRow {
   ratios: Record<string, EngineRatio | null>;
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const median = (v: number[]) => quantile(v, 0.5);
 
 const ANCHORS = [
   { key: 'pytorch', title: 'PyTorch (best engine)', prefix: 'torch-' },

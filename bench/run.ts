@@ -22,6 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultEngine } from '../src/wasm/engine.js';
+import { quantile } from '../src/risk/stats.js';
 import { Rng } from '../src/util/rng.js';
 import { type BenchCase, inferenceModel, pool, referenceCases, wasmCases } from './cases.js';
 import { reportEngines } from './engines-report.js';
@@ -58,10 +59,7 @@ async function timeRep(c: AnyCase, seconds: number): Promise<number> {
   return (calls * c.batch) / ((performance.now() - t0) / 1000);
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const median = (v: number[]) => quantile(v, 0.5);
 
 /** The anchors' child processes, each optional: a reason is recorded for every one that cannot run. */
 async function startAnchors(engine: ReturnType<typeof defaultEngine>, flops: number) {
