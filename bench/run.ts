@@ -68,7 +68,7 @@ async function startAnchors(engine: ReturnType<typeof defaultEngine>, flops: num
   const notes: string[] = [];
   let torchMeta: Record<string, unknown> | null = null;
   let torchNote: string | null = null;
-  let onnx: { export?: unknown; checks: OrtCheck[]; versions?: unknown; note: string | null } = { checks: [], note: null };
+  const onnx: { export?: unknown; checks: OrtCheck[]; versions?: unknown; note: string | null } = { checks: [], note: null };
   const anchor = anchorPath(repoRoot);
   if (noTorch) torchNote = 'skipped (--no-torch)';
   else {
@@ -96,14 +96,23 @@ async function startAnchors(engine: ReturnType<typeof defaultEngine>, flops: num
       const z = Float32Array.from({ length: 64 * 16 }, () => noise.normal());
       const exported = exportOnnx(model, dir, pool(64, 16, 7), z, torchUnavailable(anchor) ? null : anchor);
       onnx.export = { torch: exported.torch.version, source: exported.torch.source, wrapperVsAnchor: exported.torch.wrapperVsAnchor, checkRows: exported.rows, opset: 14 };
-      const children = [await startOrt('node', [1, 2], dir, 4096, flops), await startOrt('web', [1], dir, 4096, flops), await startOrt('web', [2], dir, 4096, flops)];
+      const children: Awaited<ReturnType<typeof startOrt>>[] = [];
+      try {
+        for (const [kind, threads] of [['node', [1, 2]], ['web', [1]], ['web', [2]]] as const) {
+          children.push(await startOrt(kind, [...threads], dir, 4096, flops));
+          onnx.checks.push(await checkOrt(children[children.length - 1].engine, model, exported));
+        }
+      } catch (err) {
+        for (const ch of children) ch.engine.close(); // all ORT children or none
+        throw err;
+      } finally {
+        model.close();
+      }
       for (const ch of children) {
         remotes.push(ch.engine);
         cases.push(...ch.cases.filter((c) => c.task !== 'logprob-1row' || c.threads === 1));
-        onnx.checks.push(await checkOrt(ch.engine, model, exported));
       }
       onnx.versions = children[0].meta.versions;
-      model.close();
       const bad = onnx.checks.filter((c) => !c.ok);
       if (bad.length) notes.push(`ORT OUTPUTS DIFFER from ours or torch's beyond 1e-3 abs / 1e-4 rel: ${bad.map((c) => c.engine).join(', ')} (see onnx.checks in the JSON)`);
       else notes.push(`ORT outputs checked on ${exported.rows} rows against ours and torch's (${exported.torch.source}): log p max |Δ| ` +
