@@ -90,6 +90,11 @@ export function reportEngines(m: Measured[], label: string, notes: string[]): { 
       `${r(row.ratios.pytorch, lat)} | ${r(row.ratios.ortNode, lat)} | ${r(row.ratios.ortWeb, lat)} |`);
   }
   for (const n of notes) console.log(`note: ${n}`);
+  const load = m.flatMap((c) => c.otherProcessesCores).filter((c): c is number => c !== null);
+  if (load.length) {
+    console.log(`note: other processes used ${median(load).toFixed(2)} cores in the median repetition (max ${Math.max(...load).toFixed(2)}); ` +
+      'ratios compare engines under the same load, absolute figures and two-thread cases suffer from it.');
+  }
   const targets = issue16Targets(rows, m, label);
   console.log('\nTargets of issue 16 (this run; steadiness of the ratio in brackets):');
   for (const t of targets) {

@@ -112,7 +112,7 @@ async function startAnchors(engine: ReturnType<typeof defaultEngine>, flops: num
         remotes.push(ch.engine);
         cases.push(...ch.cases.filter((c) => c.task !== 'logprob-1row' || c.threads === 1));
       }
-      onnx.versions = children[0].meta.versions;
+      onnx.versions = Object.assign({}, ...children.map((ch) => ch.meta.versions));
       const bad = onnx.checks.filter((c) => !c.ok);
       if (bad.length) notes.push(`ORT OUTPUTS DIFFER from ours or torch's beyond 1e-3 abs / 1e-4 rel: ${bad.map((c) => c.engine).join(', ')} (see onnx.checks in the JSON)`);
       else notes.push(`ORT outputs checked on ${exported.rows} rows against ours and torch's (${exported.torch.source}): log p max |Δ| ` +
