@@ -42,6 +42,8 @@ row = x_inf[:1].clone()
 with torch.no_grad():
     lp_ts = torch.jit.freeze(torch.jit.trace(tg._LogProb(inf_model).eval(), x_inf))
     inv_ts = torch.jit.freeze(torch.jit.trace(tg._Inverse(inf_model).eval(), torch.randn(infer_batch, DIM)))
+    row_ts = torch.jit.freeze(torch.jit.trace(tg._LogProb(inf_model).eval(), row))  # traced on one row, as a caller would
+    assert (row_ts(row) - inf_model.log_prob(row)).abs().max().item() < 1e-3
 
 cases = []  # (meta, fn, reset)
 
@@ -82,7 +84,7 @@ for threads in threads_list:
         no_grad(lambda: inv_ts(torch.randn(infer_batch, DIM))))
 one = min(threads_list)
 add(one, "logprob-1row", "eager", 1, fwd_flops, no_grad(lambda: inf_model.log_prob(row)))
-add(one, "logprob-1row", "jit_frozen", 1, fwd_flops, no_grad(lambda: lp_ts(row)))
+add(one, "logprob-1row", "jit_frozen", 1, fwd_flops, no_grad(lambda: row_ts(row)))
 
 libs = tg.loaded_libraries()
 meta = {"torch": torch.__version__, "openblas": tg.openblas_info(libs), "cpu": tg.cpu_model(),
