@@ -6,8 +6,10 @@
  * (`glowForwardRows`). A baseline is another checkout's compiled tree (dist/ + build/ side by
  * side), e.g. a copy of this branch's parent commit's build.
  *
+ * With `--batch N`, also log p and sampling of N rows (one thread), the batch kernels' A/B.
+ *
  * Usage: node dist/bench/latency.js [--baseline /path/to/other/dist/src/model/glow.js]
- *        [--reps 7] [--seconds 0.4] [--variant simd|relaxed-simd]
+ *        [--reps 7] [--seconds 0.4] [--variant simd|relaxed-simd] [--batch 4096]
  */
 import { Glow } from '../src/model/glow.js';
 import { defaultEngine, type EngineVariant } from '../src/wasm/engine.js';
@@ -24,10 +26,13 @@ const REPS = Number(opt('reps', '7'));
 const SECONDS = Number(opt('seconds', '0.4'));
 const variant = opt('variant', '') as EngineVariant | '';
 const baselinePath = opt('baseline', '');
+const batch = Number(opt('batch', '0'));
 
 interface Case {
   name: string;
   run: () => unknown;
+  /** Rows per call (the figure printed is per row). */
+  per?: number;
 }
 
 /**
@@ -42,10 +47,11 @@ function usPerCall(c: Case, seconds: number): number {
   };
   let calls = 0;
   while (cpu() < seconds * 1e6) {
-    for (let i = 0; i < 64; i++) c.run();
-    calls += 64;
+    const reps = c.per ? 1 : 64;
+    for (let i = 0; i < reps; i++) c.run();
+    calls += reps;
   }
-  return cpu() / calls;
+  return cpu() / calls / (c.per ?? 1);
 }
 
 /** The bench's trained default model (as bench/cases.ts makes it), on a given Glow class. */
@@ -66,6 +72,11 @@ function cases(label: string, g: Glow): Case[] {
     { name: `${label} Glow.logProb(row)`, run: () => g.logProb(row) },
     { name: `${label} glowForward(plan, 1)`, run: () => ex.glowForward(g.mem.plan, 1) },
   ];
+  if (batch > 0) {
+    const xs = pool(batch, 16, 9);
+    out.push({ name: `${label} Glow.logProb(${batch} rows) ÷ ${batch}`, per: batch, run: () => g.logProb(xs) });
+    out.push({ name: `${label} Glow.sample(${batch}) ÷ ${batch}`, per: batch, run: () => g.sample(batch, { seed: 1 }) });
+  }
   if (ex.glowForwardRows) {
     const fr = ex.glowForwardRows;
     out.push({ name: `${label} glowForwardRows(plan, 1)`, run: () => fr(g.mem.plan, 1) });
@@ -97,10 +108,14 @@ async function main(): Promise<void> {
     console.log(`  ${c.name.padEnd(44)} ${med(v).toFixed(2).padStart(6)}  [${Math.min(...v).toFixed(2)} – ${Math.max(...v).toFixed(2)}]`);
   });
   if (baselinePath) {
-    const half = all.length / 2;
-    const nb = all.findIndex((c) => c.name.startsWith('new'));
-    console.log('  ratios base ÷ new per rep (Glow.logProb): ' +
-      us[0].map((b, r) => (b / us[nb][r]).toFixed(2)).join(' ') + (half ? '' : ''));
+    // each base case against the new case of the same name
+    all.forEach((c, i) => {
+      if (!c.name.startsWith('base')) return;
+      const what = c.name.replace(/^base\([^)]*\) /, '');
+      const j = all.findIndex((d) => d.name.startsWith('new') && d.name.endsWith(what));
+      if (j < 0) return;
+      console.log(`  base ÷ new per rep, ${what}: ${us[i].map((b, r) => (b / us[j][r]).toFixed(2)).join(' ')}`);
+    });
   }
   console.log(`  other processes' CPU during each rep (cores): ${load.map((l) => (l === null ? '?' : l.toFixed(2))).join(' ')}`);
 }
