@@ -160,7 +160,12 @@ export class Glow {
     for (let off = 0; off < rows; off += cap) fn(off, Math.min(cap, rows - off));
   }
 
-  /** Exact log-density log p(x) per row, in nats. */
+  /**
+   * Exact log-density log p(x) per row, in nats. Up to ROW_PATH_MAX_ROWS rows (a live signal's
+   * latest candle) run one row at a time through matrix–vector kernels, for latency; a row's value
+   * then equals its in-batch value within 1e-6 relative (the f32 sums run in another order), not
+   * bit for bit.
+   */
   logProb(x: MatrixInput): Float64Array {
     this.requireInitialized('logProb');
     const D = this.features;
@@ -195,7 +200,9 @@ export class Glow {
 
   /**
    * x → z (latents concatenated in level order), the per-row log-determinant, and log p(x) from the
-   * same forward pass (equal to `logProb(x)` bit for bit), for callers that need both.
+   * same forward pass (equal to `logProb(x)` bit for bit), for callers that need both. Like
+   * logProb, up to ROW_PATH_MAX_ROWS rows run one at a time: within 1e-6 relative of the same rows
+   * inside a larger batch, not bit for bit.
    */
   encode(x: MatrixInput): { z: Float32Array; logDet: Float64Array; logProb: Float64Array } {
     this.requireInitialized('encode');
@@ -204,10 +211,12 @@ export class Glow {
     const z = new Float32Array(rows * D);
     const logDet = new Float64Array(rows);
     const logProb = new Float64Array(rows);
+    // as logProb: a few rows one at a time (so both give the same log p), larger batches in blocks
+    const forward = rows <= ROW_PATH_MAX_ROWS ? this.ex.glowForwardRows : this.ex.glowForward;
     const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
       const off = lo + o;
       this.mem.f32(this.mem.header(H.X0), n * D).set(data.subarray(off * D, (off + n) * D));
-      this.ex.glowForward(this.mem.plan, n);
+      forward(this.mem.plan, n);
       z.set(this.mem.f32(this.mem.header(H.Z), n * D), off * D);
       logProb.set(this.mem.f64(this.mem.header(H.LOGP), n), off);
       const ld = this.mem.f32(this.mem.header(H.LOGDET), n);
