@@ -1,7 +1,8 @@
 /**
  * @fileoverview Matrix–vector products for one row at a time (the single-row log p path,
- * rowflow.ts). A batch gemm (gemm.ts) run on one row is a chain of k dependent multiply-adds per
- * output vector — latency-bound (4 cycles each) with only 4 chains in flight. Here:
+ * rowflow.ts). A batch gemm (gemm.ts) run on one row keeps only 4 chains of k dependent
+ * multiply-adds in flight per 16 outputs, and its small-n tiles (fc3 at d = 4: one chain of 64)
+ * wait on latency. Here:
  *
  * - `gemvDot`: y = W·x (+ bias) (ReLU) with W row-major n×k (PyTorch's Linear weight as stored):
  *   8 outputs at a time, each a dot product along k in its own f32x4 accumulator, so 8 chains of
@@ -15,6 +16,12 @@
  * sums of p ≡ 0, 1, 2, 3 (mod 4), added at the end. Error budget as gemm.ts: each output is a
  * k-term f32 dot product, relative error ≤ k·2⁻²⁴ of Σ|W||x| (k ≤ 128 here: ≤ 1e-5 relative of
  * that sum); a row's log p stays within 1e-6 relative of its in-batch value (test/wasm/rowflow).
+ *
+ * Measured (bench/latency.js, Zen 5 host): a 64×64 product takes ~270–300 ns either way, as does
+ * the batch gemm on one row — every weight is used once, so each multiply-add needs its own 16-byte
+ * load, and both kernels run at the same ~4.2 v128 loads/ns that bounds the batch tiles. The gain
+ * is on the small products (fc3 d = 4: ~2×, fc1) and the glue; the 12 fc2 products (~3.6 µs of a
+ * ~5.5 µs row) set the floor. (1×32 axpy tiles and 8×4 batch tiles measured slower: V8 spills.)
  */
 import { madd } from './gemmtile';
 
@@ -95,22 +102,8 @@ export function gemvDot(n: i32, k: i32, w: usize, x: usize, bias: usize, y: usiz
   }
   for (; j + 4 <= n; j += 4) {
     const pw = w + <usize>j * kb;
-    // two accumulators per output (even and odd 4-float chunks): 8 chains, as above
-    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-    let o: usize = 0;
-    for (; o + 32 <= k4b; o += 32) {
-      const xv = v128.load(x + o), xw = v128.load(x + o, 16);
-      const p = pw + o;
-      a0 = madd(v128.load(p), xv, a0);
-      a1 = madd(v128.load(p + kb), xv, a1);
-      a2 = madd(v128.load(p + 2 * kb), xv, a2);
-      a3 = madd(v128.load(p + 3 * kb), xv, a3);
-      b0 = madd(v128.load(p, 16), xw, b0);
-      b1 = madd(v128.load(p + kb, 16), xw, b1);
-      b2 = madd(v128.load(p + 2 * kb, 16), xw, b2);
-      b3 = madd(v128.load(p + 3 * kb, 16), xw, b3);
-    }
-    if (o < k4b) {
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    for (let o: usize = 0; o < k4b; o += 16) {
       const xv = v128.load(x + o);
       const p = pw + o;
       a0 = madd(v128.load(p), xv, a0);
@@ -119,8 +112,7 @@ export function gemvDot(n: i32, k: i32, w: usize, x: usize, bias: usize, y: usiz
       a3 = madd(v128.load(p + 3 * kb), xv, a3);
     }
     const jb = <usize>j << 2;
-    const v = sum4(f32x4.add(a0, b0), f32x4.add(a1, b1), f32x4.add(a2, b2), f32x4.add(a3, b3));
-    put4(v, y + jb, bias != 0 ? bias + jb : 0, pw, x, k4b, kb, relu);
+    put4(sum4(a0, a1, a2, a3), y + jb, bias != 0 ? bias + jb : 0, pw, x, k4b, kb, relu);
   }
   for (; j < n; j++) {
     const pw = w + <usize>j * kb;

@@ -26,10 +26,10 @@ export const INFER_BLOCK = 512;
 export const TRAIN_BLOCK = 128;
 /**
  * Calls of at most this many rows run log p one row at a time (glowForwardRows, matrix–vector
- * kernels): lower latency than the batch gemm's tiles, which a lone row leaves mostly idle. From
- * 4 rows on, the 4-row tiles win (bench/latency.js measures both).
+ * kernels): 5–10 % less CPU than the batch gemm for a lone row; for 2 and 3 rows the two paths
+ * measured equal, so they keep the batch path and its bit-exact in-batch values (bench/latency.js).
  */
-export const ROW_PATH_MAX_ROWS = 3;
+export const ROW_PATH_MAX_ROWS = 1;
 export const L = { WIDTH: 0, LATENT: 1, LATENT_OFF: 2, FIRST_STEP: 3, OUT: 4 } as const;
 export const LEVEL_WORDS = 8;
 export const S = {

@@ -2,17 +2,17 @@
  * The one-row forward (assembly/rowflow.ts, gemv.ts) against the batch forward: on several model
  * shapes — the default, widths whose k and n leave remainders of 4 and 8, additive coupling —
  * with random weights (initialised on data, then every parameter moved by N(0, 0.02²)), every row's log p must equal its in-batch value within 1e-6 relative, and
- * its latents and log-determinant within f32 rounding; the public logProb of 1–3 rows (which
- * takes that path) must agree with the same rows scored in a large batch. The gemv kernels
+ * its latents and log-determinant within f32 rounding; the public logProb and encode of 1–3 rows
+ * (a lone row takes that path) must agree with the same rows scored in a large batch. The gemv kernels
  * themselves are checked against f64 products, and nothing stays allocated.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Glow } from '../../src/model/glow.js';
-import { defaultEngine, type EngineVariant, type GlowExports } from '../../src/wasm/engine.js';
 import { H } from '../../src/wasm/plan.js';
 import { Rng } from '../../src/util/rng.js';
 import { gaussianRows } from '../model/fixtures.js';
+import { engineVariants } from '../helpers/engines.js';
 
 const SHAPES = [
   { features: 16, levels: 3, steps: 4, hidden: 64, coupling: 'affine' as const },
@@ -64,7 +64,7 @@ for (const [si, shape] of SHAPES.entries()) {
   });
 }
 
-test('logProb of 1, 2 and 3 rows (the one-row path) matches the same rows inside a 600-row batch', () => {
+test('logProb and encode of 1, 2 and 3 rows match the same rows inside a 600-row batch', () => {
   const g = randomModel(SHAPES[0], 7);
   const D = 16;
   const x = gaussianRows(600, D, 8);
@@ -77,6 +77,7 @@ test('logProb of 1, 2 and 3 rows (the one-row path) matches the same rows inside
       for (let i = 0; i < rows; i++) {
         const rel = Math.abs(lp[i] - batch[at + i]) / Math.abs(batch[at + i]);
         assert.ok(rel <= 1e-6, `rows ${at}+${i} of ${rows}: ${lp[i]} vs ${batch[at + i]} (relative ${rel})`);
+        assert.is(g.encode(x.subarray(at * D, (at + rows) * D)).logProb[i], lp[i]);
       }
     }
   }
@@ -86,18 +87,8 @@ test('logProb of 1, 2 and 3 rows (the one-row path) matches the same rows inside
   assert.is(g.ex.mark(), mark, 'logProb of a few rows allocated arena memory');
 });
 
-/** Both builds where this runtime can run them. */
-function variants(): { variant: EngineVariant; ex: GlowExports }[] {
-  const out: { variant: EngineVariant; ex: GlowExports }[] = [{ variant: 'simd', ex: defaultEngine('simd').instantiate() }];
-  try {
-    out.push({ variant: 'relaxed-simd', ex: defaultEngine('relaxed-simd').instantiate() });
-  } catch (err) {
-    console.log(`    (relaxed-SIMD build skipped: ${(err as Error).message})`);
-  }
-  return out;
-}
 
-for (const { variant, ex } of variants()) {
+for (const { variant, ex } of engineVariants()) {
   test(`[${variant}] gemvDot and gemvAxpy match f64 products (every remainder of n mod 8 and k mod 4, bias, ReLU)`, () => {
     const rng = new Rng(4);
     const mark = ex.mark();
