@@ -9,7 +9,9 @@ export { glowDiagnose, glowForward, glowInitActNorm, glowInverse, glowPrepare, g
 export {
   gatherRows, glowApplyGradient, glowLossGrad, glowNoise, glowSample, glowShardGrad, glowTrainStep, vecAdd,
 } from './train';
+export { glowForwardRows } from './rowflow';
 export { gemm } from './gemm';
+export { gemvAxpy, gemvDot } from './gemv';
 export { colSum } from './blocks';
 export { vexp, vtanh } from './simdmath';
 export { fillNormal } from './rng';

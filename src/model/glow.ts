@@ -10,7 +10,7 @@ import { type MatrixInput, toFloat32Matrix } from './matrix.js';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type Engine, type GlowExports, defaultEngine } from '../wasm/engine.js';
 import { JsonChecks } from '../util/json-checks.js';
-import { H, INFER_BLOCK, ModelMemory, R } from '../wasm/plan.js';
+import { H, INFER_BLOCK, ModelMemory, R, ROW_PATH_MAX_ROWS } from '../wasm/plan.js';
 import { type FitOptions, type FitResult, fitGlow } from './fit.js';
 import { MIN_ROWS_PER_THREAD, type ThreadsOption, WorkerPool, effectiveThreads } from '../wasm/pool.js';
 import { type NamedTensor, mergeNamedTensors, namedTensors } from './named-tensors.js';
@@ -160,11 +160,17 @@ export class Glow {
     for (let off = 0; off < rows; off += cap) fn(off, Math.min(cap, rows - off));
   }
 
-  /** Exact log-density log p(x) per row, in nats. */
+  /**
+   * Exact log-density log p(x) per row, in nats. Up to ROW_PATH_MAX_ROWS rows (a live signal's
+   * latest candle) run one row at a time through matrix–vector kernels, for latency; a row's value
+   * then equals its in-batch value within 1e-6 relative (the f32 sums run in another order), not
+   * bit for bit.
+   */
   logProb(x: MatrixInput): Float64Array {
     this.requireInitialized('logProb');
     const D = this.features;
     const { data, rows } = toFloat32Matrix(x, D, 'logProb(x)');
+    if (rows <= ROW_PATH_MAX_ROWS) return this.logProbFewRows(data, rows);
     const out = new Float64Array(rows);
     const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
       const off = lo + o;
@@ -179,8 +185,24 @@ export class Glow {
   }
 
   /**
+   * log p of a few rows (≤ ROW_PATH_MAX_ROWS: a live signal's latest candle) through the one-row
+   * kernels, with no allocation but the result: within 1e-6 relative of the batch value.
+   */
+  private logProbFewRows(data: Float32Array, rows: number): Float64Array {
+    const { mem } = this;
+    mem.heapF32().set(data, mem.header(H.X0) >> 2);
+    this.ex.glowForwardRows(mem.plan, rows);
+    const heap = mem.heapF64(), at = mem.header(H.LOGP) >> 3;
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = heap[at + i];
+    return out;
+  }
+
+  /**
    * x → z (latents concatenated in level order), the per-row log-determinant, and log p(x) from the
-   * same forward pass (equal to `logProb(x)` bit for bit), for callers that need both.
+   * same forward pass (equal to `logProb(x)` bit for bit), for callers that need both. Like
+   * logProb, up to ROW_PATH_MAX_ROWS rows run one at a time: within 1e-6 relative of the same rows
+   * inside a larger batch, not bit for bit.
    */
   encode(x: MatrixInput): { z: Float32Array; logDet: Float64Array; logProb: Float64Array } {
     this.requireInitialized('encode');
@@ -189,10 +211,12 @@ export class Glow {
     const z = new Float32Array(rows * D);
     const logDet = new Float64Array(rows);
     const logProb = new Float64Array(rows);
+    // as logProb: a few rows one at a time (so both give the same log p), larger batches in blocks
+    const forward = rows <= ROW_PATH_MAX_ROWS ? this.ex.glowForwardRows : this.ex.glowForward;
     const part = (lo: number, hi: number) => this.chunks(hi - lo, (o, n) => {
       const off = lo + o;
       this.mem.f32(this.mem.header(H.X0), n * D).set(data.subarray(off * D, (off + n) * D));
-      this.ex.glowForward(this.mem.plan, n);
+      forward(this.mem.plan, n);
       z.set(this.mem.f32(this.mem.header(H.Z), n * D), off * D);
       logProb.set(this.mem.f64(this.mem.header(H.LOGP), n), off);
       const ld = this.mem.f32(this.mem.header(H.LOGDET), n);

@@ -20,6 +20,8 @@ export interface GlowExports {
   planStepWords(): number;
   glowPrepare(plan: number): void;
   glowForward(plan: number, n: number): number;
+  /** glowForward one row at a time with matrix–vector kernels (latency; inference only, plain GLOW plans). */
+  glowForwardRows(plan: number, n: number): number;
   glowInitActNorm(plan: number, n: number): number;
   glowInverse(plan: number, n: number): void;
   glowBackward(plan: number, n: number): void;
@@ -45,6 +47,10 @@ export interface GlowExports {
     m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, ldb: number,
     c: number, ldc: number, bias: number, mask: number, flags: number,
   ): void;
+  /** y = ReLU?(W·x + bias), W row-major n×k (bias 0: none). */
+  gemvDot(n: number, k: number, w: number, x: number, bias: number, y: number, relu: number): void;
+  /** y = ReLU?(xᵀ·Wt + bias), Wt row-major k×n (bias 0: none). */
+  gemvAxpy(n: number, k: number, wt: number, x: number, bias: number, y: number, relu: number): void;
   colSum(m: number, n: number, a: number, lda: number, out: number, accumulate: number): void;
 }
 

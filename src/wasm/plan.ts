@@ -24,6 +24,12 @@ export const INFER_BLOCK = 512;
  * assembly/train.ts): the most workspace a training step needs, whatever its batch.
  */
 export const TRAIN_BLOCK = 128;
+/**
+ * Calls of at most this many rows run log p one row at a time (glowForwardRows, matrix–vector
+ * kernels): 5–10 % less CPU than the batch gemm for a lone row; for 2 and 3 rows the two paths
+ * measured equal, so they keep the batch path and its bit-exact in-batch values (bench/latency.js).
+ */
+export const ROW_PATH_MAX_ROWS = 1;
 export const L = { WIDTH: 0, LATENT: 1, LATENT_OFF: 2, FIRST_STEP: 3, OUT: 4 } as const;
 export const LEVEL_WORDS = 8;
 export const S = {
@@ -220,6 +226,16 @@ export class ModelMemory {
       this.views = { buffer, i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer, 0, bytes >> 3) };
     }
     return this.views!;
+  }
+
+  /** The whole memory as f32 (cached; index = byte offset / 4): no view is allocated per call. */
+  heapF32(): Float32Array {
+    return this.view().f32;
+  }
+
+  /** The whole memory as f64 (cached; index = byte offset / 8). */
+  heapF64(): Float64Array {
+    return this.view().f64;
   }
 
   header(slot: number): number {

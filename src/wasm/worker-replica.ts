@@ -31,7 +31,24 @@ export interface ReplicaStepResult {
   finite: boolean;
 }
 
+/**
+ * Phase timings of the main replica's steps (ms, summed), when a profiler sets `TrainReplica.phases`
+ * (bench/threads-profile.ts): shard gradient, publishing it, waiting at the barrier, the reduction,
+ * and the update (clip + Adam + prepare).
+ */
+export interface StepPhases {
+  steps: number;
+  shard: number;
+  publish: number;
+  barrier: number;
+  reduce: number;
+  update: number;
+}
+
 export class TrainReplica {
+  /** Set to collect phase timings of every step this thread runs (null: no timing). */
+  static phases: StepPhases | null = null;
+
   private readonly numel: number;
   private readonly slots: Float32Array;
   private readonly index: Int32Array;
@@ -89,6 +106,14 @@ export class TrainReplica {
     const parity = step & 1;
     const [lo, hi] = shardRange(nb, T, w);
     const count = hi - lo;
+    const ph = TrainReplica.phases;
+    let lapStart = ph ? performance.now() : 0;
+    const lap = (key: Exclude<keyof StepPhases, 'steps'>) => {
+      if (!ph) return;
+      const now = performance.now();
+      ph[key] += now - lapStart;
+      lapStart = now;
+    };
     let loss = 0;
     if (count > 0) {
       mem.i32(this.idxPtr, count).set(this.index.subarray(off + lo, off + hi));
@@ -96,9 +121,11 @@ export class TrainReplica {
         ? (ex as ForecastExports).forecastShardGrad(this.forecast.fplan, this.dataPtr, this.dataPtr + this.forecast.cOffset, this.idxPtr, count, nb)
         : ex.glowShardGrad(mem.plan, this.dataPtr, this.idxPtr, count, nb);
     } else mem.f32(mem.grads, numel).fill(0);
+    lap('shard');
     if (Number.isFinite(loss)) this.slot(parity, w).set(mem.f32(mem.grads, numel));
     ctl.losses[parity * T + w] = loss;
     signal(ctl.i32, ctl.arrive(w), step);
+    lap('publish');
     let total = 0;
     let bad = NaN;
     let finite = true;
@@ -111,6 +138,7 @@ export class TrainReplica {
         finite = false;
       } else total += l * (b - a);
     }
+    lap('barrier');
     if (!finite) return { loss: bad, gradNorm: NaN, finite };
     // GRADS = ((g₀ + g₁) + g₂) + …, the same order on every replica.
     if (w !== 0) mem.f32(mem.grads, numel).set(this.slot(parity, 0));
@@ -118,9 +146,12 @@ export class TrainReplica {
       mem.f32(this.tmpPtr, numel).set(this.slot(parity, v));
       ex.vecAdd(mem.grads, this.tmpPtr, numel);
     }
+    lap('reduce');
     const gradNorm = this.forecast
       ? (ex as ForecastExports).forecastApplyGradient(this.forecast.fplan, h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, t, h.weightDecay)
       : ex.glowApplyGradient(mem.plan, h.lr, h.beta1, h.beta2, h.eps, h.clipNorm, t, h.weightDecay);
+    lap('update');
+    if (ph) ph.steps++;
     return { loss: total / nb, gradNorm, finite };
   }
 }

@@ -1,20 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultEngine, type EngineVariant, type GlowExports } from '../../src/wasm/engine.js';
+import { defaultEngine } from '../../src/wasm/engine.js';
+import { engineVariants } from '../helpers/engines.js';
 import { Rng } from '../../src/util/rng.js';
 
 const ACC = 1, RELU = 2;
-
-/** Both builds where this runtime can run them (the relaxed one needs relaxed-SIMD support). */
-function variants(): { variant: EngineVariant; ex: GlowExports }[] {
-  const out: { variant: EngineVariant; ex: GlowExports }[] = [{ variant: 'simd', ex: defaultEngine('simd').instantiate() }];
-  try {
-    out.push({ variant: 'relaxed-simd', ex: defaultEngine('relaxed-simd').instantiate() });
-  } catch (err) {
-    console.log(`    (relaxed-SIMD build skipped: ${(err as Error).message})`);
-  }
-  return out;
-}
 
 /** The product in f64, and per entry the error budget of gemm.ts: (k + 2)·2⁻²⁴·(Σ|A||B| + |C₀| + |bias|). */
 function naive(m: number, n: number, k: number, a: Float32Array, rsA: number, csA: number, b: Float32Array,
@@ -41,7 +31,7 @@ function naive(m: number, n: number, k: number, a: Float32Array, rsA: number, cs
   return { want, budget };
 }
 
-for (const { variant, ex } of variants()) {
+for (const { variant, ex } of engineVariants()) {
 test(`[${variant}] gemm matches an f64 reference on every tile and narrow-column path, flag and transposition, and frees its memory`, () => {
   const rng = new Rng(1);
   const mark = ex.mark();
