@@ -36,14 +36,15 @@ import { planFolds, selectFolds, type FoldPlan, type FoldPlanOptions } from './f
 import { type TimeRange } from '../trading/bundle.js';
 import type { Engine } from '../wasm/engine.js';
 import type { ThreadsOption } from '../wasm/pool.js';
-import { backtestPositions, honestOfRows, metricsOfRows, type BacktestResult } from '../trading/backtest.js';
+import { backtestPositions, DEFAULT_FEE, DEFAULT_SLIPPAGE, honestOfRows, metricsOfRows, type BacktestResult } from '../trading/backtest.js';
 import { runBaselines } from '../trading/baselines.js';
 import { averageDecisions, metricSpread, type Spread } from '../trading/ensemble.js';
 import { forecastPositions, type ForecastStrategyOptions } from '../trading/forecast-strategy.js';
 import type { HonestStats } from '../trading/honest-stats.js';
 import type { MetricName, MetricNotes, Metrics } from '../trading/metrics.js';
 import { periodsPerYear } from '../trading/metrics.js';
-import { getStrategy, type Strategy } from '../trading/registry.js';
+import { forecastPositionsOf, forecastStrategy, getStrategy, type Strategy } from '../trading/registry.js';
+import { forecasterContexts } from '../trading/forecaster-bundle.js';
 import { decideRows } from '../trading/run-backtest.js';
 import type { StrategyOptions } from '../trading/strategy.js';
 
@@ -70,7 +71,7 @@ export interface WalkForwardOptions extends FoldPlanOptions {
   forecast?: ForecastStrategyOptions;
   /** Strategy calibration options of GLOW models (their seed is the member's). */
   strategyOptions?: StrategyOptions;
-  /** A registered strategy's name or a Strategy, for GLOW models (default 'glow'). */
+  /** A registered strategy's name or a Strategy (default 'glow'; 'forecast' when conditional). */
   strategy?: string | Strategy;
   fee?: number;
   slippage?: number;
@@ -183,10 +184,13 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
   const vf = options.validationFraction ?? 0.15;
   const seeds = checkSeeds(options.seeds ?? [options.seed ?? 0]);
   const conditional = options.conditional ?? false;
-  if (conditional && options.strategy !== undefined && options.strategy !== 'forecast') {
-    throw new RangeError(`walk-forward: a conditional run trades the forecast strategy; strategy "${typeof options.strategy === 'string' ? options.strategy : options.strategy.name}" needs GLOW models`);
+  const strategy = typeof options.strategy === 'object' ? options.strategy : getStrategy(options.strategy ?? (conditional ? 'forecast' : 'glow'));
+  if (conditional && !strategy.forecastPositions) {
+    throw new RangeError(`walk-forward: a conditional run trains forecasters; strategy "${strategy.name}" trades on GLOW models only (use "forecast" or a strategy with forecastPositions)`);
   }
-  const strategy = conditional ? null : typeof options.strategy === 'object' ? options.strategy : getStrategy(options.strategy ?? 'glow');
+  if (!conditional && !strategy.positions) {
+    throw new RangeError(`walk-forward: strategy "${strategy.name}" trades on forecaster files only; add conditional (--conditional) to train forecasters`);
+  }
   const trials = (options.trials ?? 1) * seeds.length;
   const fit: Omit<FitOptions, 'validation'> = { ...options.fit, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
   const split = { train: 1 - vf, validation: vf };
@@ -194,19 +198,29 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
   /** One member's positions on fold f's rows, starting from `held`. */
   const decide = (f: FoldPlan, seed: number, held: number): MemberFold => {
     const train = sliceCandles(candles, f.trainFrom, f.testFrom);
-    if (strategy === null) {
+    if (conditional) {
       const { bundle, fit: r } = trainForecaster(train, {
-        seed, horizon: options.forecaster?.horizon, model: options.forecaster?.model, fit, split, engine: options.engine,
+        seed, horizon: options.forecaster?.horizon, model: options.forecaster?.model, fit, split, engine: options.engine, strategy: options.forecast,
       });
       try {
         // candles up to the fold's last tested bar: the strategy cannot look further
-        const out = forecastPositions(bundle, sliceCandles(candles, 0, f.testTo), { a: f.rowFrom, b: f.rowTo }, {
-          seed, threads: options.threads, ...options.forecast, initialPosition: held, fee: options.fee, slippage: options.slippage,
-        });
-        if (out.decisions.length !== f.rowTo - f.rowFrom) {
-          throw new Error(`walk-forward: the forecast strategy decided ${out.decisions.length} rows of fold ${f.fold}, expected ${f.rowTo - f.rowFrom}`);
+        const upTo = sliceCandles(candles, 0, f.testTo);
+        const o = { seed, threads: options.threads, ...options.forecast, initialPosition: held, fee: options.fee, slippage: options.slippage };
+        const out = forecastPositions(bundle, upTo, { a: f.rowFrom, b: f.rowTo }, o);
+        let decisions = out.decisions;
+        if (strategy !== forecastStrategy) {
+          const { contexts, width } = forecasterContexts(bundle, upTo);
+          decisions = forecastPositionsOf(strategy, {
+            bundle, candles: upTo, rowStart: f.rowFrom, rowEnd: f.rowTo, rows: f.rowTo - f.rowFrom, contextNames: bundle.contextNames,
+            contexts: contexts.slice(f.rowFrom * width, f.rowTo * width), forecast: out.outputs, timestamps: out.timestamps,
+            candleIndex: features.index.slice(f.rowFrom, f.rowTo), fee: options.fee ?? DEFAULT_FEE, slippage: options.slippage ?? DEFAULT_SLIPPAGE,
+            initialPosition: held,
+          });
         }
-        return { decisions: Float64Array.from(out.decisions), model: fitRecord(seed, bundle.training, r, null) };
+        if (decisions.length !== f.rowTo - f.rowFrom) {
+          throw new Error(`walk-forward: the forecast strategy decided ${decisions.length} rows of fold ${f.fold}, expected ${f.rowTo - f.rowFrom}`);
+        }
+        return { decisions: Float64Array.from(decisions), model: fitRecord(seed, bundle.training, r, null) };
       } finally {
         bundle.model.close();
       }
@@ -298,7 +312,7 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
     return [name, { metrics: r.metrics, notes: r.notes.strategy, honest: r.honest, finalEquity: r.finalEquity }];
   })) as WalkForwardResult['baselines'];
   return {
-    ...result, strategy: strategy?.name ?? 'forecast', conditional, window, trainBars: options.trainBars, testBars: options.testBars,
+    ...result, strategy: strategy.name, conditional, window, trainBars: options.trainBars, testBars: options.testBars,
     step: options.step ?? options.testBars, seeds, plannedFolds: plan.length,
     period: { from: ts[0], to: ts[ts.length - 1], rows: ts.length }, intervalMs: features.intervalMs, folds,
     members, spread: metricSpread(members.map((m) => m.metrics)), baselines, trials, warnings: [],

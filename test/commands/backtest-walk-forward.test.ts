@@ -70,6 +70,15 @@ test('human output: the folds table with the baselines, and the members table wi
   assert.match(run.stderr, /walk-forward: fold 3 \(2\/2 run\), member 2\/2, seed 1/);
 });
 
+test('--conditional without --model: forecasters trained from the flags trade the forecast strategy', async () => {
+  const run = await runCommand(Backtest, argv('--conditional', '--forecast-bars', '10', '--embed', '4', '--folds', '3', '--json'));
+  assert.is(run.error, undefined, run.error?.message);
+  const j = run.json;
+  assert.equal([j.strategy, j.walkForward.conditional, j.range.rows, j.walkForward.folds[0].fold], ['forecast', true, 40, 3]);
+  assert.is(j.walkForward.folds[0].model.likelihoodThreshold, null);
+  assert.match(run.stderr, /^walk-forward: fold 3 \(1\/1 run\), seed 0: trained and traded in/);
+});
+
 test('walk-forward flags are checked', async () => {
   const err = async (...more: string[]) => (await runCommand(Backtest, argv(...more))).error?.message ?? '';
   assert.match(await err('--seeds', '1,x'), /--seeds must be distinct whole numbers ≥ 0 separated by commas \(e\.g\. 0,1,2\), got "1,x"/);
@@ -79,6 +88,7 @@ test('walk-forward flags are checked', async () => {
   assert.match(await err('--folds', 'one'), /--folds must be fold numbers ≥ 1/);
   assert.match(await err('--threads', '0'), /--threads must be an integer from 1 to 64 or "auto", got 0/);
   assert.match(await err('--hidden', '100000'), /--hidden/);
+  assert.match(await err('--strategy', 'glow', '--conditional', '--forecast-bars', '10'), /strategy "glow" trades on GLOW models only/);
   assert.match((await runCommand(Backtest, ['--data', data])).error!.message, /give --model \(or --walk-forward, which can train from flags\)/);
 });
 
