@@ -14,11 +14,11 @@ import { FEATURE_COUNT } from '../data/features.js';
 import { walkForward, type WalkForwardOptions, type WalkForwardResult } from '../pipeline/walk-forward.js';
 import type { ModelBundle } from '../trading/bundle.js';
 import type { ForecasterBundle } from '../trading/forecaster-bundle.js';
-import type { Spread } from '../trading/ensemble.js';
 import { formatMetric, type MetricNotes, type Metrics } from '../trading/metrics.js';
 import { jsonRange } from './json-range.js';
 import { decimal } from './flags.js';
 import { renderTable } from './risk-tables.js';
+import { membersLines, spreadText } from './ensemble-lines.js';
 import {
   calibrationFlags, calibrationSettings, fitFlags, fitSettings, forecasterFlags, forecasterShape, modelShape, modelShapeFlags, seedList,
   threadsFlag, threadsSetting,
@@ -113,7 +113,8 @@ export function runWalkForward(candles: Candles, options: WalkForwardOptions, st
     ...options,
     onMember: (p) => {
       const member = p.members > 1 ? `, member ${p.member}/${p.members}` : '';
-      stderr.write(`walk-forward: fold ${p.fold} (${p.done}/${p.folds} run)${member}, seed ${p.seed}: trained and traded in ${p.seconds.toFixed(1)} s\n`);
+      stderr.write(`walk-forward: fold ${p.fold} (${p.done}/${p.folds} run)${member}, seed ${p.seed}: trained in ${p.model.seconds.train.toFixed(1)} s ` +
+        `(${p.model.epochs} epochs, ${p.model.stopReason}), traded in ${p.model.seconds.trade.toFixed(1)} s\n`);
     },
   });
 }
@@ -150,7 +151,6 @@ function modelJson(m: WalkForwardResult['folds'][number]['model']) {
 
 const f = (k: 'totalReturn' | 'sharpe' | 'maxDrawdown', m: Metrics, n: MetricNotes) => formatMetric(k, m[k], n);
 const t2 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
-const spreadText = (s: Spread | null, digits = 2) => (s ? `${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}` : 'n/a');
 
 /** The human folds table and, with an ensemble, the members table. */
 export function walkForwardLines(wf: WalkForwardResult): string[] {
@@ -169,14 +169,9 @@ export function walkForwardLines(wf: WalkForwardResult): string[] {
   const lines = ['', `Walk-forward folds (${wf.window} window, ${wf.trainBars} training candles, ${wf.testBars} tested rows per fold` +
     `${wf.folds.length < wf.plannedFolds ? `; ${wf.folds.length} of ${wf.plannedFolds} folds run` : ''}):`, renderTable(header, rows)];
   if (K > 1) {
-    const mrows = wf.members.map((m) => [`seed ${m.seed}`, f('totalReturn', m.metrics, m.notes), f('sharpe', m.metrics, m.notes), f('maxDrawdown', m.metrics, m.notes),
-      t2(m.honest.alphaT), t2(m.honest.deflatedSharpe)]);
-    mrows.push([`ensemble`, f('totalReturn', wf.metrics, wf.notes.strategy), f('sharpe', wf.metrics, wf.notes.strategy), f('maxDrawdown', wf.metrics, wf.notes.strategy),
-      t2(wf.honest.alphaT), t2(wf.honest.deflatedSharpe)]);
-    lines.push('', `Members (the deflated Sharpe counts ${wf.trials} trials: configurations × seeds):`,
-      renderTable(['', 'return', 'Sharpe', 'max DD', 'alpha t', 'deflated Sharpe'], mrows),
-      `spread over the members (min / median / max): Sharpe ${spreadText(wf.spread.sharpe)}, return ${spreadText(wf.spread.totalReturn, 4)}, ` +
-      `max drawdown ${spreadText(wf.spread.maxDrawdown, 4)}`);
+    lines.push('', ...membersLines(
+      wf.members.map((m) => ({ label: `seed ${m.seed}`, metrics: m.metrics, notes: m.notes, honest: m.honest })),
+      { label: 'ensemble', metrics: wf.metrics, notes: wf.notes.strategy, honest: wf.honest }, wf.spread, wf.trials));
   }
   lines.push(`walk-forward took ${wf.seconds.toFixed(1)} s`);
   return lines;

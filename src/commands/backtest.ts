@@ -18,6 +18,9 @@ import { runBacktest } from '../trading/run-backtest.js';
 import type { WalkForwardResult } from '../pipeline/walk-forward.js';
 import { isForecasterFile } from '../pipeline/nowcast.js';
 import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
+import { ensembleOfFiles } from '../cli/ensemble-files.js';
+import { membersLines } from '../cli/ensemble-lines.js';
+import type { EnsembleBacktestResult } from '../trading/ensemble-backtest.js';
 import { runWalkForward, walkForwardFlags, walkForwardJson, walkForwardLines, walkForwardOptions } from '../cli/walk-forward-cli.js';
 import { formatMetric } from '../trading/metrics.js';
 import { backtestSettings, candlesFlag, costFlags } from '../cli/flags.js';
@@ -74,6 +77,7 @@ export default class Backtest extends GlowCommand {
     let result: BacktestResult & { strategy: string; period: { from: number; to: number; rows: number }; warnings: string[] };
     let extra: Record<string, unknown>;
     let walk: WalkForwardResult | undefined;
+    let ensemble: EnsembleBacktestResult | undefined;
     if (flags['walk-forward']) {
       if (models.length > 1) this.error('--walk-forward retrains one configuration: give at most one --model (an ensemble is --seeds or --ensemble)', { exit: 2 });
       const file = models.length ? (isForecasterFile(models[0]) ? loadForecasterBundle(models[0]) : loadBundle(models[0])) : null;
@@ -83,6 +87,11 @@ export default class Backtest extends GlowCommand {
       // runBacktest warns of ruin itself; the stitched walk-forward run is checked here
       result = wf.ruin ? { ...wf, warnings: [...wf.warnings, ruinWarning(wf.ruin)] } : wf;
       extra = { walkForward: walkForwardJson(wf) };
+    } else if (models.length > 1) {
+      const ens = ensembleOfFiles(this, models, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy, trials: flags.trials });
+      ensemble = ens;
+      result = ens;
+      extra = { ensemble: { trials: ens.trials, members: ens.members, spread: ens.spread } };
     } else {
       if (models.length === 0) this.error('give --model (or --walk-forward, which can train from flags)', { exit: 2 });
       const bundle = loadBundle(models[0]);
@@ -121,11 +130,11 @@ export default class Backtest extends GlowCommand {
       files: { equity: flags['equity-out'] ?? null, trades: flags['trades-out'] ?? null },
     };
     for (const w of result.warnings) this.warn(w);
-    if (!this.jsonEnabled()) this.printHuman(summary, result, walk, base);
+    if (!this.jsonEnabled()) this.printHuman(summary, result, walk, ensemble, base);
     return summary;
   }
 
-  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, walk: WalkForwardResult | undefined,
+  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, walk: WalkForwardResult | undefined, ensemble: EnsembleBacktestResult | undefined,
     base: Record<string, BacktestResult>): void {
     const t = minuteTime;
     this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${result.period.rows} bars, ` +
@@ -147,6 +156,11 @@ export default class Backtest extends GlowCommand {
         `alpha t ${b.honest.alphaT === null ? 'n/a' : b.honest.alphaT.toFixed(2)}`);
     }
     if (walk) for (const line of walkForwardLines(walk)) this.log(line);
+    if (ensemble) {
+      this.log('');
+      for (const line of membersLines(ensemble.members.map((m) => ({ label: m.source, ...m })),
+        { label: 'ensemble', metrics: ensemble.metrics, notes: ensemble.notes.strategy, honest: ensemble.honest }, ensemble.spread, ensemble.trials)) this.log(line);
+    }
     for (const [what, path] of Object.entries(summary.files)) if (path) this.log(`wrote ${what} → ${path}`);
   }
 }

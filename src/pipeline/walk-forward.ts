@@ -84,7 +84,7 @@ export interface WalkForwardOptions extends FoldPlanOptions {
   /** Called after each fold has been trained and has decided its positions (for progress). */
   onFold?: (done: number, folds: number) => void;
   /** Called after each member of each fold (for progress). */
-  onMember?: (p: { fold: number; done: number; folds: number; member: number; members: number; seed: number; seconds: number }) => void;
+  onMember?: (p: { fold: number; done: number; folds: number; member: number; members: number; seed: number; seconds: number; model: FoldModel }) => void;
 }
 
 /** What a fold's model was fitted on (feature-row ranges) and how training went. */
@@ -97,6 +97,8 @@ export interface FoldModel {
   stopReason: string;
   /** GLOW models: the strategy's calibrated log-likelihood threshold; null for forecasters. */
   likelihoodThreshold: number | null;
+  /** Wall time of training (with calibration) and of deciding the fold's positions. */
+  seconds: { train: number; trade: number };
 }
 
 export interface BaselineFold { metrics: Metrics; notes: MetricNotes; honest: HonestStats }
@@ -171,8 +173,11 @@ function checkSeeds(seeds: readonly number[]): number[] {
 }
 
 function fitRecord(seed: number, t: { train: TimeRange; validation: TimeRange | null },
-  fit: { history: unknown[]; bestEpoch: number; stopReason: string }, threshold: number | null): FoldModel {
-  return { seed, train: t.train, validation: t.validation, epochs: fit.history.length, bestEpoch: fit.bestEpoch, stopReason: fit.stopReason, likelihoodThreshold: threshold };
+  fit: { history: unknown[]; bestEpoch: number; stopReason: string }, threshold: number | null, t0: number, t1: number): FoldModel {
+  return {
+    seed, train: t.train, validation: t.validation, epochs: fit.history.length, bestEpoch: fit.bestEpoch, stopReason: fit.stopReason, likelihoodThreshold: threshold,
+    seconds: { train: (t1 - t0) / 1000, trade: (performance.now() - t1) / 1000 },
+  };
 }
 
 export function walkForward(candles: Candles, options: WalkForwardOptions): WalkForwardResult {
@@ -198,10 +203,12 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
   /** One member's positions on fold f's rows, starting from `held`. */
   const decide = (f: FoldPlan, seed: number, held: number): MemberFold => {
     const train = sliceCandles(candles, f.trainFrom, f.testFrom);
+    const t0 = performance.now();
     if (conditional) {
       const { bundle, fit: r } = trainForecaster(train, {
         seed, horizon: options.forecaster?.horizon, model: options.forecaster?.model, fit, split, engine: options.engine, strategy: options.forecast,
       });
+      const t1 = performance.now();
       try {
         // candles up to the fold's last tested bar: the strategy cannot look further
         const upTo = sliceCandles(candles, 0, f.testTo);
@@ -220,7 +227,7 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
         if (decisions.length !== f.rowTo - f.rowFrom) {
           throw new Error(`walk-forward: the forecast strategy decided ${decisions.length} rows of fold ${f.fold}, expected ${f.rowTo - f.rowFrom}`);
         }
-        return { decisions: Float64Array.from(decisions), model: fitRecord(seed, bundle.training, r, null) };
+        return { decisions: Float64Array.from(decisions), model: fitRecord(seed, bundle.training, r, null, t0, t1) };
       } finally {
         bundle.model.close();
       }
@@ -228,10 +235,11 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
     const { bundle, fit: r } = trainOnCandles(train, {
       seed, model: options.model, fit, strategy: { ...options.strategyOptions, seed }, engine: options.engine, split,
     });
+    const t1 = performance.now();
     try {
       const { context, decisions } = decideRows(bundle, candles, features, f.rowFrom, f.rowTo, strategy, held);
       return {
-        decisions, model: fitRecord(seed, bundle.training, r, bundle.strategy.calibration.threshold),
+        decisions, model: fitRecord(seed, bundle.training, r, bundle.strategy.calibration.threshold, t0, t1),
         logLikelihood: context.signals.map((s) => s.logLikelihood), regime: context.signals.map((s) => s.regime),
       };
     } finally {
@@ -267,7 +275,7 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
         }
       }
       models.push(out.model);
-      options.onMember?.({ fold: f.fold, done: j + 1, folds: run.length, member: m + 1, members: K, seed, seconds: (performance.now() - m0) / 1000 });
+      options.onMember?.({ fold: f.fold, done: j + 1, folds: run.length, member: m + 1, members: K, seed, seconds: (performance.now() - m0) / 1000, model: out.model });
     }
     const first = ts.length - (f.rowTo - f.rowFrom);
     pending.push({

@@ -52,7 +52,7 @@ test('--walk-forward without --model trains from the flags; --seeds gives an ens
   assert.is(j.metrics.totalReturn, direct.metrics.totalReturn);
   const progress = run.stderr.trim().split('\n');
   assert.equal(progress.length, 6);
-  assert.match(progress[0], /^walk-forward: fold 1 \(1\/3 run\), member 1\/2, seed 1: trained and traded in \d+\.\d s$/);
+  assert.match(progress[0], /^walk-forward: fold 1 \(1\/3 run\), member 1\/2, seed 1: trained in \d+\.\d s \(2 epochs, epochs\), traded in \d+\.\d s$/);
   assert.match(progress[5], /^walk-forward: fold 3 \(3\/3 run\), member 2\/2, seed 2: /);
 });
 
@@ -76,7 +76,7 @@ test('--conditional without --model: forecasters trained from the flags trade th
   const j = run.json;
   assert.equal([j.strategy, j.walkForward.conditional, j.range.rows, j.walkForward.folds[0].fold], ['forecast', true, 40, 3]);
   assert.is(j.walkForward.folds[0].model.likelihoodThreshold, null);
-  assert.match(run.stderr, /^walk-forward: fold 3 \(1\/1 run\), seed 0: trained and traded in/);
+  assert.match(run.stderr, /^walk-forward: fold 3 \(1\/1 run\), seed 0: trained in /);
 });
 
 test('walk-forward flags are checked', async () => {
