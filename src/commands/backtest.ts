@@ -1,7 +1,8 @@
 /**
  * @fileoverview `glow-trade backtest`: test a model's strategy (or a plugin's) on candles it has not
  * seen, next-bar execution with fees and slippage, metrics beside buy-and-hold; or a walk-forward run
- * that retrains a model like the given one on every fold.
+ * that retrains a model like the given one on every fold. A forecaster file trades the `forecast`
+ * strategy (or a plugin's forecastPositions) on the forecaster's predictive distribution.
  */
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
@@ -16,6 +17,11 @@ import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
+import { runForecastBacktest, type RunForecastBacktestResult } from '../trading/run-forecast-backtest.js';
+import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
+import { isForecasterFile } from '../pipeline/nowcast.js';
+import { forecastFlags, forecastOptionsOf, givenForecastFlags, threadsFlag } from '../cli/forecast-flags.js';
+import { resolveThreads } from '../wasm/pool.js';
 import { walkForward } from '../pipeline/walk-forward.js';
 import { formatMetric } from '../trading/metrics.js';
 import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
@@ -30,11 +36,15 @@ export default class Backtest extends GlowCommand {
     "the period is every bar after the model's validation range; a period that overlaps the model's training " +
     'or validation range is refused unless --allow-in-sample. --walk-forward instead retrains a model with the ' +
     "given model's configuration on each fold's training window and trades only the bars after it. Strategies: " +
-    "'glow' (default), 'glow-latent0', and any contributed by plugins through the 'strategies' hook.";
+    "'glow' (default), 'glow-latent0', and any contributed by plugins through the 'strategies' hook. On a forecaster " +
+    "file (\"glow-trade train --conditional\") the default is 'forecast': exposure = clamp(target ÷ predicted h-bar " +
+    'risk, 0, max) with a training-period target, an optional tilt by the predicted edge when it clears the cost hurdle, ' +
+    "and a rebalance band; its options are stored in the file and the forecast flags override them.";
   static override examples = [
     '<%= config.bin %> backtest --model model.bin --data btc.csv',
     '<%= config.bin %> backtest --model model.bin --data btc.csv --fee 0.00055 --slippage 0.0002 --equity-out equity.csv --trades-out trades.csv --json',
     '<%= config.bin %> backtest --model model.bin --data btc.csv --walk-forward --train-bars 8760 --test-bars 720 --epochs 20',
+    '<%= config.bin %> backtest --model forecaster.bin --data btc.csv --horizon 10 --risk cvar --band 0.1',
   ];
   static override enableJsonFlag = true;
   static override flags = {
@@ -44,7 +54,7 @@ export default class Backtest extends GlowCommand {
     from: Flags.string({ summary: 'First bar to test (ISO date/time UTC or Unix ms); default: after the validation range.', exclusive: ['walk-forward'] }),
     to: Flags.string({ summary: 'Last bar to test (default: the last bar).', exclusive: ['walk-forward'] }),
     'allow-in-sample': Flags.boolean({ summary: "Test bars inside the model's training or validation range anyway (with a warning)." }),
-    strategy: Flags.string({ char: 's', summary: 'Strategy name.', default: 'glow' }),
+    strategy: Flags.string({ char: 's', summary: "Strategy name (default 'glow'; 'forecast' on a forecaster file)." }),
     'walk-forward': Flags.boolean({ summary: 'Retrain per fold and trade each fold\'s test window.' }),
     'train-bars': Flags.integer({ summary: 'Walk-forward: candles of the (first) training window.', min: 22, dependsOn: ['walk-forward'] }),
     'test-bars': Flags.integer({ summary: 'Walk-forward: candles tested per fold.', min: 1, dependsOn: ['walk-forward'] }),
@@ -61,6 +71,7 @@ export default class Backtest extends GlowCommand {
     seed: Flags.integer({ summary: "Walk-forward: seed of every fold's training (default: the model's seed)." }),
     'equity-out': Flags.string({ summary: 'Write the per-bar equity CSV here (atomically).' }),
     'trades-out': Flags.string({ summary: 'Write the trade list CSV here (atomically).' }),
+    ...forecastFlags(),
   };
 
   async run(): Promise<Record<string, unknown>> {
@@ -70,11 +81,36 @@ export default class Backtest extends GlowCommand {
     const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
     const plugins = await loadPluginStrategies(this.config);
     for (const w of plugins.warnings) this.warn(w);
-    const bundle = loadBundle(flags.model);
-    const candles = readCandles(flags.data);
+    const forecaster = isForecasterFile(flags.model);
+    const forecastGiven = givenForecastFlags(flags);
+    if (!forecaster && forecastGiven.length) {
+      this.error(`${forecastGiven.join(', ')}: ${flags.model} is a GLOW model; these flags need a forecaster file (glow-trade train --conditional)`, { exit: 2 });
+    }
+    if (forecaster && flags['walk-forward']) this.error(`--walk-forward: ${flags.model} is a forecaster file; walk-forward retrains GLOW models only`, { exit: 2 });
     let result: BacktestResult & { strategy: string; period: { from: number; to: number; rows: number }; warnings: string[] };
     let extra: Record<string, unknown>;
-    if (flags['walk-forward']) {
+    const candles = readCandles(flags.data);
+    if (forecaster) {
+      const options = forecastOptionsOf(this, flags);
+      const bundle = loadForecasterBundle(flags.model, { threads: resolveThreads(threadsFlag(this, flags.threads)) });
+      if (options.horizon !== undefined && options.horizon > bundle.horizon) {
+        this.error(`--horizon ${options.horizon} is beyond the forecaster's ${bundle.horizon}-bar paths`, { exit: 2 });
+      }
+      const bar = new ProgressBar({ label: 'forecast' });
+      let bt: RunForecastBacktestResult;
+      try {
+        bt = runForecastBacktest(bundle, candles, {
+          ...options, from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy ?? 'forecast', trials: flags.trials,
+          onProgress: (done, total) => bar.update(done / total, `${done}/${total} bars`),
+        });
+      } finally {
+        bundle.model.close();
+      }
+      bar.done(`${bt.period.rows} bars`);
+      result = bt;
+      extra = { inSample: bt.inSample, forecast: forecastSummary(bt) };
+    } else if (flags['walk-forward']) {
+      const bundle = loadBundle(flags.model);
       if (flags['train-bars'] === undefined || flags['test-bars'] === undefined) {
         this.error('--walk-forward needs --train-bars and --test-bars', { exit: 2 });
       }
@@ -87,7 +123,7 @@ export default class Backtest extends GlowCommand {
         validationFraction: vf, seed: flags.seed ?? bundle.training.seed, model: { levels, steps, hidden, coupling },
         fit: { epochs: flags.epochs, batchSize: flags['batch-size'], learningRate: lr, patience: flags.patience },
         strategyOptions: { ...bundle.strategy.calibration.options, allowedRegimes: bundle.strategy.calibration.options.allowedRegimes ?? undefined },
-        strategy: flags.strategy, fee, slippage, capital,
+        strategy: flags.strategy ?? 'glow', fee, slippage, capital,
         onFold: (done, folds) => bar.update(done / folds, `fold ${done}/${folds}`),
       });
       bar.done(`${wf.folds.length} folds in ${wf.seconds.toFixed(1)} s`);
@@ -114,7 +150,8 @@ export default class Backtest extends GlowCommand {
         },
       };
     } else {
-      const bt = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy, trials: flags.trials });
+      const bundle = loadBundle(flags.model);
+      const bt = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy ?? 'glow', trials: flags.trials });
       result = bt;
       extra = { inSample: bt.inSample };
     }
@@ -158,6 +195,14 @@ export default class Backtest extends GlowCommand {
     const t = minuteTime;
     this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${result.period.rows} bars, ` +
       `costs ${(100 * result.costRate).toFixed(3)}% per unit traded (fee ${result.fee} + slippage ${result.slippage})`);
+    const f = extra.forecast as ReturnType<typeof forecastSummary> | undefined;
+    if (f) {
+      const o = f.options;
+      this.log(`forecast strategy: ${o.horizon}-bar ${o.risk === 'cvar' ? 'CVaR 95%' : 'std'} budget${o.smooth > 1 ? ` (mean of the last ${o.smooth} closes)` : ''}, target ${(100 * f.target).toFixed(3)}% ` +
+        `(${o.targetFraction} × the training median), max ${o.maxPosition}${o.longShort ? ' long-short' : ' long-only'}, band ${o.band}, ` +
+        `tilt ${o.tilt === 'none' ? 'off' : `${o.tilt} × ${o.tiltStrength} beyond a hurdle of ${(100 * f.hurdle).toFixed(3)}%`}; ` +
+        `${o.scenarios} scenarios per bar (seed ${o.seed}); mean exposure ${f.meanExposure.toFixed(3)}`);
+    }
     this.log('');
     this.log(metricsTable(result.metrics, result.benchmark, result.notes));
     this.log('');
@@ -185,4 +230,15 @@ export default class Backtest extends GlowCommand {
     }
     for (const [what, path] of Object.entries(summary.files)) if (path) this.log(`wrote ${what} → ${path}`);
   }
+}
+
+/** The forecast strategy's settings and outputs in brief, for --json and the human header. */
+function forecastSummary(r: RunForecastBacktestResult) {
+  const e = r.forecast.exposure;
+  let sum = 0;
+  for (const x of e) sum += x;
+  return {
+    options: r.forecast.options, target: r.forecast.target, hurdle: r.forecast.hurdle, meanExposure: e.length ? sum / e.length : 0,
+    calibration: { rows: r.calibration.rows, scenarios: r.calibration.scenarios, seed: r.calibration.seed },
+  };
 }
