@@ -1,7 +1,8 @@
 /**
  * @fileoverview Options of the `forecast` strategy (forecast-strategy.ts): their defaults, their
  * validation, and the strategy section a forecaster file stores — the options chosen at training time
- * and the training-period risk levels the exposure target is a fraction of — checked on load like
+ * and the training-period risk levels the exposure target is a fraction of (per horizon, the median
+ * predicted CVaR 95% of R_h and std of ln(1 + R_h)) — checked on load like
  * the GLOW sections of bundle-checks.ts.
  *
  * Defaults: chosen on the VALIDATION rows of btcusdt_1h only (docs/forecast-strategy.md has the
@@ -10,9 +11,9 @@
 import { JsonChecks } from '../util/json-checks.js';
 import type { ThreadsOption } from '../wasm/pool.js';
 
-/** Which predicted h-bar risk the exposure budgets: CVaR 95% (a positive loss) or the std of R_h. */
+/** Which predicted h-bar risk the exposure budgets: CVaR 95% of R_h (a positive loss) or the std of ln(1 + R_h). */
 export type ForecastRiskMeasure = 'cvar' | 'std';
-/** The direction tilt: none, the predicted mean E[R_h], or P(R_h > c) − P(R_h < −c). */
+/** The direction tilt: none, the predicted mean log return E[ln(1 + R_h)], or P(R_h > c) − P(R_h < −c). */
 export type ForecastTilt = 'none' | 'mean' | 'prob';
 
 export interface ForecastStrategyOptions {

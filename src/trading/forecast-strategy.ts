@@ -3,15 +3,15 @@
  * distribution at each close (forecast-outputs.ts gives E[R_h], std, CVaR 95%, P(R_h > ±c)).
  *
  * Rule, per tested row i (all inputs known at its close):
- *   risk_i   = CVaR95(R_h) or std(R_h), as options.risk says, averaged over the last `smooth` closes
+ *   risk_i   = CVaR95(R_h) or std(ln(1 + R_h)), as options.risk says, averaged over the last `smooth` closes
  *              (rows i − smooth + 1 … i, reaching before the tested period where it starts: a
  *              finite window, so a bar's decision inputs are the same in any period that holds it)
  *   target   = targetFraction × the median of that risk over the TRAINING rows (stored in the model
  *              file at training time: calibrateForecastStrategy)
  *   base_i   = target ÷ risk_i                              (risk budgeting)
  *   c        = minEdge × (fee + slippage)                   (the cost hurdle)
- *   score_i  = tilt 'mean': (E[R_h] ∓ c) ÷ std(R_h) when |E[R_h]| > c, else 0 (the predicted h-bar
- *                           Sharpe net of the hurdle)
+ *   score_i  = tilt 'mean': (m ∓ c) ÷ s when |m| > c, else 0, m and s the mean and std of the
+ *                           h-bar log return (the predicted h-bar Sharpe net of the hurdle)
  *              tilt 'prob': P(R_h > c) − P(R_h < −c) when either exceeds ½ (the median return clears
  *                           the hurdle), else 0
  *              tilt 'none': 0
@@ -27,7 +27,7 @@ import { ConditionalGlow } from '../model/conditional-glow.js';
 import { quantileSorted } from '../risk/stats.js';
 import { resolveThreads } from '../wasm/pool.js';
 import { DEFAULT_FEE, DEFAULT_SLIPPAGE } from './backtest.js';
-import { commonDrawSampler, forecastStatistics, type ForecastStatistics } from './forecast-outputs.js';
+import { commonDrawSampler, forecastStatistics, logMoments, type ForecastStatistics } from './forecast-outputs.js';
 import {
   resolveForecastOptions, trainingRiskLevel, type ForecastCalibration, type ForecastStrategyOptions, type ResolvedForecastOptions,
 } from './forecast-options.js';
@@ -86,7 +86,7 @@ export function tiltScore(s: Pick<ForecastStatistics, 'mean' | 'std' | 'probAbov
 /**
  * The budgeted risk of the last `rows` rows of `s`: the chosen measure averaged over a window of
  * `smooth` rows ending at each (the first `s.length − rows` rows are the warm-up before the period).
- * A heavy upper tail can overflow a row's std to Infinity or NaN: it counts as infinite risk.
+ * A NaN (none is expected: see forecast-outputs.ts) counts as infinite risk.
  */
 export function budgetedRisk(s: Pick<ForecastStatistics, 'std' | 'cvar95'>, risk: ResolvedForecastOptions['risk'], smooth: number, rows: number): Float64Array {
   const v = risk === 'cvar' ? s.cvar95 : s.std;
@@ -150,21 +150,21 @@ export function calibrateForecastStrategy(
     picked.set(trainingContexts.subarray(r * C, (r + 1) * C), k * C);
   }
   const horizons = Array.from({ length: bundle.horizon }, (_, i) => i + 1);
+  const logStd = horizons.map(() => new Float64Array(take));
   const risk = scenarioRiskSync({
     sample: commonDrawSampler(bundle, opts.seed), contexts: picked, contextWidth: C, pathLength: bundle.horizon, bars: Int32Array.from({ length: take }, (_, k) => k),
     horizons, scenarios: opts.scenarios, seed: opts.seed, scale: bundle.targetScale,
+    onSample: (bar, h, sorted) => { logStd[h][bar] = logMoments(sorted).std; },
   });
-  // A draw far in the Student-t's upper tail can overflow R_h (and so its row's std) to Infinity or
-  // NaN: such a row counts as an infinitely risky one, which moves a median by one rank at most.
   const median = (v: Float64Array, what: string) => {
-    const m = quantileSorted(Float64Array.from(v, (x) => (Number.isNaN(x) ? Infinity : x)).sort(), 0.5);
+    const m = quantileSorted(Float64Array.from(v).sort(), 0.5);
     if (!(m > 0 && Number.isFinite(m))) throw new RangeError(`calibrateForecastStrategy: the median ${what} over the training rows is ${m}, expected a finite number > 0`);
     return m;
   };
   return {
     options: opts,
     trainingRisk: {
-      std: risk.horizons.map((h) => median(h.std, `std of R_${h.horizon}`)),
+      std: logStd.map((v, i) => median(v, `std of ln(1 + R_${i + 1})`)),
       cvar95: risk.horizons.map((h) => median(h.cvar95, `CVaR95 of R_${h.horizon}`)),
     },
     rows: take, scenarios: opts.scenarios, seed: opts.seed,
