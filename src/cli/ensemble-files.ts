@@ -11,9 +11,11 @@ import { loadBundle } from '../trading/bundle.js';
 import { ensembleBacktest, type EnsembleBacktestResult } from '../trading/ensemble-backtest.js';
 import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
 import { runForecastBacktest } from '../trading/run-forecast-backtest.js';
+import type { ForecastStrategyOptions } from '../trading/forecast-strategy.js';
 import { runBacktest, type RunBacktestOptions } from '../trading/run-backtest.js';
 
-export function ensembleOfFiles(cmd: Command, paths: string[], candles: Candles, options: RunBacktestOptions & { strategy?: string }): EnsembleBacktestResult {
+export function ensembleOfFiles(cmd: Command, paths: string[], candles: Candles,
+  options: RunBacktestOptions & { strategy?: string; forecast?: ForecastStrategyOptions }): EnsembleBacktestResult {
   const kinds = paths.map((p) => (isForecasterFile(p) ? 'forecaster' : 'glow'));
   if (new Set(kinds).size > 1) {
     cmd.error(`--model files must be of one kind to be traded together: ${paths.map((p, i) => `${p} (${kinds[i]})`).join(', ')}`, { exit: 2 });
@@ -21,9 +23,10 @@ export function ensembleOfFiles(cmd: Command, paths: string[], candles: Candles,
   const bundles = paths.map((p, i) => (kinds[i] === 'forecaster' ? loadForecasterBundle(p) : loadBundle(p)));
   // timestamps are whole milliseconds: a bar after `end` opens at end + 1 or later
   const from = options.from ?? Math.max(...bundles.map((b) => (b.training.validation ?? b.training.train).end)) + 1;
-  const member = { ...options, from, trials: (options.trials ?? 1) * paths.length };
+  const { forecast, ...rest } = options;
+  const member = { ...rest, from, trials: (options.trials ?? 1) * paths.length };
   return ensembleBacktest(bundles.map((b, i) => ({
     source: paths[i], seed: b.training.seed,
-    result: 'kind' in b && b.kind === 'forecaster' ? runForecastBacktest(b, candles, member) : runBacktest(b as Parameters<typeof runBacktest>[0], candles, member),
+    result: 'kind' in b && b.kind === 'forecaster' ? runForecastBacktest(b, candles, { ...forecast, ...member }) : runBacktest(b as Parameters<typeof runBacktest>[0], candles, member),
   })), options);
 }

@@ -1,7 +1,8 @@
 /**
  * @fileoverview `backtest --walk-forward` on the command line: its flags, the walk-forward options
  * they give (from a model file's configuration, or else from the training flags with `train`'s
- * defaults), progress lines on stderr (also with --json: stdout holds only the JSON), and the folds
+ * defaults; a GLOW model's strategy calibration then takes train's defaults, as backtest's
+ * --horizon and --min-edge are the forecast strategy's flags, which a conditional run applies), progress lines on stderr (also with --json: stdout holds only the JSON), and the folds
  * table — per fold the strategy, its members' spread and the baselines, with honest statistics —
  * in human and JSON form.
  */
@@ -19,10 +20,8 @@ import { jsonRange } from './json-range.js';
 import { decimal } from './flags.js';
 import { renderTable } from './risk-tables.js';
 import { membersLines, spreadText } from './ensemble-lines.js';
-import {
-  calibrationFlags, calibrationSettings, fitFlags, fitSettings, forecasterFlags, forecasterShape, modelShape, modelShapeFlags, seedList,
-  threadsFlag, threadsSetting,
-} from './train-flags.js';
+import { fitFlags, fitSettings, forecasterFlags, forecasterShape, modelShape, modelShapeFlags, seedList } from './train-flags.js';
+import type { ForecastStrategyOptions } from '../trading/forecast-strategy.js';
 
 /** The walk-forward flags of `backtest` (the training flags are train's, with its defaults). */
 export const walkForwardFlags = () => ({
@@ -39,11 +38,9 @@ export const walkForwardFlags = () => ({
   seeds: Flags.string({ summary: 'Walk-forward: train one member per seed (e.g. 0,1,2,3,4) and trade their averaged positions.', dependsOn: ['walk-forward'] }),
   ensemble: Flags.integer({ summary: 'Walk-forward: K members with seeds 0 … K−1 (as --seeds).', min: 1, max: 64, dependsOn: ['walk-forward'] }),
   folds: Flags.string({ summary: 'Walk-forward: run only these folds (1-based, e.g. 1,3); the others are skipped.', dependsOn: ['walk-forward'] }),
-  conditional: Flags.boolean({ summary: 'Walk-forward without --model: train forecasters (as train --conditional) and trade the forecast strategy.' }),
-  threads: threadsFlag(),
+  conditional: Flags.boolean({ summary: 'Walk-forward without --model: train forecasters (as train --conditional) and trade the forecast strategy (its flags apply).' }),
   ...fitFlags(),
   ...modelShapeFlags(),
-  ...calibrationFlags(),
   ...forecasterFlags(),
 });
 
@@ -62,15 +59,14 @@ function foldList(cmd: Command, text: string | undefined): number[] | undefined 
  * calibration, forecaster horizon) and seed; without: the training flags.
  */
 export function walkForwardOptions(cmd: Command, flags: Flagged, model: ModelBundle | ForecasterBundle | null, run: {
-  fee: number; slippage: number; capital: number;
+  fee: number; slippage: number; capital: number; threads: number; forecast: ForecastStrategyOptions;
 }): WalkForwardOptions {
   if (flags['train-bars'] === undefined || flags['test-bars'] === undefined) cmd.error('--walk-forward needs --train-bars and --test-bars', { exit: 2 });
   const vf = decimal(cmd, 'validation-fraction', flags['validation-fraction'], (v) => v > 0 && v < 1, 'a number in (0, 1)');
   const seeds = seedList(cmd, flags.seeds, flags.ensemble);
-  const threads = threadsSetting(cmd, flags.threads);
   const common: WalkForwardOptions = {
     trainBars: flags['train-bars'], testBars: flags['test-bars'], step: flags.step, window: flags.window, validationFraction: vf,
-    seeds, folds: foldList(cmd, flags.folds), fit: fitSettings(cmd, flags as never), threads, trials: flags.trials,
+    seeds, folds: foldList(cmd, flags.folds), fit: fitSettings(cmd, flags as never), threads: run.threads, trials: flags.trials,
     fee: run.fee, slippage: run.slippage, capital: run.capital,
   };
   const forecaster = model ? 'kind' in model && model.kind === 'forecaster' : flags.conditional;
@@ -80,6 +76,8 @@ export function walkForwardOptions(cmd: Command, flags: Flagged, model: ModelBun
       const f = model as ForecasterBundle;
       const { levels, steps, hidden, coupling, embed, contextHidden, base } = f.model.config;
       return { ...common, seed: flags.seed ?? f.training.seed, conditional: true, strategy: flags.strategy,
+        // the file's forecast options, under the flags given
+        forecast: { ...f.strategy?.options, ...definedOnly(run.forecast) },
         forecaster: { model: { levels, steps, hidden, coupling, embed, contextHidden, base }, horizon: f.horizon } };
     }
     const shape = forecasterShape(flags as never, CONTEXT_NAMES.length);
@@ -89,7 +87,7 @@ export function walkForwardOptions(cmd: Command, flags: Flagged, model: ModelBun
       cmd.error(`--forecast-bars ${flags['forecast-bars']} --levels ${flags.levels} --steps ${flags.steps} --hidden ${flags.hidden}: ${(err as Error).message}`, { exit: 2 });
     }
     const { target, context, ...rest } = shape;
-    return { ...common, seed: flags.seed ?? 0, conditional: true, strategy: flags.strategy, forecaster: { model: rest, horizon: target } };
+    return { ...common, seed: flags.seed ?? 0, conditional: true, strategy: flags.strategy, forecast: definedOnly(run.forecast), forecaster: { model: rest, horizon: target } };
   }
   if (model) {
     const g = model as ModelBundle;
@@ -104,7 +102,13 @@ export function walkForwardOptions(cmd: Command, flags: Flagged, model: ModelBun
   } catch (err) {
     cmd.error(`--levels ${flags.levels} --steps ${flags.steps} --hidden ${flags.hidden}: ${(err as Error).message}`, { exit: 2 });
   }
-  return { ...common, seed: flags.seed ?? 0, model: shape, strategy: flags.strategy ?? 'glow', strategyOptions: calibrationSettings(cmd, flags as never) };
+  // the GLOW strategy's calibration: train's defaults (backtest's --horizon and --min-edge are the forecast strategy's)
+  return { ...common, seed: flags.seed ?? 0, model: shape, strategy: flags.strategy ?? 'glow' };
+}
+
+/** The options a caller set (undefined fields dropped, so they do not hide stored or default values). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Run the walk-forward, with a progress line on stderr after every member of every fold. */
@@ -125,7 +129,7 @@ const range = (r: { start: number; end: number }, rows: number) => jsonRange(r.s
 export function walkForwardJson(wf: WalkForwardResult): Record<string, unknown> {
   return {
     window: wf.window, trainBars: wf.trainBars, testBars: wf.testBars, testBarsCount: 'rows', step: wf.step, conditional: wf.conditional,
-    seeds: wf.seeds, trials: wf.trials, plannedFolds: wf.plannedFolds, seconds: wf.seconds,
+    seeds: wf.seeds, trials: wf.trials, threads: wf.threads, plannedFolds: wf.plannedFolds, seconds: wf.seconds,
     members: wf.members.map((m) => ({ seed: m.seed, metrics: m.metrics, notes: m.notes, honest: m.honest, finalEquity: m.finalEquity })),
     spread: wf.spread,
     folds: wf.folds.map((f) => ({

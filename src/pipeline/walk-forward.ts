@@ -35,7 +35,7 @@ import { trainForecaster, type TrainForecasterOptions } from './train-forecaster
 import { planFolds, selectFolds, type FoldPlan, type FoldPlanOptions } from './fold-plan.js';
 import { type TimeRange } from '../trading/bundle.js';
 import type { Engine } from '../wasm/engine.js';
-import type { ThreadsOption } from '../wasm/pool.js';
+import { resolveThreads, type ThreadsOption } from '../wasm/pool.js';
 import { backtestPositions, DEFAULT_FEE, DEFAULT_SLIPPAGE, honestOfRows, metricsOfRows, type BacktestResult } from '../trading/backtest.js';
 import { runBaselines } from '../trading/baselines.js';
 import { averageDecisions, metricSpread, type Spread } from '../trading/ensemble.js';
@@ -159,6 +159,8 @@ export interface WalkForwardResult extends BacktestResult {
   spread: Record<MetricName, Spread | null>;
   baselines: Record<BaselineName, { metrics: Metrics; notes: MetricNotes; honest: HonestStats; finalEquity: number }>;
   trials: number;
+  /** Threads every model trained and ran on (training is reproducible for a given count). */
+  threads: number;
   warnings: string[];
   seconds: number;
 }
@@ -323,7 +325,7 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
     ...result, strategy: strategy.name, conditional, window, trainBars: options.trainBars, testBars: options.testBars,
     step: options.step ?? options.testBars, seeds, plannedFolds: plan.length,
     period: { from: ts[0], to: ts[ts.length - 1], rows: ts.length }, intervalMs: features.intervalMs, folds,
-    members, spread: metricSpread(members.map((m) => m.metrics)), baselines, trials, warnings: [],
+    members, spread: metricSpread(members.map((m) => m.metrics)), baselines, trials, threads: resolveThreads(options.threads ?? options.fit?.threads), warnings: [],
     seconds: (performance.now() - t0) / 1000,
   };
 }

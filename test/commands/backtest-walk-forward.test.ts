@@ -23,14 +23,14 @@ const WF = ['--data', '', '--walk-forward', '--train-bars', '400', '--test-bars'
 const argv = (...more: string[]) => WF.map((a, i) => (i === 1 ? data : a)).concat(more);
 
 test('--walk-forward without --model trains from the flags; --seeds gives an ensemble with its members and spread; progress on stderr with --json', async () => {
-  const run = await runCommand(Backtest, argv('--seeds', '1,2', '--json'));
+  const run = await runCommand(Backtest, argv('--seeds', '1,2', '--threads', '1', '--json'));
   assert.is(run.error, undefined, run.error?.message);
   const j = run.json; // stdout is the JSON document alone
   const wf = j.walkForward;
   assert.equal([j.mode, j.model, j.strategy, j.range.rows], ['walk-forward', null, 'glow', 300]);
   // --test-bars counts rows; the final incomplete window is a fold
   assert.equal(wf.folds.map((f: any) => f.test.rows), [130, 130, 40]);
-  assert.equal([wf.seeds, wf.trials, j.honest.trials, wf.testBarsCount], [[1, 2], 2, 2, 'rows']);
+  assert.equal([wf.seeds, wf.trials, j.honest.trials, wf.testBarsCount, wf.threads], [[1, 2], 2, 2, 'rows', 1]);
   assert.equal(wf.members.map((m: any) => m.seed), [1, 2]);
   assert.equal(Object.keys(wf.spread), [...METRIC_NAMES]);
   assert.equal(Object.keys(wf.spread.sharpe), ['min', 'median', 'max', 'members']);
@@ -47,7 +47,6 @@ test('--walk-forward without --model trains from the flags; --seeds gives an ens
   // the same run through the library: the CLI's defaults are train's (patience 10, validation 15%)
   const direct = walkForward(candles, {
     trainBars: 400, testBars: 130, seeds: [1, 2], model: { levels: 2, steps: 1, hidden: 8, coupling: 'affine' }, fit: { epochs: 2, patience: 10, batchSize: 256, learningRate: 0.001 },
-    strategyOptions: { horizon: 8, costRate: 0.0015, minEdge: 1.5, rebalanceBand: 0.75, belowEdge: 'hold' },
   });
   assert.is(j.metrics.totalReturn, direct.metrics.totalReturn);
   const progress = run.stderr.trim().split('\n');
@@ -86,7 +85,7 @@ test('walk-forward flags are checked', async () => {
   assert.match(await err('--seeds', '1', '--ensemble', '2'), /give --seeds or --ensemble, not both/);
   assert.match(await err('--folds', '4'), /fold 4 does not exist; this run has folds 1 to 3/);
   assert.match(await err('--folds', 'one'), /--folds must be fold numbers ≥ 1/);
-  assert.match(await err('--threads', '0'), /--threads must be an integer from 1 to 64 or "auto", got 0/);
+  assert.match(await err('--threads', '0'), /--threads must be an integer from 1 to 64 or "auto", got "0"/);
   assert.match(await err('--hidden', '100000'), /--hidden/);
   assert.match(await err('--strategy', 'glow', '--conditional', '--forecast-bars', '10'), /strategy "glow" trades on GLOW models only/);
   assert.match((await runCommand(Backtest, ['--data', data])).error!.message, /give --model \(or --walk-forward, which can train from flags\)/);
