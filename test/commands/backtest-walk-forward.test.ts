@@ -5,15 +5,21 @@ import Backtest from '../../src/commands/backtest.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import { walkForward } from '../../src/pipeline/walk-forward.js';
+import { trainForecaster } from '../../src/pipeline/train-forecaster.js';
+import { saveForecasterBundle } from '../../src/trading/forecaster-bundle.js';
 import { METRIC_NAMES } from '../../src/trading/metrics.js';
 import { runCommand } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 const candles = simulateMarket({ bars: 700, seed: 11 });
-let data = '';
+let data = '', forecaster = '';
 test.before(() => {
-  data = join(tempDir(), 'candles.csv');
+  const dir = tempDir();
+  data = join(dir, 'candles.csv');
   writeCandles(data, candles);
+  forecaster = join(dir, 'f.bin');
+  const small = { levels: 2, steps: 1, hidden: 8, embed: 4, contextHidden: 8 };
+  saveForecasterBundle(forecaster, trainForecaster(candles, { seed: 5, horizon: 10, model: small, fit: { epochs: 1 } }).bundle);
 });
 test.after(() => removeTempDirs());
 
@@ -76,6 +82,16 @@ test('--conditional without --model: forecasters trained from the flags trade th
   assert.equal([j.strategy, j.walkForward.conditional, j.range.rows, j.walkForward.folds[0].fold], ['forecast', true, 40, 3]);
   assert.is(j.walkForward.folds[0].model.likelihoodThreshold, null);
   assert.match(run.stderr, /^walk-forward: fold 3 \(1\/1 run\), seed 0: trained in /);
+});
+
+test('--walk-forward --model forecaster.bin retrains forecasters with the file\'s configuration and seed', async () => {
+  const run = await runCommand(Backtest, ['--model', forecaster, '--data', data, '--walk-forward', '--train-bars', '400', '--test-bars', '130',
+    '--folds', '3', '--epochs', '1', '--band', '0.2', '--json']);
+  assert.is(run.error, undefined, run.error?.message);
+  const wf = run.json.walkForward;
+  assert.equal([run.json.strategy, wf.conditional, wf.seeds, run.json.range.rows], ['forecast', true, [5], 40]);
+  const glow = await runCommand(Backtest, argv('--band', '0.2'));
+  assert.match(glow.error!.message, /--band: no forecaster here; these flags need a forecaster file/);
 });
 
 test('walk-forward flags are checked', async () => {
