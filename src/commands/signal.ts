@@ -134,8 +134,8 @@ export default class Signal extends GlowCommand {
 
   /** A forecaster file: the risk of the next bars given the last closed bar. */
   private async forecasterRisk(flags: ForecasterFlags): Promise<Record<string, unknown>> {
-    const strategyOptions = forecastOptionsOf(this, flags);
-    delete strategyOptions.threads;
+    // --scenarios and --seed are the risk table's here: the strategy keeps its stored draws
+    const { scenarios: _s, seed: _d, threads: _t, ...strategyOptions } = forecastOptionsOf(this, flags);
     const loss = flags.loss === undefined ? DEFAULT_LOSS : decimal(this, 'loss', flags.loss, (v) => v > 0 && v < 1, 'a fraction between 0 and 1 (0.02 = a 2% loss)');
     const bundle = loadForecasterBundle(flags.model);
     let candles: Candles;
