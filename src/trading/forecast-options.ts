@@ -72,10 +72,12 @@ function check(ok: boolean, message: string): void {
 
 /**
  * Options over defaults (later ones win; undefined fields do not override), validated against the
- * model's path length H. Names the option and the value when one is wrong.
+ * model's path length H (the default horizon is capped at H). Names the option and the value when
+ * one is wrong.
  */
 export function resolveForecastOptions(pathLength: number, ...layers: Array<ForecastStrategyOptions | undefined>): ResolvedForecastOptions {
-  const o: Record<string, unknown> = { ...DEFAULT_FORECAST_OPTIONS };
+  // the default horizon, capped at a shorter forecaster's path length
+  const o: Record<string, unknown> = { ...DEFAULT_FORECAST_OPTIONS, horizon: Math.min(DEFAULT_FORECAST_OPTIONS.horizon, pathLength) };
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined && k !== 'threads' && k in DEFAULT_FORECAST_OPTIONS) o[k] = v;
   }

@@ -53,15 +53,28 @@ export interface ForecastStatisticsOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Mean and sample std (ddof 1) of ln(1 + r) over a sample of simple returns r. */
+/**
+ * Log returns beyond ±LOG_RETURN_CLIP (×0.37 … ×2.7 over at most a path length of bars) are clipped
+ * to it in the moments: such draws are the flow's numerical far tail (f32 overflow to ±Infinity in
+ * rare inverse passes), not market moves, and with common draws one of them would reach every bar.
+ */
+export const LOG_RETURN_CLIP = 1;
+
+/** Mean and sample std (ddof 1) of ln(1 + r), clipped to ±LOG_RETURN_CLIP, over a sample of simple returns r (NaN draws skipped). */
 export function logMoments(sample: ArrayLike<number>): { mean: number; std: number } {
-  const n = sample.length;
-  let m = 0;
-  for (let k = 0; k < n; k++) m += Math.log1p(sample[k]);
+  let n = 0, m = 0;
+  const at = (k: number) => Math.max(-LOG_RETURN_CLIP, Math.min(LOG_RETURN_CLIP, Math.log1p(sample[k])));
+  for (let k = 0; k < sample.length; k++) {
+    const x = at(k);
+    if (!Number.isNaN(x)) { m += x; n++; }
+  }
   m /= n;
   let ss = 0;
-  for (let k = 0; k < n; k++) ss += (Math.log1p(sample[k]) - m) ** 2;
-  return { mean: m, std: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN };
+  for (let k = 0; k < sample.length; k++) {
+    const x = at(k);
+    if (!Number.isNaN(x)) ss += (x - m) ** 2;
+  }
+  return { mean: n ? m : NaN, std: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN };
 }
 
 /** The statistics of R_h at every bar (synchronous: the forecaster's sampler returns its draws directly). */
