@@ -88,7 +88,8 @@ export default class Backtest extends GlowCommand {
     // --threads serves training too; the other forecast flags need forecasters
     const forecastGiven = givenForecastFlags(flags).filter((f) => f !== '--threads');
     if (!forecaster && !(flags['walk-forward'] && flags.conditional) && forecastGiven.length) {
-      this.error(`${forecastGiven.join(', ')}: ${models.length ? `${models[0]} is a GLOW model` : 'no forecaster here'}; these flags need a forecaster file (glow-trade train --conditional) or --walk-forward --conditional`, { exit: 2 });
+      const need = 'these flags need a forecaster file (glow-trade train --conditional)';
+      this.error(`${forecastGiven.join(', ')}: ${models.length ? `${models[0]} is a GLOW model; ${need}` : `no forecaster here; ${need} or --walk-forward --conditional`}`, { exit: 2 });
     }
     const threads = resolveThreads(threadsFlag(this, flags.threads));
     let result: BacktestResult & { strategy: string; period: { from: number; to: number; rows: number }; warnings: string[] };
