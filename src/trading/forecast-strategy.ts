@@ -37,18 +37,14 @@ import { scenarioRiskSync } from '../risk/scenario-risk.js';
 
 export type { ForecastStrategyOptions, ForecastCalibration, ResolvedForecastOptions } from './forecast-options.js';
 
-/** What the strategy saw and chose at each tested row (one entry per row). */
-export interface ForecastOutputs {
+/**
+ * What the strategy saw and chose at each tested row (one entry per row): the forecaster's statistics
+ * of R_h (forecast-outputs.ts: mean and std of the log return, CVaR 95%, P(R_h > c), P(R_h < −c)) and
+ * the strategy's own numbers.
+ */
+export interface ForecastOutputs extends ForecastStatistics {
   /** Bar open time of each row (the decision is made at its close). */
   timestamps: Float64Array;
-  horizon: number;
-  mean: Float64Array;
-  std: Float64Array;
-  cvar95: Float64Array;
-  /** P(R_h > c), c the cost hurdle. */
-  probAboveCost: Float64Array;
-  /** P(R_h < −c). */
-  probBelowCost: Float64Array;
   /** The budgeted risk: the chosen measure averaged over the smoothing window. */
   risk: Float64Array;
   /** The target exposure BEFORE the rebalance band (the decision is this through the band). */

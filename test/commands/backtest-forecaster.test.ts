@@ -10,27 +10,19 @@ import { join } from 'node:path';
 import Backtest from '../../src/commands/backtest.js';
 import Signal from '../../src/commands/signal.js';
 import Train from '../../src/commands/train.js';
-import { simulateMarket } from '../../src/data/synthetic.js';
 import type { Candles } from '../../src/data/candles.js';
-import { writeCandles } from '../../src/data/candles-csv.js';
 import { loadForecasterBundle } from '../../src/trading/forecaster-bundle.js';
 import { runForecastBacktest } from '../../src/trading/run-forecast-backtest.js';
 import { runCommand } from '../helpers/cli.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { writeSmallForecaster } from '../helpers/model-files.js';
 
 test.after(removeTempDirs);
 
 let dir = '', data = '', model = '';
 let candles: Candles;
 test.before(async () => {
-  dir = tempDir();
-  data = join(dir, 'sim.csv');
-  model = join(dir, 'f.bin');
-  candles = simulateMarket({ bars: 2500, seed: 12 });
-  writeCandles(data, candles);
-  const t = await runCommand(Train, ['--conditional', '--input', data, '--output', model, '--forecast-bars', '5', '--levels', '2', '--steps', '1',
-    '--hidden', '8', '--embed', '4', '--epochs', '2', '--seed', '2', '--json']);
-  assert.is(t.error, undefined, t.error?.message);
+  ({ dir, data, model, candles } = await writeSmallForecaster({ bars: 2500, seed: 12 }));
 });
 
 test('--json: the forecast strategy by default, its options and outputs, honest statistics and baselines', async () => {
