@@ -50,10 +50,13 @@ test('flags override the stored options; human output names the strategy, its se
   assert.equal([o.horizon, o.risk, o.smooth, o.band, o.tilt, o.tiltStrength, o.longShort, o.maxPosition, o.targetFraction, o.minEdge, o.scenarios, o.seed],
     [2, 'std', 3, 0, 'prob', 1.5, true, 0.8, 0.5, 1, 64, 4]);
   assert.is(run.json.forecast.hurdle, 1 * (0.001 + 0.0005));
+  // other draws than the file's: the risk target is recalibrated on the training rows in the data, and it says so
+  assert.equal([run.json.forecast.calibration.scenarios, run.json.forecast.calibration.seed], [64, 4]);
+  assert.ok(run.json.warnings.some((w: string) => /the risk target was recalibrated with 64 scenarios, seed 4/.test(w)), run.json.warnings.join('\n'));
   const human = await runCommand(Backtest, ['--model', model, '--data', data, '--tilt', 'mean', '--tilt-strength', '2']);
   assert.is(human.error, undefined, human.error?.message);
   assert.match(human.stdout, /^backtest of strategy "forecast": .* bars, costs 0\.150% per unit traded/);
-  assert.match(human.stdout, /\nforecast strategy: \d+-bar CVaR 95% budget.*, target [\d.]+% \(1 × the training median\), max 1 long-only, band [\d.]+, tilt mean × 2 beyond a hurdle of 0\.300%; 256 scenarios per bar \(seed 2\); mean exposure [\d.]+\n/);
+  assert.match(human.stdout, /\nforecast strategy: \d+-bar CVaR 95% budget.*, target [\d.]+% \(0\.5 × the training median\), max 1 long-only, band [\d.]+, tilt mean × 2 beyond a hurdle of 0\.300%; 256 scenarios per bar \(seed 2\); mean exposure [\d.]+\n/);
   assert.match(human.stdout, /verdict: /);
   assert.match(human.stdout, /Baselines \(same bars, same costs\):\n {2}buy & hold/);
 });
