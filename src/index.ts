@@ -39,7 +39,7 @@ export { computeMetrics, periodsPerYear, maxDrawdown, formatMetric, METRIC_NAMES
 export { extractTrades, type Trade, type TradeInput } from './trading/trades.js';
 export { runBacktest, type RunBacktestOptions, type RunBacktestResult } from './trading/run-backtest.js';
 export { walkForward, type WalkForwardOptions, type WalkForwardResult, type WalkForwardFold } from './pipeline/walk-forward.js';
-export { registerStrategy, getStrategy, listStrategies, type Strategy, type StrategyContext, type StrategyInfo } from './trading/registry.js';
+export { registerStrategy, getStrategy, listStrategies, type Strategy, type StrategyContext, type ForecastStrategyContext, type StrategyInfo } from './trading/registry.js';
 export { equityCsv, tradesCsv, writeEquityCsv, writeTradesCsv, EQUITY_COLUMNS, TRADE_COLUMNS } from './trading/backtest-files.js';
 
 // Risk: scenarios from the flow, VaR/CVaR, stress, out-of-sample VaR tests.
@@ -66,6 +66,8 @@ export { encodeForecaster, decodeForecaster, forecasterSize } from './model/fore
 export { modelKindOf, type ModelKind } from './model/checkpoint.js';
 export { forecasterDataset, scaledContext, scaledTargets, targetPaths, calendarColumns, CONTEXT_NAMES, DEFAULT_FORECAST_HORIZON, type ForecasterDataset } from './data/forecaster-data.js';
 export { trainForecaster, type TrainForecasterOptions } from './pipeline/train-forecaster.js';
+export { forecastPositions, forecastExposures, calibrateForecastStrategy, type ForecastOutputs, type ForecastStrategyOptions, type ForecastCalibration } from './trading/forecast-strategy.js';
+export { runForecastBacktest, type RunForecastBacktestOptions, type RunForecastBacktestResult } from './trading/run-forecast-backtest.js';
 export { forecasterContexts, forecasterSampler, saveForecasterBundle, loadForecasterBundle, forecasterBundleToBytes, forecasterBundleFromBytes, type ForecasterBundle } from './trading/forecaster-bundle.js';
 
 // Per-bar risk: the forecaster and the classical baselines, and the forecast tests.

@@ -23,8 +23,8 @@ export const forecastFlags = () => ({
   'tilt-strength': Flags.string({ summary: `Forecast strategy: exposure × (1 + strength × edge score) (${stored}).` }),
   'min-edge': Flags.string({ summary: `Forecast strategy: cost hurdle = this × (fee + slippage) (${stored}).` }),
   'long-short': Flags.boolean({ summary: 'Forecast strategy: allow short positions (the tilt can turn the exposure negative).', allowNo: true }),
-  scenarios: Flags.integer({ summary: `Forecast strategy: scenarios of the forecaster per bar (${stored}).`, min: 16, max: 1_000_000 }),
-  'scenario-seed': Flags.integer({ summary: `Forecast strategy: seed of the scenario draws (${stored}).` }),
+  scenarios: Flags.integer({ summary: `Forecast strategy: scenarios of the forecaster per bar (${stored}; another count recalibrates the risk target on the training rows in the data).`, min: 16, max: 1_000_000 }),
+  'scenario-seed': Flags.integer({ summary: `Forecast strategy: seed of the scenario draws (${stored}; another seed recalibrates the risk target on the training rows in the data).` }),
   threads: Flags.string({ summary: 'Forecaster files: threads of the scenario draws, a number or "auto" (the draws do not depend on it; default auto).' }),
 });
 

@@ -37,18 +37,14 @@ import { scenarioRiskSync } from '../risk/scenario-risk.js';
 
 export type { ForecastStrategyOptions, ForecastCalibration, ResolvedForecastOptions } from './forecast-options.js';
 
-/** What the strategy saw and chose at each tested row (one entry per row). */
-export interface ForecastOutputs {
+/**
+ * What the strategy saw and chose at each tested row (one entry per row): the forecaster's statistics
+ * of R_h (forecast-outputs.ts: mean and std of the log return, CVaR 95%, P(R_h > c), P(R_h < −c)) and
+ * the strategy's own numbers.
+ */
+export interface ForecastOutputs extends ForecastStatistics {
   /** Bar open time of each row (the decision is made at its close). */
   timestamps: Float64Array;
-  horizon: number;
-  mean: Float64Array;
-  std: Float64Array;
-  cvar95: Float64Array;
-  /** P(R_h > c), c the cost hurdle. */
-  probAboveCost: Float64Array;
-  /** P(R_h < −c). */
-  probBelowCost: Float64Array;
   /** The budgeted risk: the chosen measure averaged over the smoothing window. */
   risk: Float64Array;
   /** The target exposure BEFORE the rebalance band (the decision is this through the band). */
@@ -171,6 +167,27 @@ export function calibrateForecastStrategy(
   };
 }
 
+/** Fewest training rows in the data that can calibrate the strategy. */
+const MIN_CALIBRATION_ROWS = 200;
+
+/**
+ * A calibration on the candles of the bundle's training range (they must be in the data); `why`
+ * starts the error when they are not.
+ */
+export function calibrateOnCandles(bundle: ForecasterBundle, candles: Candles, options: ForecastStrategyOptions, why: string): { calibration: ForecastCalibration; rows: number } {
+  const { features, contexts, width } = forecasterContexts(bundle, candles);
+  const { train } = bundle.training;
+  let a = 0;
+  while (a < features.rows && features.timestamps[a] < train.start) a++;
+  let b = a;
+  while (b < features.rows && features.timestamps[b] <= train.end) b++;
+  if (b - a < MIN_CALIBRATION_ROWS) {
+    throw new Error(`${why} and the data holds ${b - a} rows of its training range (at least ${MIN_CALIBRATION_ROWS} are needed to calibrate ` +
+      'the strategy): give candles that cover its training range, or train it again with "glow-trade train --conditional"');
+  }
+  return { calibration: calibrateForecastStrategy(bundle, contexts.subarray(a * width, b * width), options), rows: b - a };
+}
+
 /** The bundle's stored strategy section, or an error that says how to get one. */
 export function forecastCalibrationOf(bundle: ForecasterBundle): ForecastCalibration {
   if (!bundle.strategy) {
@@ -188,9 +205,16 @@ export function forecastCalibrationOf(bundle: ForecasterBundle): ForecastCalibra
 export function forecastPositions(
   bundle: ForecasterBundle, candles: Candles, rows: { a: number; b: number },
   options: ForecastStrategyOptions & { initialPosition?: number; fee?: number; slippage?: number; onProgress?: (done: number, total: number) => void } = {},
-): { decisions: Float64Array; outputs: ForecastOutputs; timestamps: Float64Array; closes: Float64Array } {
-  const cal = forecastCalibrationOf(bundle);
+): { decisions: Float64Array; outputs: ForecastOutputs; timestamps: Float64Array; closes: Float64Array; calibration: ForecastCalibration } {
+  let cal = forecastCalibrationOf(bundle);
   const o = resolveForecastOptions(bundle.horizon, cal.options, options);
+  // CVaR 95% from a few hundred draws rests on a dozen tail draws: its LEVEL moves by 20-50% with the
+  // draws (docs/forecast-strategy.md). The target is only consistent with the draws it was
+  // calibrated with, so other scenarios or another seed recalibrate it on the training rows.
+  if (o.scenarios !== cal.scenarios || o.seed !== cal.seed) {
+    cal = calibrateOnCandles(bundle, candles, { ...cal.options, scenarios: o.scenarios, seed: o.seed, threads: options.threads },
+      `the scenarios or seed (${o.scenarios}, seed ${o.seed}) differ from those the strategy was calibrated with (${cal.scenarios}, seed ${cal.seed})`).calibration;
+  }
   const { features, contexts, width } = forecasterContexts(bundle, candles);
   const { a, b } = rows;
   if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b > a && b <= features.rows)) {
@@ -222,5 +246,5 @@ export function forecastPositions(
   const timestamps = features.timestamps.slice(a, b);
   const closes = Float64Array.from(bars, (t) => candles.close[t]);
   const { horizon, mean, std, cvar95, probAboveCost, probBelowCost } = stats;
-  return { decisions, outputs: { timestamps, horizon, mean, std, cvar95, probAboveCost, probBelowCost, risk, exposure, target, hurdle, options: o }, timestamps, closes };
+  return { decisions, outputs: { timestamps, horizon, mean, std, cvar95, probAboveCost, probBelowCost, risk, exposure, target, hurdle, options: o }, timestamps, closes, calibration: cal };
 }

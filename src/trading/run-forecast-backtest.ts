@@ -9,7 +9,7 @@
  */
 import type { Candles } from '../data/candles.js';
 import { backtestPositions, DEFAULT_FEE, DEFAULT_SLIPPAGE, type BacktestResult } from './backtest.js';
-import { calibrateForecastStrategy, forecastPositions, type ForecastCalibration, type ForecastOutputs, type ForecastStrategyOptions } from './forecast-strategy.js';
+import { calibrateOnCandles, forecastPositions, type ForecastCalibration, type ForecastOutputs, type ForecastStrategyOptions } from './forecast-strategy.js';
 import { forecasterContexts, type ForecasterBundle } from './forecaster-bundle.js';
 import { periodsPerYear } from './metrics.js';
 import { forecastPositionsOf, getStrategy, type ForecastStrategyContext, type Strategy } from './registry.js';
@@ -34,27 +34,14 @@ export interface RunForecastBacktestResult extends BacktestResult {
   calibration: ForecastCalibration;
 }
 
-/** Fewest training rows in the data that can calibrate a file without a strategy section. */
-const MIN_CALIBRATION_ROWS = 200;
-
 /** The bundle with a strategy section: its own, or one calibrated on the candles of its training range. */
 export function withForecastCalibration(bundle: ForecasterBundle, candles: Candles, options: ForecastStrategyOptions = {}): { bundle: ForecasterBundle; warning: string | null } {
   if (bundle.strategy) return { bundle, warning: null };
-  const { features, contexts, width } = forecasterContexts(bundle, candles);
-  const { train } = bundle.training;
-  let a = 0;
-  while (a < features.rows && features.timestamps[a] < train.start) a++;
-  let b = a;
-  while (b < features.rows && features.timestamps[b] <= train.end) b++;
-  if (b - a < MIN_CALIBRATION_ROWS) {
-    throw new Error(`this forecaster file has no strategy section (it was written before the forecast strategy existed) and the data holds ` +
-      `${b - a} rows of its training range (at least ${MIN_CALIBRATION_ROWS} are needed to calibrate it): train it again with ` +
-      '"glow-trade train --conditional", or give candles that cover its training range');
-  }
-  const strategy = calibrateForecastStrategy(bundle, contexts.subarray(a * width, b * width), { seed: bundle.training.seed, ...options });
+  const { calibration, rows } = calibrateOnCandles(bundle, candles, { seed: bundle.training.seed, ...options },
+    'this forecaster file has no strategy section (it was written before the forecast strategy existed)');
   return {
-    bundle: { ...bundle, strategy },
-    warning: `the forecaster file has no strategy section: the forecast strategy was calibrated on the ${b - a} rows of its training range in the data`,
+    bundle: { ...bundle, strategy: calibration },
+    warning: `the forecaster file has no strategy section: the forecast strategy was calibrated on the ${rows} rows of its training range in the data`,
   };
 }
 
@@ -70,7 +57,11 @@ export function runForecastBacktest(bundle: ForecasterBundle, candles: Candles, 
   if (calibrated.warning) warnings.unshift(calibrated.warning);
   const initialPosition = options.initialPosition ?? 0;
   const fee = options.fee ?? DEFAULT_FEE, slippage = options.slippage ?? DEFAULT_SLIPPAGE;
-  const { outputs, timestamps, closes } = forecastPositions(b0, candles, { a, b }, { ...options, fee, slippage, initialPosition });
+  const { outputs, timestamps, closes, calibration } = forecastPositions(b0, candles, { a, b }, { ...options, fee, slippage, initialPosition });
+  if (calibration !== b0.strategy) {
+    warnings.push(`the scenarios or seed differ from the calibration's (${b0.strategy!.scenarios} scenarios, seed ${b0.strategy!.seed}): ` +
+      `the risk target was recalibrated with ${calibration.scenarios} scenarios, seed ${calibration.seed}, on the ${calibration.rows} training rows in the data`);
+  }
   const context: ForecastStrategyContext = {
     bundle: b0, candles, rowStart: a, rowEnd: b, rows: b - a, contextNames: b0.contextNames, contexts: contexts.slice(a * width, b * width),
     forecast: outputs, timestamps, candleIndex: features.index.slice(a, b), fee, slippage, initialPosition,
@@ -80,5 +71,5 @@ export function runForecastBacktest(bundle: ForecasterBundle, candles: Candles, 
     fee, slippage, capital: options.capital, trials: options.trials,
   });
   warnings.push(...outcomeWarnings(timestamps, features.intervalMs, result));
-  return { ...result, strategy: strategy.name, period, intervalMs: features.intervalMs, inSample, warnings, forecast: outputs, calibration: b0.strategy! };
+  return { ...result, strategy: strategy.name, period, intervalMs: features.intervalMs, inSample, warnings, forecast: outputs, calibration };
 }

@@ -10,27 +10,19 @@ import { join } from 'node:path';
 import Backtest from '../../src/commands/backtest.js';
 import Signal from '../../src/commands/signal.js';
 import Train from '../../src/commands/train.js';
-import { simulateMarket } from '../../src/data/synthetic.js';
 import type { Candles } from '../../src/data/candles.js';
-import { writeCandles } from '../../src/data/candles-csv.js';
 import { loadForecasterBundle } from '../../src/trading/forecaster-bundle.js';
 import { runForecastBacktest } from '../../src/trading/run-forecast-backtest.js';
 import { runCommand } from '../helpers/cli.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { writeSmallForecaster } from '../helpers/model-files.js';
 
 test.after(removeTempDirs);
 
 let dir = '', data = '', model = '';
 let candles: Candles;
 test.before(async () => {
-  dir = tempDir();
-  data = join(dir, 'sim.csv');
-  model = join(dir, 'f.bin');
-  candles = simulateMarket({ bars: 2500, seed: 12 });
-  writeCandles(data, candles);
-  const t = await runCommand(Train, ['--conditional', '--input', data, '--output', model, '--forecast-bars', '5', '--levels', '2', '--steps', '1',
-    '--hidden', '8', '--embed', '4', '--epochs', '2', '--seed', '2', '--json']);
-  assert.is(t.error, undefined, t.error?.message);
+  ({ dir, data, model, candles } = await writeSmallForecaster({ bars: 2500, seed: 12 }));
 });
 
 test('--json: the forecast strategy by default, its options and outputs, honest statistics and baselines', async () => {
@@ -58,10 +50,13 @@ test('flags override the stored options; human output names the strategy, its se
   assert.equal([o.horizon, o.risk, o.smooth, o.band, o.tilt, o.tiltStrength, o.longShort, o.maxPosition, o.targetFraction, o.minEdge, o.scenarios, o.seed],
     [2, 'std', 3, 0, 'prob', 1.5, true, 0.8, 0.5, 1, 64, 4]);
   assert.is(run.json.forecast.hurdle, 1 * (0.001 + 0.0005));
+  // other draws than the file's: the risk target is recalibrated on the training rows in the data, and it says so
+  assert.equal([run.json.forecast.calibration.scenarios, run.json.forecast.calibration.seed], [64, 4]);
+  assert.ok(run.json.warnings.some((w: string) => /the risk target was recalibrated with 64 scenarios, seed 4/.test(w)), run.json.warnings.join('\n'));
   const human = await runCommand(Backtest, ['--model', model, '--data', data, '--tilt', 'mean', '--tilt-strength', '2']);
   assert.is(human.error, undefined, human.error?.message);
   assert.match(human.stdout, /^backtest of strategy "forecast": .* bars, costs 0\.150% per unit traded/);
-  assert.match(human.stdout, /\nforecast strategy: \d+-bar CVaR 95% budget.*, target [\d.]+% \(1 × the training median\), max 1 long-only, band [\d.]+, tilt mean × 2 beyond a hurdle of 0\.300%; 256 scenarios per bar \(seed 2\); mean exposure [\d.]+\n/);
+  assert.match(human.stdout, /\nforecast strategy: \d+-bar CVaR 95% budget.*, target [\d.]+% \(0\.5 × the training median\), max 1 long-only, band [\d.]+, tilt mean × 2 beyond a hurdle of 0\.300%; 256 scenarios per bar \(seed 2\); mean exposure [\d.]+\n/);
   assert.match(human.stdout, /verdict: /);
   assert.match(human.stdout, /Baselines \(same bars, same costs\):\n {2}buy & hold/);
 });

@@ -8,7 +8,6 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import Signal from '../../src/commands/signal.js';
 import Train from '../../src/commands/train.js';
-import { simulateMarket } from '../../src/data/synthetic.js';
 import { sliceCandles, type Candles } from '../../src/data/candles.js';
 import { writeCandles } from '../../src/data/candles-csv.js';
 import { nowcast } from '../../src/pipeline/nowcast.js';
@@ -16,7 +15,8 @@ import { loadForecasterBundle } from '../../src/trading/forecaster-bundle.js';
 import { formatPrice } from '../../src/cli/price.js';
 import { makeHistory, startBybitServer } from '../helpers/bybit-server.js';
 import { runCommand } from '../helpers/cli.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { writeSmallForecaster } from '../helpers/model-files.js';
 
 test.after(removeTempDirs);
 
@@ -24,14 +24,7 @@ const H = 3_600_000;
 let dir = '', data = '', model = '';
 let candles: Candles;
 test.before(async () => {
-  dir = tempDir();
-  data = join(dir, 'sim.csv');
-  model = join(dir, 'f.bin');
-  candles = simulateMarket({ bars: 2500, seed: 12 });
-  writeCandles(data, candles);
-  const t = await runCommand(Train, ['--conditional', '--input', data, '--output', model, '--forecast-bars', '5', '--levels', '2', '--steps', '1',
-    '--hidden', '8', '--embed', '4', '--epochs', '2', '--seed', '2', '--json']);
-  assert.is(t.error, undefined, t.error?.message);
+  ({ dir, data, model, candles } = await writeSmallForecaster({ bars: 2500, seed: 12 }));
 });
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' ');

@@ -28,3 +28,21 @@ export function writeModelFiles(candles: Candles, bundle: ModelBundle): { dir: s
   saveBundle(model, bundle);
   return { dir, data, model };
 }
+
+/**
+ * A tiny forecaster trained by the CLI (`train --conditional`, 5-bar paths, 2 epochs: seconds) on
+ * `bars` simulated candles (seed `seed`), written to a fresh temp dir as sim.csv and f.bin. Call it
+ * from `test.before`.
+ */
+export async function writeSmallForecaster(o: { bars: number; seed: number }): Promise<{ dir: string; data: string; model: string; candles: Candles }> {
+  const { default: Train } = await import('../../src/commands/train.js');
+  const { runCommand } = await import('./cli.js');
+  const dir = tempDir();
+  const data = join(dir, 'sim.csv'), model = join(dir, 'f.bin');
+  const candles = simulateMarket({ bars: o.bars, seed: o.seed });
+  writeCandles(data, candles);
+  const t = await runCommand(Train, ['--conditional', '--input', data, '--output', model, '--forecast-bars', '5', '--levels', '2', '--steps', '1',
+    '--hidden', '8', '--embed', '4', '--epochs', '2', '--seed', '2', '--json']);
+  if (t.error) throw t.error;
+  return { dir, data, model, candles };
+}

@@ -133,6 +133,18 @@ test('threads: two give one thread\'s decisions and outputs', () => {
   assert.equal(one.outputs.target, bundle.strategy!.options.targetFraction * bundle.strategy!.trainingRisk.cvar95[2]);
 });
 
+test('other draws than the calibration\'s recalibrate the target on the training rows in the data, or say why they cannot', () => {
+  const rows = forecasterContexts(bundle, candles).features.rows;
+  const r = forecastPositions(bundle, candles, { a: rows - 50, b: rows }, { seed: 7 });
+  assert.equal([r.calibration.seed, r.calibration.scenarios], [7, 64]);
+  assert.is(r.outputs.target, r.calibration.options.targetFraction * r.calibration.trainingRisk.cvar95[2]);
+  assert.is(forecastPositions(bundle, candles, { a: rows - 50, b: rows }).calibration, bundle.strategy);
+  const recent = sliceCandles(candles, candles.close.length - 200, candles.close.length);
+  const n = forecasterContexts(bundle, recent).features.rows;
+  assert.throws(() => forecastPositions(bundle, recent, { a: n - 10, b: n }, { scenarios: 32 }),
+    /the scenarios or seed \(32, seed 1\) differ from those the strategy was calibrated with \(64, seed 1\) and the data holds 0 rows of its training range/);
+});
+
 test('model file: the strategy section round-trips; a corrupted one is refused naming the field', () => {
   const bytes = forecasterBundleToBytes(bundle);
   assert.equal(forecasterBundleFromBytes(bytes, 'f.bin').strategy, bundle.strategy);
