@@ -17,21 +17,14 @@
  *   ended failed in an earlier run are retried with fresh attempts (as a local rerun would).
  */
 import { Job, Queue, QueueEvents } from 'bullmq';
-import type { SweepExecutor } from './executor.js';
+import type { RedisExecutorOptions as SweepRedisOptions, SweepExecutor } from './executor.js';
 import type { SweepJobOutcome, SweepJobSpec } from './job.js';
 import { connectionOptions, DEFAULT_QUEUE, QUEUE_PREFIX, badQueueName, badRedisUrl, reachRedis, redactedUrl } from './redis-connection.js';
 import { publishCandleData, type DataClient } from './redis-data.js';
 import type { RedisJobResult } from './redis-worker.js';
 
-export interface RedisExecutorOptions {
-  /** redis://[user:password@]host:port[/db], or rediss:// for TLS. */
-  url: string;
-  /** Tries per job (≥ 1) before it is reported failed. */
-  attempts: number;
-  /** Delay before the first retry; each further retry waits twice as long. */
-  backoffMs: number;
-  /** BullMQ queue name (default "sweep"); the workers must be started with the same. */
-  queue?: string;
+/** C3's options (url, attempts, backoffMs, queue) and the cluster's own. */
+export interface RedisExecutorOptions extends SweepRedisOptions {
   /**
    * How workers get candle data: "redis" (default) stores each file's bytes once in Redis; "shared"
    * stores nothing and workers read each job's `dataPath`, which must then be the same file on every
@@ -92,12 +85,11 @@ export function createRedisExecutor(options: RedisExecutorOptions): SweepExecuto
 
   async function run(jobs: SweepJobSpec[], on: Parameters<SweepExecutor['run']>[1]): Promise<void> {
     if (closed) throw new Error('the Redis executor is closed');
-    queue ??= new Queue(name, { connection, prefix: QUEUE_PREFIX });
-    events ??= new QueueEvents(name, { connection, prefix: QUEUE_PREFIX });
     // Connection trouble is reported by the calls that fail; an unheard 'error' event would crash the process.
-    queue.on('error', () => {});
-    events.on('error', () => {});
+    queue ??= new Queue(name, { connection, prefix: QUEUE_PREFIX }).on('error', () => {});
     await reachRedis(queue.waitUntilReady(), options.url, options.connectTimeoutMs);
+    // Only once Redis answers: QueueEvents.close() waits forever for a connection that never came.
+    events ??= new QueueEvents(name, { connection, prefix: QUEUE_PREFIX }).on('error', () => {});
     await reachRedis(events.waitUntilReady(), options.url, options.connectTimeoutMs);
     const q = queue;
     // BullMQ's client is an ioredis instance; its declared type lists only the commands BullMQ itself uses.
@@ -135,8 +127,10 @@ export function createRedisExecutor(options: RedisExecutorOptions): SweepExecuto
       for (const batch of chunks(ids, BATCH)) {
         const states = await Promise.all(batch.map((id) => q.getJobState(id)));
         for (let i = 0; i < batch.length; i++) {
+          if (counted.has(batch[i])) continue;
           seen[states[i]] = (seen[states[i]] ?? 0) + 1;
-          if (states[i] === 'unknown') toAdd.push(pending.get(batch[i])!);
+          // A job collected meanwhile is removed from Redis, so it reads 'unknown' too: `counted` tells them apart.
+          if (states[i] === 'unknown' && !counted.has(batch[i])) toAdd.push(pending.get(batch[i])!);
           else if (states[i] === 'failed' && retryFailed) await (await Job.fromId(q, batch[i]))?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
         }
       }
@@ -161,7 +155,7 @@ export function createRedisExecutor(options: RedisExecutorOptions): SweepExecuto
     /** Hand a finished job to on.result once, then remove it from Redis. */
     async function collect(job: Job, state: string): Promise<void> {
       const id = job.id!;
-      if (!pending.has(id) || counted.has(id)) return;
+      if (closed || !pending.has(id) || counted.has(id)) return; // after close() nothing more is reported
       const outcome = outcomeOf(job, state);
       if (!outcome) return;
       counted.add(id);
@@ -183,7 +177,7 @@ export function createRedisExecutor(options: RedisExecutorOptions): SweepExecuto
           for (const job of found) if (job) await collect(job, state);
         }
       }
-      running = await q.getActiveCount();
+      running = Math.min(await q.getActiveCount(), pending.size); // a job just finished may still be listed active
       report();
     }
     function wake(): Promise<void> {
@@ -192,6 +186,7 @@ export function createRedisExecutor(options: RedisExecutorOptions): SweepExecuto
         return passing;
       }
       passing = (async () => {
+        if (closed) return;
         do {
           again = false;
           await pass();
@@ -217,13 +212,16 @@ export function createRedisExecutor(options: RedisExecutorOptions): SweepExecuto
       const step = () => wake().then(async () => {
         if (pending.size === 0) return finish();
         if (Date.now() > auditAt) {
+          auditAt = Infinity; // overlapping steps: one audit at a time
           const lost = (await reconcile(false)).unknown ?? 0;
           if (lost > 0) log(`queue ${name}: ${lost} outstanding jobs were gone from Redis (restarted without persistence, or flushed?) and were enqueued again`);
           auditAt = Date.now() + (options.auditMs ?? 30_000);
         }
-        if (noticeAt && Date.now() > noticeAt && (await q.getWaitingCount()) > 0 && (await q.getWorkersCount()) === 0) {
+        if (noticeAt && Date.now() > noticeAt) {
           noticeAt = 0;
-          log(`no worker is connected to queue ${name} at ${redactedUrl(options.url)}: start some with \`glow-trade worker --redis URL --queue ${name}\``);
+          // CLIENT LIST (how BullMQ counts workers) is disabled on some managed Redis services: then say nothing.
+          const idle = (await q.getWaitingCount()) > 0 && (await q.getWorkersCount().catch(() => -1)) === 0;
+          if (idle) log(`no worker is connected to queue ${name} at ${redactedUrl(options.url)}: start some with \`glow-trade worker --redis URL --queue ${name}\``);
         }
       }, finish);
       const onEvent = () => { void step(); };
