@@ -4,14 +4,14 @@
  * no`), `maxmemory-policy noeviction` as BullMQ requires. `startRedis` resolves once the server
  * answers PING; `stop` shuts it down and removes the dir. Where redis-server is missing, tests are
  * registered with `redisTest` as skipped (uvu counts them under "Skipped:") and the reason is
- * printed once per run, like the browser tests do for Chromium.
+ * printed once per run (requires.ts), like the browser tests for Chromium.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Test } from 'uvu';
+import { testsRequiring } from './requires.js';
 
 /** Where the server binary is expected: $GLOW_TRADE_REDIS_SERVER, else Debian's /usr/bin/redis-server. */
 export function redisServerPath(): string {
@@ -24,21 +24,8 @@ export function redisMissing(): string | null {
   return existsSync(path) ? null : `no redis-server at ${path} (install the Debian package "redis-server" or set GLOW_TRADE_REDIS_SERVER)`;
 }
 
-let reasonPrinted = false;
-
 /** Register `name` on `suite`: a normal test where redis-server exists, else a skipped one with the reason printed once. */
-export function redisTest(suite: Test, name: string, handler: () => Promise<void>): void {
-  const missing = redisMissing();
-  if (missing === null) {
-    suite(name, handler);
-    return;
-  }
-  if (!reasonPrinted) {
-    reasonPrinted = true;
-    console.log(`SKIPPED: Redis tests — ${missing}`);
-  }
-  suite.skip(name, handler);
-}
+export const redisTest = testsRequiring('Redis tests', redisMissing);
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>`. */
