@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { CandleFile } from '../data/candle-files.js';
 import { readCandles } from '../data/candles-csv.js';
+import { planFolds } from '../pipeline/walk-forward.js';
 import { jobId, sha256, type SweepJobOptions, type SweepJobSpec } from './job.js';
 
 /** A market as a sweep sees it: where its candles are, their content hash and open times. */
@@ -64,10 +65,3 @@ export function expandGrid(markets: readonly SweepMarket[], base: SweepJobOption
   return jobs;
 }
 
-// TEMPORARY until wt-walk's C2 planFolds is merged: the folds of the current walkForward (candle counts).
-function planFolds(timestamps: ArrayLike<number>, o: { trainBars: number; testBars: number; step?: number }): Array<{ fold: number }> {
-  const out: Array<{ fold: number }> = [];
-  for (let s = o.trainBars; s + o.testBars <= timestamps.length; s += o.step ?? o.testBars) out.push({ fold: out.length + 1 });
-  if (out.length === 0) throw new RangeError(`walk-forward: ${timestamps.length} candles cannot hold one fold`);
-  return out;
-}

@@ -19,7 +19,7 @@ export const RESULT_COLUMNS = [
   'total_return', 'cagr', 'sharpe', 'sortino', 'max_drawdown', 'calmar', 'win_rate', 'profit_factor', 'trades', 'exposure',
   'turnover', 'benchmark_return', 'benchmark_sharpe',
   'alpha_annual', 'alpha_t', 'beta', 'sharpe_ci_low', 'sharpe_ci_high', 'deflated_sharpe', 'cost_share', 'distinguishable',
-  'bars', 'bar_mean', 'bar_sd', 'periods_per_year',
+  'vol_target_sharpe', 'momentum_sharpe', 'bars', 'bar_mean', 'bar_sd', 'periods_per_year',
   'seconds', 'attempts',
 ] as const;
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { SweepVariant } from './grid.js';
 
 const KNOWN = new Set(['trainBars', 'testBars', 'step', 'window', 'validationFraction', 'model', 'fit', 'strategy', 'strategyOptions',
-  'fee', 'slippage', 'capital', 'conditional']);
+  'fee', 'slippage', 'capital', 'conditional', 'forecaster', 'forecast', 'trials']);
 
 /** Parse `text` (inline JSON when it starts with `[` or `{`, else a file path). */
 export function parseVariants(text: string): SweepVariant[] {
