@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto';
 import type { Candles } from '../data/candles.js';
 import { isoTime } from '../data/time.js';
 import { walkForward, type WalkForwardOptions } from '../pipeline/walk-forward.js';
-import { honestStats } from '../trading/honest-stats.js';
 
 /** What a sweep hands to every job: JSON walk-forward and model options (no seed, no fold, no engine). */
 export interface SweepJobOptions {
@@ -27,8 +26,12 @@ export interface SweepJobOptions {
   fee?: number;
   slippage?: number;
   capital?: number;
-  /** Train forecasters and trade the forecast strategy (C2). */
+  /** Train forecasters and trade the forecast strategy (C2), with these forecaster and strategy options. */
   conditional?: boolean;
+  forecaster?: { model?: Record<string, unknown>; horizon?: number };
+  forecast?: Record<string, unknown>;
+  /** Configurations tried before this one, for the Deflated Sharpe Ratio (default 1). */
+  trials?: number;
 }
 
 export interface SweepJobSpec {
@@ -100,17 +103,16 @@ const num = (v: number | null | undefined): number | string => (v === null || v 
 export async function runSweepJob(spec: SweepJobSpec, candles: Candles): Promise<Record<string, string | number>> {
   injectedFailure(spec);
   const options = spec.options as unknown as SweepJobOptions;
-  const wf = walkForward(candles, { ...options, seed: spec.seed, folds: [spec.fold] } as WalkForwardOptions);
+  // threads: 1 — a sweep's parallelism is one job per core, never threads inside a job.
+  const wf = walkForward(candles, { ...options, seed: spec.seed, folds: [spec.fold], threads: 1 } as WalkForwardOptions);
   const f = wf.folds.find((x) => x.fold === spec.fold);
   if (!f) {
     const why = wf.warnings.find((w) => w.startsWith(`fold ${spec.fold}:`));
     throw new Error(`${spec.market}: walk-forward fold ${spec.fold} did not run${why ? ` (${why})` : ` (${wf.folds.length} folds ran)`}`);
   }
-  // The fold's own net returns (row 0 of a series holds nothing), for honest statistics and stitching.
-  const from = Math.max(1, f.rows[0]), to = f.rows[1];
-  const s = wf.series;
-  const r = s.return.subarray(from, to);
-  const h = honestStats({ returns: r, assetReturns: s.assetReturn.subarray(from, to), costs: s.cost.subarray(from, to), periodsPerYear: wf.periodsPerYear });
+  // The fold's own net returns (row 0 of a series holds nothing): their moments let a summary stitch folds.
+  const r = wf.series.return.subarray(Math.max(1, f.rows[0]), f.rows[1]);
+  const h = f.honest;
   let sum = 0;
   for (let i = 0; i < r.length; i++) sum += r[i];
   const mean = r.length > 0 ? sum / r.length : NaN;
@@ -128,6 +130,7 @@ export async function runSweepJob(spec: SweepJobSpec, candles: Candles): Promise
     alpha_annual: num(h.alphaAnnual), alpha_t: num(h.alphaT), beta: num(h.beta),
     sharpe_ci_low: num(h.sharpeCI?.low), sharpe_ci_high: num(h.sharpeCI?.high), deflated_sharpe: num(h.deflatedSharpe),
     cost_share: num(h.costShare), distinguishable: h.distinguishable ? 1 : 0,
+    vol_target_sharpe: num(f.baselines.volTarget.metrics.sharpe), momentum_sharpe: num(f.baselines.momentum.metrics.sharpe),
     bars: r.length, bar_mean: num(mean), bar_sd: num(r.length > 1 ? Math.sqrt(ss / (r.length - 1)) : NaN), periods_per_year: wf.periodsPerYear,
   };
 }

@@ -84,8 +84,73 @@ test('each fold starts from the position the previous fold ended with (flat afte
 
 test('impossible set-ups are refused clearly', () => {
   assert.throws(() => walkForward(candles, { ...base, step: 50 }), /step \(50\) must be ≥ testBars \(100\)/);
-  assert.throws(() => walkForward(candles, { ...base, trainBars: 650 }), /700 candles cannot hold one fold of 650 training \+ 100 test candles/);
+  assert.throws(() => walkForward(candles, { ...base, trainBars: 700 }), /700 candles leave no feature row to test after 700 training candles/);
+  assert.throws(() => walkForward(candles, { ...base, seeds: [1, 1] }), /seeds 1,1 repeat a seed/);
+  assert.throws(() => walkForward(candles, { ...base, folds: [4] }), /fold 4 does not exist; this run has folds 1 to 3/);
+  assert.throws(() => walkForward(candles, { ...base, conditional: true, strategy: 'glow' }), /a conditional run trades the forecast strategy/);
   assert.throws(() => walkForward(candles, { ...base, testBars: 0 }), /testBars must be an integer ≥ 1/);
+});
+
+test('the final, incomplete test window is tested too', () => {
+  const r = walkForward(candles, { ...base, testBars: 130 });
+  assert.equal(r.folds.map((f) => f.test.rows), [130, 130, 40]);
+  assert.equal([r.period.rows, r.plannedFolds], [300, 3]);
+  assert.is(r.period.to, candles.timestamp[699]);
+});
+
+test('--test-bars counts tested rows, not candles: a fold across missing candles still tests testBars rows', () => {
+  // drop candles 520…524: rows resume 20 candles after the gap, so fold 2 spans more candles than rows
+  const keep = (col: Float64Array) => Float64Array.from([...col.subarray(0, 520), ...col.subarray(525)]);
+  const gappy = Object.fromEntries(Object.entries(candles).map(([k, v]) => [k, keep(v as Float64Array)])) as unknown as Candles;
+  const r = walkForward(gappy, base);
+  assert.equal(r.folds.map((f) => f.test.rows), [100, 100, 75]);
+  assert.equal(r.folds.map((f) => [f.plan.testFrom, f.plan.testTo]), [[400, 500], [500, 620], [620, 695]]);
+  assert.is(r.period.rows, 275);
+});
+
+test('the folds filter runs only the named folds; a fold followed by a skipped one ends flat', () => {
+  const r = walkForward(candles, { ...base, folds: [1, 3] });
+  assert.equal([r.folds.map((f) => f.fold), r.plannedFolds, r.period.rows], [[1, 3], 3, 200]);
+  assert.is(r.series.decision[99], 0);
+  assert.is(r.folds[1].test.start, first.folds[2].test.start);
+  assert.is(r.folds[1].model.likelihoodThreshold, first.folds[2].model.likelihoodThreshold);
+  assert.equal(Array.from(r.series.decision.subarray(0, 99)), Array.from(first.series.decision.subarray(0, 99)));
+});
+
+test('every fold carries its honest statistics and the baselines on its bars, same costs', () => {
+  for (const f of first.folds) {
+    assert.equal(Object.keys(f.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+    // row 0 of the stitched run holds nothing, so fold 1 has one bar fewer
+    assert.is(f.honest.bars, f.fold === 1 ? 99 : 100);
+    assert.is(f.baselines.momentum.honest.bars, f.honest.bars);
+  }
+  // buy & hold inside a later fold pays no cost: its returns are the asset's, as the benchmark's
+  assert.is(first.folds[1].baselines.buyAndHold.metrics.totalReturn, first.folds[1].benchmark.totalReturn);
+  assert.equal(Object.keys(first.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+  assert.is(first.members.length, 1);
+  assert.is(first.members[0].metrics, first.metrics);
+  assert.equal([first.trials, first.honest.trials], [1, 1]);
+});
+
+test('a seed ensemble trades the mean of its members\' decisions and reports every member and their spread', () => {
+  const r = walkForward(candles, { ...base, seeds: [1, 2], trials: 3 });
+  assert.equal(r.seeds, [1, 2]);
+  // member 1 is exactly the single model with seed 1
+  assert.equal(Array.from(r.members[0].decisions), Array.from(first.series.decision));
+  const [m1, m2] = r.members.map((m) => m.decisions);
+  assert.equal(Array.from(r.series.decision), Array.from(m1, (d, t) => (d + m2[t]) / 2));
+  assert.ok(m1.some((d, t) => d !== m2[t]), 'the members differ');
+  const [lo, hi] = r.members.map((m) => m.metrics.sharpe!).sort((a, b) => a - b);
+  // type-7 median of two values: lo + ½(hi − lo)
+  assert.equal(r.spread.sharpe, { min: lo, median: lo + 0.5 * (hi - lo), max: hi, members: 2 });
+  // the Deflated Sharpe counts configurations × seeds
+  assert.equal([r.trials, r.honest.trials, r.members[1].honest.trials, r.folds[0].honest.trials], [6, 6, 6, 6]);
+  assert.is(r.baselines.buyAndHold.honest.trials, 3);
+  for (const f of r.folds) {
+    assert.equal(f.members.map((m) => [m.seed, m.model.seed]), [[1, 1], [2, 2]]);
+    const fs = f.members.map((m) => m.metrics.totalReturn!);
+    assert.equal([f.spread.totalReturn!.min, f.spread.totalReturn!.max], [Math.min(...fs), Math.max(...fs)]);
+  }
 });
 
 test.run();
