@@ -12,7 +12,7 @@ import type { SweepJobOutcome, SweepJobSpec } from '../../src/sweep/job.js';
 import Worker from '../../src/commands/worker.js';
 import { runCommand, repoRoot } from '../helpers/cli.js';
 import { redisMissing, redisTest, startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { referenceRows, sweepSpecs, writeMarkets } from '../helpers/sweep-jobs.js';
+import { localRows, tinySweep } from '../helpers/sweep-jobs.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 let redis: RedisServer | undefined;
@@ -21,7 +21,7 @@ let specs: SweepJobSpec[] = [];
 test.before(async () => {
   if (redisMissing() === null) {
     redis = await startRedis();
-    specs = sweepSpecs(writeMarkets(tempDir(), 2), [1, 2], [1, 2]);
+    specs = tinySweep(tempDir(), 2, [1, 2]);
   }
 });
 
@@ -68,7 +68,7 @@ function startWorker(...args: string[]): WorkerProcess {
 const startedIds = (text: string) => [...text.matchAll(/^job (\S+) started/gm)].map((m) => m[1]);
 const doneIds = (text: string) => [...text.matchAll(/^job (\S+) done/gm)].map((m) => m[1]);
 
-redisTest(test, 'two worker processes, one SIGKILLed mid-job: the sweep completes with the in-process rows, every job once', async () => {
+redisTest(test, 'two worker processes, one SIGKILLed mid-job: the sweep completes with the local executor rows, every job once', async () => {
   const flags = ['--queue', 'killed', '--lock-duration', '2', '--stalled-interval', '0.5'];
   const victim = startWorker(...flags);
   const survivor = startWorker(...flags);
@@ -85,7 +85,7 @@ redisTest(test, 'two worker processes, one SIGKILLed mid-job: the sweep complete
   assert.equal(await victim.exited, { code: null, signal: 'SIGKILL' });
 
   assert.equal(outcomes.map((o) => o.id).sort(), specs.map((s) => s.id).sort());
-  const reference = await referenceRows(specs);
+  const reference = await localRows(specs);
   for (const o of outcomes) assert.equal(o.ok && o.row, reference.get(o.id));
   // The killed job never finished there and ran again on the survivor, which ran every other job once.
   assert.not.ok(doneIds(victim.stderr()).includes(first));

@@ -1,50 +1,43 @@
 /**
  * @fileoverview A tiny sweep for executor tests: synthetic markets written as candle CSVs into a
- * directory, and the grid of job specs (markets × seeds × folds) over them with a model small
- * enough that a job takes a fraction of a second; plus the rows the same jobs give in-process,
- * which is what every executor must reproduce.
+ * directory and planned as a sweep plans them (grid.ts), with a model small enough that a job takes
+ * a fraction of a second; and the rows the local executor gives for the same jobs, which every
+ * other executor must reproduce.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulateMarket } from '../../src/data/synthetic.js';
-import { candlesToCsv, readCandles } from '../../src/data/candles-csv.js';
-import { jobId, runSweepJob, sha256, type SweepJobSpec } from '../../src/sweep/job.js';
+import { writeCandles } from '../../src/data/candles-csv.js';
+import { expandGrid, loadMarket } from '../../src/sweep/grid.js';
+import type { SweepJobSpec } from '../../src/sweep/job.js';
+import { createLocalExecutor } from '../../src/sweep/local-executor.js';
 
-/** 700 hourly bars: a 400-candle first window and two 150-row test folds. */
-export const TINY_OPTIONS = {
-  trainBars: 400, testBars: 150,
-  model: { levels: 1, steps: 2, hidden: 8 },
-  fit: { epochs: 6, batchSize: 64, patience: 0 },
-};
+/** 600 hourly bars: a 400-candle first window and two test folds. */
+export const TINY_OPTIONS = { trainBars: 400, testBars: 100, model: { levels: 2, steps: 1, hidden: 8 }, fit: { epochs: 2 } };
 
-/** Write `markets` synthetic markets (seeds 1, 2, …) as `<name>.csv` into `dir`; returns their paths. */
-export function writeMarkets(dir: string, markets: number, bars = 700): string[] {
-  return Array.from({ length: markets }, (_, m) => {
-    const path = join(dir, `SYN${m + 1}_1h.csv`);
-    writeFileSync(path, candlesToCsv(simulateMarket({ bars, seed: m + 1 })));
-    return path;
+/** `markets` synthetic markets (SYN1_1h.csv, … with seeds 1, 2, …) written into `dir`, × `seeds` × their folds. */
+export function tinySweep(dir: string, markets: number, seeds: number[]): SweepJobSpec[] {
+  const loaded = Array.from({ length: markets }, (_, m) => {
+    const market = `SYN${m + 1}_1h`;
+    const path = join(dir, `${market}.csv`);
+    writeCandles(path, simulateMarket({ bars: 600, seed: m + 1 }));
+    return loadMarket({ market, path });
   });
+  return expandGrid(loaded, TINY_OPTIONS, [], seeds);
 }
 
-/** Every (market, seed, fold) job over `paths`, ids derived as the sweep derives them. */
-export function sweepSpecs(paths: string[], seeds: number[], folds: number[], options: Record<string, unknown> = TINY_OPTIONS): SweepJobSpec[] {
-  const specs: SweepJobSpec[] = [];
-  for (const dataPath of paths) {
-    const dataHash = sha256(readFileSync(dataPath));
-    const market = dataPath.split('/').pop()!.replace(/\.csv$/, '');
-    for (const seed of seeds) {
-      for (const fold of folds) {
-        const variant = 'base';
-        specs.push({ id: jobId({ dataHash, options, seed, fold, variant }), market, dataPath, dataHash, seed, fold, variant, options });
-      }
-    }
-  }
-  return specs;
-}
-
-/** The row of each job computed here, in-process, by id. */
-export async function referenceRows(specs: SweepJobSpec[]): Promise<Map<string, Record<string, string | number>>> {
+/** Each job's row from the local executor (one process), by job id; throws if a job failed. */
+export async function localRows(specs: SweepJobSpec[]): Promise<Map<string, Record<string, string | number>>> {
   const rows = new Map<string, Record<string, string | number>>();
-  for (const spec of specs) rows.set(spec.id, await runSweepJob(spec, readCandles(spec.dataPath)));
+  const executor = createLocalExecutor({ jobs: 1, attempts: 1 });
+  try {
+    await executor.run(specs, {
+      result: (o) => {
+        if (!o.ok) throw new Error(`local run of job ${o.id} failed: ${o.error}`);
+        rows.set(o.id, o.row);
+      },
+    });
+  } finally {
+    await executor.close();
+  }
   return rows;
 }

@@ -12,7 +12,7 @@ import { startSweepWorker, type SweepWorker } from '../../src/sweep/redis-worker
 import { QUEUE_PREFIX, dataKey } from '../../src/sweep/redis-connection.js';
 import { FAIL_ENV, type SweepJobOutcome, type SweepJobSpec } from '../../src/sweep/job.js';
 import { redisMissing, redisTest, startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { referenceRows, sweepSpecs, writeMarkets } from '../helpers/sweep-jobs.js';
+import { localRows, tinySweep } from '../helpers/sweep-jobs.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { rejects } from '../helpers/assert.js';
 
@@ -24,9 +24,9 @@ let reference = new Map<string, Record<string, string | number>>();
 test.before(async () => {
   if (redisMissing() === null) {
     redis = await startRedis();
-    paths = writeMarkets(tempDir(), 2);
-    specs = sweepSpecs(paths, [1, 2], [1, 2]);
-    reference = await referenceRows(specs);
+    specs = tinySweep(tempDir(), 2, [1, 2]);
+    paths = [...new Set(specs.map((s) => s.dataPath))];
+    reference = await localRows(specs);
   }
 });
 
@@ -49,7 +49,7 @@ async function workers(queue: string, n: number, concurrency = 1): Promise<{ all
 
 const count = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
 
-redisTest(test, 'a sweep through Redis gives every job once, with the in-process rows; candle data is stored once per content hash', async () => {
+redisTest(test, 'a sweep through Redis gives every job once, with the local executor rows; candle data is stored once per content hash', async () => {
   const fleet = await workers('basic', 2);
   const notices: string[] = [];
   const executor = createRedisExecutor({ url: redis!.url, attempts: 2, backoffMs: 50, queue: 'basic', pollMs: 200, log: (l) => notices.push(l) });
