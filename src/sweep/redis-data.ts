@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Candles } from '../data/candles.js';
 import { parseCandlesCsv } from '../data/candles-csv.js';
 import { sha256 } from './job.js';
+import { loadJobCandles } from './load-job-candles.js';
 import { dataKey } from './redis-connection.js';
 
 /** The Redis commands used here (an ioredis client from BullMQ fits). */
@@ -52,7 +53,7 @@ export class CandleDataCache {
 
   constructor(private readonly client: DataClient, private readonly capacity = 32) {}
 
-  /** The candles of `spec.dataHash`: from memory, else Redis, else `spec.dataPath` — each checked against the hash. */
+  /** The candles of `spec.dataHash`: from memory, else Redis, else `spec.dataPath` (loadJobCandles) — each checked against the hash. */
   get(spec: { market: string; dataHash: string; dataPath: string }): Promise<Candles> {
     const hit = this.cache.get(spec.dataHash);
     if (hit) {
@@ -73,19 +74,11 @@ export class CandleDataCache {
   }
 
   private async load(spec: { market: string; dataHash: string; dataPath: string }): Promise<Candles> {
-    const { dataHash: hash, dataPath: path } = spec;
-    let bytes = await this.client.getBuffer(dataKey(hash));
-    let source = `Redis key ${dataKey(hash)}`;
-    if (bytes === null) {
-      try {
-        bytes = readFileSync(path);
-      } catch (err) {
-        throw new Error(`candle data ${hash} of market ${spec.market} is neither in Redis (${dataKey(hash)}) nor readable at ${path}: ${(err as Error).message}`);
-      }
-      source = path;
-    }
+    const { dataHash: hash } = spec;
+    const bytes = await this.client.getBuffer(dataKey(hash));
+    if (bytes === null) return loadJobCandles(spec); // not (or no longer) in Redis: the job's own path, as a local run reads it
     const actual = sha256(bytes);
-    if (actual !== hash) throw new Error(`candle data of market ${spec.market} from ${source} has content hash ${actual}, the job expects ${hash}`);
-    return parseCandlesCsv(bytes.toString('utf8'), { file: `${spec.market} (${source})` });
+    if (actual !== hash) throw new Error(`candle data of market ${spec.market} in Redis key ${dataKey(hash)} has content hash ${actual}, the job expects ${hash}`);
+    return parseCandlesCsv(bytes.toString('utf8'), { file: `${spec.market} (Redis key ${dataKey(hash)})`, onNote: () => {} });
   }
 }
