@@ -14,7 +14,8 @@ export function marketName(path: string): string {
   return basename(path).replace(/\.csv$/i, '');
 }
 
-function isDirectory(path: string): boolean {
+/** Whether `path` is an existing directory. */
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {
