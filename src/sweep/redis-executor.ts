@@ -56,14 +56,18 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** The outcome of a finished BullMQ job, or null when it is not finished. */
+/**
+ * The outcome of a finished BullMQ job, or null when it is not finished. Its attempts are the runs
+ * that started — a run cut short by a dead worker included, as the local pool counts a dead process.
+ */
 function outcomeOf(job: Job, state: string): SweepJobOutcome | null {
   const id = job.id!;
+  const attempts = Math.max(job.attemptsMade, job.attemptsStarted ?? 0);
   if (state === 'completed') {
     const r = job.returnvalue as RedisJobResult;
-    return { id, ok: true, row: r.row, seconds: r.seconds, attempts: job.attemptsMade };
+    return { id, ok: true, row: r.row, seconds: r.seconds, attempts };
   }
-  if (state === 'failed') return { id, ok: false, error: job.failedReason || 'failed without a reason', attempts: job.attemptsMade };
+  if (state === 'failed') return { id, ok: false, error: job.failedReason || 'failed without a reason', attempts };
   return null;
 }
 
@@ -150,7 +154,7 @@ export function createRedisExecutor(options: RedisExecutorOptions): SweepExecuto
     }
 
     let running = 0;
-    const report = () => on.progress?.({ done, failed, left: pending.size, running });
+    const report = () => on.progress?.({ done, failed, left: pending.size, running: Math.min(running, pending.size) });
 
     /** Hand a finished job to on.result once, then remove it from Redis. */
     async function collect(job: Job, state: string): Promise<void> {
@@ -177,7 +181,7 @@ export function createRedisExecutor(options: RedisExecutorOptions): SweepExecuto
           for (const job of found) if (job) await collect(job, state);
         }
       }
-      running = Math.min(await q.getActiveCount(), pending.size); // a job just finished may still be listed active
+      running = await q.getActiveCount(); // a job just finished may still be listed: report() clamps it to the jobs left
       report();
     }
     function wake(): Promise<void> {

@@ -65,7 +65,7 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
     const slot = free.pop();
     if (!slot) throw new Error('no free job slot (concurrency exceeded)'); // BullMQ never runs more than `concurrency` at once
     try {
-      log(`job ${spec.id} started: ${spec.market} seed ${spec.seed} fold ${spec.fold} ${spec.variant} (attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1})`);
+      log(`job ${spec.id} started: ${spec.market} seed ${spec.seed} fold ${spec.fold} ${spec.variant} (attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}${job.attemptsStarted > job.attemptsMade + 1 ? `, run ${job.attemptsStarted}: an earlier run stalled` : ''})`);
       const candles = await cache!.get(spec);
       const t0 = performance.now();
       const row = await slot.run(spec, candles);

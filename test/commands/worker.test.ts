@@ -87,6 +87,8 @@ redisTest(test, 'two worker processes, one SIGKILLed mid-job: the sweep complete
   assert.equal(outcomes.map((o) => o.id).sort(), specs.map((s) => s.id).sort());
   const reference = await localRows(specs);
   for (const o of outcomes) assert.equal(o.ok && o.row, reference.get(o.id));
+  // The killed run counts as an attempt, as a dead process does in the local pool.
+  assert.equal(outcomes.map((o) => o.attempts), outcomes.map((o) => (o.id === first ? 2 : 1)));
   // The killed job never finished there and ran again on the survivor, which ran every other job once.
   assert.not.ok(doneIds(victim.stderr()).includes(first));
   const ranBySurvivor = startedIds(survivor.stderr());
