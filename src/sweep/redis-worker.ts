@@ -100,7 +100,12 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
     if (final) counts.failed++;
     log(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'} of ${attempts}${final ? ', giving up' : ', will retry'}): ${err.message}`);
   });
-  await reachRedis(worker.waitUntilReady(), options.url);
+  try {
+    await reachRedis(worker.waitUntilReady(), options.url);
+  } catch (err) {
+    await worker.close(true).catch(() => {}); // stop ioredis reconnecting forever in the background
+    throw err;
+  }
   cache = new CandleDataCache((await worker.client) as unknown as DataClient);
   void worker.run().catch((err) => log(`worker stopped: ${(err as Error).message}`));
 
