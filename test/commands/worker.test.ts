@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { createRedisExecutor } from '../../src/sweep/redis-executor.js';
 import type { SweepJobOutcome, SweepJobSpec } from '../../src/sweep/job.js';
 import Worker from '../../src/commands/worker.js';
+import Sweep from '../../src/commands/sweep.js';
+import { writeCandles } from '../../src/data/candles-csv.js';
+import { simulateMarket } from '../../src/data/synthetic.js';
+import { NONDETERMINISTIC_COLUMNS, readResults } from '../../src/sweep/results-csv.js';
 import { runCommand, repoRoot } from '../helpers/cli.js';
 import { redisMissing, redisTest, startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { localRows, tinySweep } from '../helpers/sweep-jobs.js';
@@ -97,6 +101,25 @@ redisTest(test, 'two worker processes, one SIGKILLed mid-job: the sweep complete
   // SIGTERM: a graceful stop, exit code 0, with the worker's own count.
   assert.equal(end, { code: 0, signal: null });
   assert.match(survivor.stderr(), new RegExp(`SIGTERM: finishing the running jobs .*\\nworker stopped: ${ranBySurvivor.length} jobs completed, 0 failed\\n$`));
+});
+
+redisTest(test, 'sweep --redis with two workers writes the results file of a local sweep, equal on the deterministic columns', async () => {
+  const dir = tempDir();
+  writeCandles(join(dir, 'A.csv'), simulateMarket({ bars: 600, seed: 5 }));
+  writeCandles(join(dir, 'B.csv'), simulateMarket({ bars: 600, seed: 6 }));
+  const out = tempDir();
+  const grid = ['--dir', dir, '--seeds', '1,2', '--train-bars', '400', '--test-bars', '100', '--epochs', '2', '--levels', '2', '--flow-steps', '1', '--hidden', '8', '--json'];
+  const local = await runCommand(Sweep, [...grid, '--output', join(out, 'local.csv'), '--jobs', '2']);
+  assert.is(local.error, undefined, local.stderr);
+  const workers = [startWorker('--queue', 'cli'), startWorker('--queue', 'cli')];
+  const cluster = await runCommand(Sweep, [...grid, '--output', join(out, 'redis.csv'), '--redis', redis!.url, '--queue', 'cli']);
+  for (const w of workers) w.child.kill('SIGTERM');
+  await Promise.all(workers.map((w) => w.exited));
+  assert.is(cluster.error, undefined, cluster.stderr);
+  assert.equal(cluster.json.jobs, { total: 8, skipped: 0, ran: 8, done: 8, failed: 0 });
+  const deterministic = (path: string) => readResults(path).map((r) => Object.entries(r).filter(([k]) => !NONDETERMINISTIC_COLUMNS.includes(k)));
+  assert.equal(deterministic(join(out, 'redis.csv')), deterministic(join(out, 'local.csv')));
+  assert.is(readResults(join(out, 'redis.csv')).length, 8);
 });
 
 redisTest(test, 'a bad --redis or --lock-duration is a usage error naming the flag', async () => {
