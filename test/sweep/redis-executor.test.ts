@@ -50,7 +50,7 @@ async function workers(queue: string, n: number, concurrency = 1): Promise<{ all
 const count = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
 
 redisTest(test, 'a sweep through Redis gives every job once, with the local executor rows; candle data is stored once per content hash', async () => {
-  const fleet = await workers('basic', 2);
+  const fleet = await workers('basic', 1, 2); // one worker running two jobs at once
   const notices: string[] = [];
   const executor = createRedisExecutor({ url: redis!.url, attempts: 2, backoffMs: 50, queue: 'basic', pollMs: 200, log: (l) => notices.push(l) });
   const outcomes: SweepJobOutcome[] = [];
