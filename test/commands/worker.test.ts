@@ -122,6 +122,20 @@ redisTest(test, 'sweep --redis with two workers writes the results file of a loc
   assert.is(readResults(join(out, 'redis.csv')).length, 8);
 });
 
+redisTest(test, 'SIGTERM during a job: the worker finishes it, reports it, and exits 0', async () => {
+  const worker = startWorker('--queue', 'graceful');
+  const executor = createRedisExecutor({ url: redis!.url, attempts: 1, backoffMs: 0, queue: 'graceful', pollMs: 100 });
+  const outcomes: SweepJobOutcome[] = [];
+  const running = executor.run(specs.slice(0, 1), { result: (o) => { outcomes.push(o); } });
+  await worker.line(/^job \S+ started/);
+  worker.child.kill('SIGTERM');
+  await running;
+  await executor.close();
+  assert.equal(await worker.exited, { code: 0, signal: null });
+  assert.equal(outcomes.map((o) => [o.id, o.ok, o.attempts]), [[specs[0].id, true, 1]]);
+  assert.match(worker.stderr(), new RegExp(`started: .*\\nSIGTERM: finishing the running jobs .*\\njob ${specs[0].id} done in .*\\nworker stopped: 1 jobs completed, 0 failed\\n$`));
+});
+
 redisTest(test, 'a bad --redis or --lock-duration is a usage error naming the flag', async () => {
   const bad = await runCommand(Worker, ['--redis', 'localhost:6379']);
   assert.match(bad.error!.message, /--redis must start with redis:\/\/ or rediss:\/\/ \(TLS\), got "localhost:6379"/);
