@@ -19,7 +19,7 @@ test.before(() => {
 
 /** A tiny sweep: 2 folds per market of a 2-level, 8-wide flow trained for 2 epochs. */
 const args = (out: string, ...more: string[]) => [
-  '--train-bars', '400', '--test-bars', '100', '--epochs', '2', '--levels', '2', '--flow-steps', '1', '--hidden', '8', '--output', out, ...more,
+  '--train-bars', '400', '--test-bars', '100', '--epochs', '2', '--levels', '2', '--steps', '1', '--hidden', '8', '--output', out, ...more,
 ];
 /** The results file without its run-dependent columns, as text. */
 const deterministic = (path: string) => readResults(path).map((r) => Object.entries(r).filter(([k]) => !NONDETERMINISTIC_COLUMNS.includes(k)));
