@@ -9,13 +9,13 @@ import { Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { costFlags, backtestSettings, decimal } from '../cli/flags.js';
 import { fitFlags, fitSettings, modelShape, modelShapeFlags } from '../cli/train-flags.js';
-import { refuseOutputClash } from '../cli/paths.js';
+import { canonicalPath, refuseOutputClash } from '../cli/paths.js';
 import { candleFiles, type CandleFile } from '../data/candle-files.js';
 import type { RedisExecutorModule, SweepExecutor, SweepProgress } from '../sweep/executor.js';
 import { expandGrid, loadMarket, type SweepMarket, type SweepVariant } from '../sweep/grid.js';
 import type { SweepJobOptions, SweepJobOutcome, SweepJobSpec } from '../sweep/job.js';
 import { createLocalExecutor } from '../sweep/local-executor.js';
-import { readResults, writeResults, type ResultRow } from '../sweep/results-csv.js';
+import { isResultsFile, readResults, writeResults, type ResultRow } from '../sweep/results-csv.js';
 import { summarizeResults, type MarketSummary } from '../sweep/summary.js';
 import { parseVariants } from '../sweep/variants.js';
 
@@ -78,6 +78,8 @@ export default class Sweep extends GlowCommand {
     } catch (err) {
       usage((err as Error).message);
     }
+    // A results file kept in the markets' directory is not a market (a resumed sweep lists it there).
+    if (flags.dir) files = files.filter((f) => !(canonicalPath(f.path) === canonicalPath(flags.output) && isResultsFile(f.path)));
     refuseOutputClash(this, [{ flag: 'output', path: flags.output }], files.map((f) => ({ flag: flags.data ? 'data' : 'dir', path: f.path })));
     const seeds = parseSeeds(flags.seeds, usage);
     const { capital, fee, slippage } = backtestSettings(this, flags);

@@ -74,6 +74,17 @@ test('a failing job is retried, then reported with its error; the others complet
   assert.equal(rerun.json.jobs, { total: 4, skipped: 2, ran: 2, done: 2, failed: 0 });
 });
 
+test('a results file inside the --dir of its markets is not taken for a market when the sweep resumes', async () => {
+  const markets = tempDir();
+  writeCandles(join(markets, 'A.csv'), simulateMarket({ bars: 520, seed: 5 }));
+  const out = join(markets, 'results.csv');
+  const first = await runCommand(Sweep, args(out, '--dir', markets, '--json'));
+  assert.equal(first.json.jobs, { total: 2, skipped: 0, ran: 2, done: 2, failed: 0 });
+  const again = await runCommand(Sweep, args(out, '--dir', markets, '--json'));
+  assert.is(again.error, undefined);
+  assert.equal(again.json.jobs, { total: 2, skipped: 2, ran: 0, done: 0, failed: 0 });
+});
+
 test('usage errors: bad seeds, missing data, an output that is an input, bad variants (exit 2)', async () => {
   const out = join(tempDir(), 'r.csv');
   const cases: Array<[string[], RegExp]> = [
