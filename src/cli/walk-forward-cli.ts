@@ -1,7 +1,8 @@
 /**
  * @fileoverview `backtest --walk-forward` on the command line: its flags, the walk-forward options
  * they give (from a model file's configuration, or else from the training flags with `train`'s
- * defaults), progress lines on stderr (also with --json: stdout holds only the JSON), and the folds
+ * defaults; a GLOW model's strategy calibration then takes train's defaults, as backtest's
+ * --horizon and --min-edge are the forecast strategy's flags, which a conditional run applies), progress lines on stderr (also with --json: stdout holds only the JSON), and the folds
  * table — per fold the strategy, its members' spread and the baselines, with honest statistics —
  * in human and JSON form.
  */
@@ -14,15 +15,13 @@ import { FEATURE_COUNT } from '../data/features.js';
 import { walkForward, type WalkForwardOptions, type WalkForwardResult } from '../pipeline/walk-forward.js';
 import type { ModelBundle } from '../trading/bundle.js';
 import type { ForecasterBundle } from '../trading/forecaster-bundle.js';
-import type { Spread } from '../trading/ensemble.js';
 import { formatMetric, type MetricNotes, type Metrics } from '../trading/metrics.js';
 import { jsonRange } from './json-range.js';
 import { decimal } from './flags.js';
 import { renderTable } from './risk-tables.js';
-import {
-  calibrationFlags, calibrationSettings, fitFlags, fitSettings, forecasterFlags, forecasterShape, modelShape, modelShapeFlags, seedList,
-  threadsFlag, threadsSetting,
-} from './train-flags.js';
+import { membersLines, spreadText } from './ensemble-lines.js';
+import { fitFlags, fitSettings, forecasterFlags, forecasterShape, modelShape, modelShapeFlags, seedList } from './train-flags.js';
+import type { ForecastStrategyOptions } from '../trading/forecast-strategy.js';
 
 /** The walk-forward flags of `backtest` (the training flags are train's, with its defaults). */
 export const walkForwardFlags = () => ({
@@ -39,11 +38,9 @@ export const walkForwardFlags = () => ({
   seeds: Flags.string({ summary: 'Walk-forward: train one member per seed (e.g. 0,1,2,3,4) and trade their averaged positions.', dependsOn: ['walk-forward'] }),
   ensemble: Flags.integer({ summary: 'Walk-forward: K members with seeds 0 … K−1 (as --seeds).', min: 1, max: 64, dependsOn: ['walk-forward'] }),
   folds: Flags.string({ summary: 'Walk-forward: run only these folds (1-based, e.g. 1,3); the others are skipped.', dependsOn: ['walk-forward'] }),
-  conditional: Flags.boolean({ summary: 'Walk-forward without --model: train forecasters (as train --conditional) and trade the forecast strategy.' }),
-  threads: threadsFlag(),
+  conditional: Flags.boolean({ summary: 'Walk-forward without --model: train forecasters (as train --conditional) and trade the forecast strategy (its flags apply).' }),
   ...fitFlags(),
   ...modelShapeFlags(),
-  ...calibrationFlags(),
   ...forecasterFlags(),
 });
 
@@ -62,15 +59,14 @@ function foldList(cmd: Command, text: string | undefined): number[] | undefined 
  * calibration, forecaster horizon) and seed; without: the training flags.
  */
 export function walkForwardOptions(cmd: Command, flags: Flagged, model: ModelBundle | ForecasterBundle | null, run: {
-  fee: number; slippage: number; capital: number;
+  fee: number; slippage: number; capital: number; threads: number; forecast: ForecastStrategyOptions;
 }): WalkForwardOptions {
   if (flags['train-bars'] === undefined || flags['test-bars'] === undefined) cmd.error('--walk-forward needs --train-bars and --test-bars', { exit: 2 });
   const vf = decimal(cmd, 'validation-fraction', flags['validation-fraction'], (v) => v > 0 && v < 1, 'a number in (0, 1)');
   const seeds = seedList(cmd, flags.seeds, flags.ensemble);
-  const threads = threadsSetting(cmd, flags.threads);
   const common: WalkForwardOptions = {
     trainBars: flags['train-bars'], testBars: flags['test-bars'], step: flags.step, window: flags.window, validationFraction: vf,
-    seeds, folds: foldList(cmd, flags.folds), fit: fitSettings(cmd, flags as never), threads, trials: flags.trials,
+    seeds, folds: foldList(cmd, flags.folds), fit: fitSettings(cmd, flags as never), threads: run.threads, trials: flags.trials,
     fee: run.fee, slippage: run.slippage, capital: run.capital,
   };
   const forecaster = model ? 'kind' in model && model.kind === 'forecaster' : flags.conditional;
@@ -80,6 +76,8 @@ export function walkForwardOptions(cmd: Command, flags: Flagged, model: ModelBun
       const f = model as ForecasterBundle;
       const { levels, steps, hidden, coupling, embed, contextHidden, base } = f.model.config;
       return { ...common, seed: flags.seed ?? f.training.seed, conditional: true, strategy: flags.strategy,
+        // the file's forecast options, under the flags given
+        forecast: { ...f.strategy?.options, ...definedOnly(run.forecast) },
         forecaster: { model: { levels, steps, hidden, coupling, embed, contextHidden, base }, horizon: f.horizon } };
     }
     const shape = forecasterShape(flags as never, CONTEXT_NAMES.length);
@@ -89,7 +87,7 @@ export function walkForwardOptions(cmd: Command, flags: Flagged, model: ModelBun
       cmd.error(`--forecast-bars ${flags['forecast-bars']} --levels ${flags.levels} --steps ${flags.steps} --hidden ${flags.hidden}: ${(err as Error).message}`, { exit: 2 });
     }
     const { target, context, ...rest } = shape;
-    return { ...common, seed: flags.seed ?? 0, conditional: true, strategy: flags.strategy, forecaster: { model: rest, horizon: target } };
+    return { ...common, seed: flags.seed ?? 0, conditional: true, strategy: flags.strategy, forecast: definedOnly(run.forecast), forecaster: { model: rest, horizon: target } };
   }
   if (model) {
     const g = model as ModelBundle;
@@ -104,7 +102,13 @@ export function walkForwardOptions(cmd: Command, flags: Flagged, model: ModelBun
   } catch (err) {
     cmd.error(`--levels ${flags.levels} --steps ${flags.steps} --hidden ${flags.hidden}: ${(err as Error).message}`, { exit: 2 });
   }
-  return { ...common, seed: flags.seed ?? 0, model: shape, strategy: flags.strategy ?? 'glow', strategyOptions: calibrationSettings(cmd, flags as never) };
+  // the GLOW strategy's calibration: train's defaults (backtest's --horizon and --min-edge are the forecast strategy's)
+  return { ...common, seed: flags.seed ?? 0, model: shape, strategy: flags.strategy ?? 'glow' };
+}
+
+/** The options a caller set (undefined fields dropped, so they do not hide stored or default values). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Run the walk-forward, with a progress line on stderr after every member of every fold. */
@@ -113,7 +117,8 @@ export function runWalkForward(candles: Candles, options: WalkForwardOptions, st
     ...options,
     onMember: (p) => {
       const member = p.members > 1 ? `, member ${p.member}/${p.members}` : '';
-      stderr.write(`walk-forward: fold ${p.fold} (${p.done}/${p.folds} run)${member}, seed ${p.seed}: trained and traded in ${p.seconds.toFixed(1)} s\n`);
+      stderr.write(`walk-forward: fold ${p.fold} (${p.done}/${p.folds} run)${member}, seed ${p.seed}: trained in ${p.model.seconds.train.toFixed(1)} s ` +
+        `(${p.model.epochs} epochs, ${p.model.stopReason}), traded in ${p.model.seconds.trade.toFixed(1)} s\n`);
     },
   });
 }
@@ -124,7 +129,7 @@ const range = (r: { start: number; end: number }, rows: number) => jsonRange(r.s
 export function walkForwardJson(wf: WalkForwardResult): Record<string, unknown> {
   return {
     window: wf.window, trainBars: wf.trainBars, testBars: wf.testBars, testBarsCount: 'rows', step: wf.step, conditional: wf.conditional,
-    seeds: wf.seeds, trials: wf.trials, plannedFolds: wf.plannedFolds, seconds: wf.seconds,
+    seeds: wf.seeds, trials: wf.trials, threads: wf.threads, plannedFolds: wf.plannedFolds, seconds: wf.seconds,
     members: wf.members.map((m) => ({ seed: m.seed, metrics: m.metrics, notes: m.notes, honest: m.honest, finalEquity: m.finalEquity })),
     spread: wf.spread,
     folds: wf.folds.map((f) => ({
@@ -150,7 +155,6 @@ function modelJson(m: WalkForwardResult['folds'][number]['model']) {
 
 const f = (k: 'totalReturn' | 'sharpe' | 'maxDrawdown', m: Metrics, n: MetricNotes) => formatMetric(k, m[k], n);
 const t2 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
-const spreadText = (s: Spread | null, digits = 2) => (s ? `${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}` : 'n/a');
 
 /** The human folds table and, with an ensemble, the members table. */
 export function walkForwardLines(wf: WalkForwardResult): string[] {
@@ -169,14 +173,9 @@ export function walkForwardLines(wf: WalkForwardResult): string[] {
   const lines = ['', `Walk-forward folds (${wf.window} window, ${wf.trainBars} training candles, ${wf.testBars} tested rows per fold` +
     `${wf.folds.length < wf.plannedFolds ? `; ${wf.folds.length} of ${wf.plannedFolds} folds run` : ''}):`, renderTable(header, rows)];
   if (K > 1) {
-    const mrows = wf.members.map((m) => [`seed ${m.seed}`, f('totalReturn', m.metrics, m.notes), f('sharpe', m.metrics, m.notes), f('maxDrawdown', m.metrics, m.notes),
-      t2(m.honest.alphaT), t2(m.honest.deflatedSharpe)]);
-    mrows.push([`ensemble`, f('totalReturn', wf.metrics, wf.notes.strategy), f('sharpe', wf.metrics, wf.notes.strategy), f('maxDrawdown', wf.metrics, wf.notes.strategy),
-      t2(wf.honest.alphaT), t2(wf.honest.deflatedSharpe)]);
-    lines.push('', `Members (the deflated Sharpe counts ${wf.trials} trials: configurations × seeds):`,
-      renderTable(['', 'return', 'Sharpe', 'max DD', 'alpha t', 'deflated Sharpe'], mrows),
-      `spread over the members (min / median / max): Sharpe ${spreadText(wf.spread.sharpe)}, return ${spreadText(wf.spread.totalReturn, 4)}, ` +
-      `max drawdown ${spreadText(wf.spread.maxDrawdown, 4)}`);
+    lines.push('', ...membersLines(
+      wf.members.map((m) => ({ label: `seed ${m.seed}`, metrics: m.metrics, notes: m.notes, honest: m.honest })),
+      { label: 'ensemble', metrics: wf.metrics, notes: wf.notes.strategy, honest: wf.honest }, wf.spread, wf.trials));
   }
   lines.push(`walk-forward took ${wf.seconds.toFixed(1)} s`);
   return lines;

@@ -1,12 +1,14 @@
 /**
  * @fileoverview `glow-trade backtest`: test a model's strategy (or a plugin's) on candles it has not
  * seen, next-bar execution with fees and slippage, metrics beside buy-and-hold; or a walk-forward run
- * that retrains a model like the given one on every fold.
+ * that retrains a model like the given one on every fold. A forecaster file trades the `forecast`
+ * strategy (or a plugin's forecastPositions) on the forecaster's predictive distribution.
  */
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { readCandles } from '../data/candles-csv.js';
 import { minuteTime } from '../data/time.js';
+import { ProgressBar } from '../data/progress.js';
 import { loadBundle } from '../trading/bundle.js';
 import { ruinWarning, type BacktestResult } from '../trading/backtest.js';
 import { honestLines } from '../trading/honest-stats.js';
@@ -18,7 +20,13 @@ import { runBacktest } from '../trading/run-backtest.js';
 import type { WalkForwardResult } from '../pipeline/walk-forward.js';
 import { isForecasterFile } from '../pipeline/nowcast.js';
 import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
+import { ensembleOfFiles } from '../cli/ensemble-files.js';
+import { membersLines } from '../cli/ensemble-lines.js';
+import type { EnsembleBacktestResult } from '../trading/ensemble-backtest.js';
 import { runWalkForward, walkForwardFlags, walkForwardJson, walkForwardLines, walkForwardOptions } from '../cli/walk-forward-cli.js';
+import { runForecastBacktest, type RunForecastBacktestResult } from '../trading/run-forecast-backtest.js';
+import { forecastFlags, forecastOptionsOf, givenForecastFlags, threadsFlag } from '../cli/forecast-flags.js';
+import { resolveThreads } from '../wasm/pool.js';
 import { formatMetric } from '../trading/metrics.js';
 import { backtestSettings, candlesFlag, costFlags } from '../cli/flags.js';
 import { refuseOutputClash } from '../cli/paths.js';
@@ -35,12 +43,16 @@ export default class Backtest extends GlowCommand {
     "forecasters) on each fold's training window and trades only the bars after it; --test-bars counts tested rows " +
     '(feature rows) and the last, incomplete window is tested too; --seeds/--ensemble train several members per fold and ' +
     'trade their averaged positions, reporting each member and the spread. Progress goes to stderr, also with --json. Strategies: ' +
-    "'glow' (default), 'glow-latent0', and any contributed by plugins through the 'strategies' hook.";
+    "'glow' (default), 'glow-latent0', and any contributed by plugins through the 'strategies' hook. On a forecaster " +
+    "file (\"glow-trade train --conditional\") the default is 'forecast': exposure = clamp(target ÷ predicted h-bar " +
+    'risk, 0, max) with a training-period target, an optional tilt by the predicted edge when it clears the cost hurdle, ' +
+    "and a rebalance band; its options are stored in the file and the forecast flags override them.";
   static override examples = [
     '<%= config.bin %> backtest --model model.bin --data btc.csv',
     '<%= config.bin %> backtest --model model.bin --data btc.csv --fee 0.00055 --slippage 0.0002 --equity-out equity.csv --trades-out trades.csv --json',
     '<%= config.bin %> backtest --model model.bin --data btc.csv --walk-forward --train-bars 8760 --test-bars 720 --epochs 20',
     '<%= config.bin %> backtest --data btc.csv --walk-forward --conditional --train-bars 8760 --test-bars 2190 --ensemble 5 --threads auto --json',
+    '<%= config.bin %> backtest --model forecaster.bin --data btc.csv --horizon 10 --risk cvar --band 0.1',
   ];
   static override enableJsonFlag = true;
   static override flags = {
@@ -53,13 +65,14 @@ export default class Backtest extends GlowCommand {
     from: Flags.string({ summary: 'First bar to test (ISO date/time UTC or Unix ms); default: after the validation range.', exclusive: ['walk-forward'] }),
     to: Flags.string({ summary: 'Last bar to test (default: the last bar).', exclusive: ['walk-forward'] }),
     'allow-in-sample': Flags.boolean({ summary: "Test bars inside the model's training or validation range anyway (with a warning)." }),
-    strategy: Flags.string({ char: 's', summary: "Strategy name (default 'glow'; the forecast strategy with --conditional)." }),
+    strategy: Flags.string({ char: 's', summary: "Strategy name (default 'glow'; 'forecast' on a forecaster file or with --conditional)." }),
     ...walkForwardFlags(),
     trials: Flags.integer({
       summary: 'Configurations × seeds tried before this result: the Deflated Sharpe Ratio counts them.', default: 1, min: 1,
     }),
     'equity-out': Flags.string({ summary: 'Write the per-bar equity CSV here (atomically).' }),
     'trades-out': Flags.string({ summary: 'Write the trade list CSV here (atomically).' }),
+    ...forecastFlags(),
   };
 
   async run(): Promise<Record<string, unknown>> {
@@ -71,22 +84,59 @@ export default class Backtest extends GlowCommand {
     for (const w of plugins.warnings) this.warn(w);
     const models = flags.model ?? [];
     const candles = readCandles(flags.data);
+    const forecaster = models.length > 0 && isForecasterFile(models[0]);
+    // --threads serves training too; the other forecast flags need forecasters
+    const forecastGiven = givenForecastFlags(flags).filter((f) => f !== '--threads');
+    if (!forecaster && !(flags['walk-forward'] && flags.conditional) && forecastGiven.length) {
+      const need = 'these flags need a forecaster file (glow-trade train --conditional)';
+      this.error(`${forecastGiven.join(', ')}: ${models.length ? `${models[0]} is a GLOW model; ${need}` : `no forecaster here; ${need} or --walk-forward --conditional`}`, { exit: 2 });
+    }
+    const threads = resolveThreads(threadsFlag(this, flags.threads));
     let result: BacktestResult & { strategy: string; period: { from: number; to: number; rows: number }; warnings: string[] };
     let extra: Record<string, unknown>;
     let walk: WalkForwardResult | undefined;
+    let ensemble: EnsembleBacktestResult | undefined;
     if (flags['walk-forward']) {
       if (models.length > 1) this.error('--walk-forward retrains one configuration: give at most one --model (an ensemble is --seeds or --ensemble)', { exit: 2 });
-      const file = models.length ? (isForecasterFile(models[0]) ? loadForecasterBundle(models[0]) : loadBundle(models[0])) : null;
-      const options = walkForwardOptions(this, flags, file, { fee, slippage, capital });
+      const file = models.length ? (forecaster ? loadForecasterBundle(models[0]) : loadBundle(models[0])) : null;
+      const { threads: _, ...forecast } = forecastOptionsOf(this, flags);
+      const options = walkForwardOptions(this, flags, file, { fee, slippage, capital, threads, forecast });
       const wf = runWalkForward(candles, options);
       walk = wf;
       // runBacktest warns of ruin itself; the stitched walk-forward run is checked here
       result = wf.ruin ? { ...wf, warnings: [...wf.warnings, ruinWarning(wf.ruin)] } : wf;
       extra = { walkForward: walkForwardJson(wf) };
+    } else if (forecaster && models.length === 1) {
+      const options = forecastOptionsOf(this, flags);
+      const bundle = loadForecasterBundle(models[0], { threads });
+      if (options.horizon !== undefined && options.horizon > bundle.horizon) {
+        this.error(`--horizon ${options.horizon} is beyond the forecaster's ${bundle.horizon}-bar paths`, { exit: 2 });
+      }
+      const bar = new ProgressBar({ label: 'forecast' });
+      let bt: RunForecastBacktestResult;
+      try {
+        bt = runForecastBacktest(bundle, candles, {
+          ...options, from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy ?? 'forecast', trials: flags.trials,
+          onProgress: (done, total) => bar.update(done / total, `${done}/${total} bars`),
+        });
+      } finally {
+        bundle.model.close();
+      }
+      bar.done(`${bt.period.rows} bars`);
+      result = bt;
+      extra = { inSample: bt.inSample, forecast: forecastSummary(bt) };
+    } else if (models.length > 1) {
+      const { threads: _, ...forecast } = forecastOptionsOf(this, flags);
+      const ens = ensembleOfFiles(this, models, candles, {
+        from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy, trials: flags.trials, forecast,
+      });
+      ensemble = ens;
+      result = ens;
+      extra = { ensemble: { trials: ens.trials, members: ens.members, spread: ens.spread } };
     } else {
       if (models.length === 0) this.error('give --model (or --walk-forward, which can train from flags)', { exit: 2 });
       const bundle = loadBundle(models[0]);
-      const bt = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy, trials: flags.trials });
+      const bt = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy ?? 'glow', trials: flags.trials });
       result = bt;
       extra = { inSample: bt.inSample };
     }
@@ -121,15 +171,23 @@ export default class Backtest extends GlowCommand {
       files: { equity: flags['equity-out'] ?? null, trades: flags['trades-out'] ?? null },
     };
     for (const w of result.warnings) this.warn(w);
-    if (!this.jsonEnabled()) this.printHuman(summary, result, walk, base);
+    if (!this.jsonEnabled()) this.printHuman(summary, result, extra, walk, ensemble, base);
     return summary;
   }
 
-  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, walk: WalkForwardResult | undefined,
+  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, extra: Record<string, unknown>, walk: WalkForwardResult | undefined, ensemble: EnsembleBacktestResult | undefined,
     base: Record<string, BacktestResult>): void {
     const t = minuteTime;
     this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${result.period.rows} bars, ` +
       `costs ${(100 * result.costRate).toFixed(3)}% per unit traded (fee ${result.fee} + slippage ${result.slippage})`);
+    const f = extra.forecast as ReturnType<typeof forecastSummary> | undefined;
+    if (f) {
+      const o = f.options;
+      this.log(`forecast strategy: ${o.horizon}-bar ${o.risk === 'cvar' ? 'CVaR 95%' : 'std'} budget${o.smooth > 1 ? ` (mean of the last ${o.smooth} closes)` : ''}, target ${(100 * f.target).toFixed(3)}% ` +
+        `(${o.targetFraction} × the training median), max ${o.maxPosition}${o.longShort ? ' long-short' : ' long-only'}, band ${o.band}, ` +
+        `tilt ${o.tilt === 'none' ? 'off' : `${o.tilt} × ${o.tiltStrength} beyond a hurdle of ${(100 * f.hurdle).toFixed(3)}%`}; ` +
+        `${o.scenarios} scenarios per bar (seed ${o.seed}); mean exposure ${f.meanExposure.toFixed(3)}`);
+    }
     this.log('');
     this.log(metricsTable(result.metrics, result.benchmark, result.notes));
     this.log('');
@@ -147,6 +205,22 @@ export default class Backtest extends GlowCommand {
         `alpha t ${b.honest.alphaT === null ? 'n/a' : b.honest.alphaT.toFixed(2)}`);
     }
     if (walk) for (const line of walkForwardLines(walk)) this.log(line);
+    if (ensemble) {
+      this.log('');
+      for (const line of membersLines(ensemble.members.map((m) => ({ label: m.source, ...m })),
+        { label: 'ensemble', metrics: ensemble.metrics, notes: ensemble.notes.strategy, honest: ensemble.honest }, ensemble.spread, ensemble.trials)) this.log(line);
+    }
     for (const [what, path] of Object.entries(summary.files)) if (path) this.log(`wrote ${what} → ${path}`);
   }
+}
+
+/** The forecast strategy's settings and outputs in brief, for --json and the human header. */
+function forecastSummary(r: RunForecastBacktestResult) {
+  const e = r.forecast.exposure;
+  let sum = 0;
+  for (const x of e) sum += x;
+  return {
+    options: r.forecast.options, target: r.forecast.target, hurdle: r.forecast.hurdle, meanExposure: e.length ? sum / e.length : 0,
+    calibration: { rows: r.calibration.rows, scenarios: r.calibration.scenarios, seed: r.calibration.seed },
+  };
 }

@@ -10,7 +10,7 @@ import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { BYBIT_CATEGORIES, DEFAULT_MAX_WAIT_MS, MAX_KLINE_LIMIT, safeIso, type BybitCategory, type RetryNotice } from '../data/bybit.js';
 import { OutputMismatchError } from '../data/candles-meta.js';
-import { parseInterval } from '../data/interval.js';
+import { parseInterval, type Interval } from '../data/interval.js';
 import { ProgressBar } from '../data/progress.js';
 import { isoTime, parseTime } from '../data/time.js';
 import { updateCandlesFile, type UpdateCandlesFileResult } from '../data/update-file.js';
@@ -97,10 +97,7 @@ export default class Fetch extends GlowCommand {
     if (flags.dir !== undefined) return this.runSet(flags as typeof flags & { dir: string });
     let interval, end: number, start: number;
     try {
-      interval = parseInterval(flags.interval);
-      end = flags.end ? parseTime(flags.end, '--end') : Date.now();
-      start = flags.start ? parseTime(flags.start, '--start') : end - (flags.days ?? 30) * DAY;
-      checkRange(start, end, flags);
+      ({ interval, start, end } = requestedRange(flags));
     } catch (err) {
       this.error((err as Error).message, { exit: 2 });
     }
@@ -150,10 +147,7 @@ export default class Fetch extends GlowCommand {
     let interval, end: number, start: number, symbols: string[];
     try {
       symbols = flags.symbols !== undefined ? parseSymbols(flags.symbols) : [flags.symbol.trim().toUpperCase()];
-      interval = parseInterval(flags.interval);
-      end = flags.end ? parseTime(flags.end, '--end') : Date.now();
-      start = flags.start ? parseTime(flags.start, '--start') : end - (flags.days ?? 30) * DAY;
-      checkRange(start, end, flags);
+      ({ interval, start, end } = requestedRange(flags));
     } catch (err) {
       this.error((err as Error).message, { exit: 2 });
     }
@@ -239,6 +233,15 @@ function fetchSummary(result: UpdateCandlesFileResult, start: number, end: numbe
 function retryLine(n: RetryNotice): string {
   const wait = `${+(n.waitMs / 1000).toFixed(3)} s`;
   return `${n.reason}: waiting ${wait}${n.serverAsked ? ` as the server asks (${n.serverAsked})` : ''} (retry ${n.retry} of ${n.maxRetries})`;
+}
+
+/** --interval and the time range of --start / --end / --days, checked (a RangeError names the flag). */
+function requestedRange(flags: { interval: string; start?: string; end?: string; days?: number }): { interval: Interval; start: number; end: number } {
+  const interval = parseInterval(flags.interval);
+  const end = flags.end ? parseTime(flags.end, '--end') : Date.now();
+  const start = flags.start ? parseTime(flags.start, '--start') : end - (flags.days ?? 30) * DAY;
+  checkRange(start, end, flags);
+  return { interval, start, end };
 }
 
 /** Start and end must be real dates from 1970 on, start before end; --days must not reach before 1970. */

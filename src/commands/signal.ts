@@ -1,7 +1,8 @@
 /**
  * @fileoverview `glow-trade signal`: the model's trading signal for the latest closed bar, from a
  * candle CSV (its last bar) or live from Bybit (enough recent closed candles for the 20-bar windows).
- * On a forecaster file, the next bars' VaR/CVaR and loss probability given that bar (pipeline/nowcast.ts).
+ * On a forecaster file, the next bars' VaR/CVaR and loss probability given that bar (pipeline/nowcast.ts)
+ * and the position the forecast strategy would hold over the next bar (forecast-strategy.ts).
  */
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
@@ -19,6 +20,13 @@ import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
 import { modelFeatures } from '../trading/run-backtest.js';
 import { DEFAULT_LOSS, isForecasterFile, liveCandles, nowcast } from '../pipeline/nowcast.js';
 import { nowcastRiskTable } from '../cli/risk-tables.js';
+import { forecastFlags, forecastOptionsOf, givenForecastFlags } from '../cli/forecast-flags.js';
+import { forecastPositions, type ForecastOutputs } from '../trading/forecast-strategy.js';
+import { forecasterContexts } from '../trading/forecaster-bundle.js';
+import { resolveForecastOptions } from '../trading/forecast-options.js';
+
+/** The forecast strategy's flags that signal takes (its draws keep the strategy's stored scenarios and seed). */
+const { scenarios: _scenarios, 'scenario-seed': _seed, threads: _threads, ...strategyFlags } = forecastFlags();
 
 /** Flags that only a forecaster file uses. */
 const FORECASTER_ONLY = ['loss', 'scenarios', 'seed'] as const;
@@ -32,7 +40,10 @@ export default class Signal extends GlowCommand {
     'over the next bar, as a fraction of equity (negative = short). With a forecaster file ' +
     '("glow-trade train --conditional"), the risk of the next 1, 5, 10 and 20 bars (those within its path ' +
     'length) given that bar\'s close: VaR and CVaR at 95% and 99% (losses positive), mean, std and the ' +
-    'probability of a loss beyond --loss, from --scenarios paths drawn for that one state.';
+    'probability of a loss beyond --loss, from --scenarios paths drawn for that one state; and the position the ' +
+    "forecast strategy would hold over the next bar given --holding (its own draws: the strategy's stored scenarios " +
+    'and seed, so the position is the one a backtest decides at that bar, as long as the data holds the bars of its ' +
+    'smoothing window).';
   static override examples = [
     '<%= config.bin %> signal --model model.bin --symbol BTCUSDT',
     '<%= config.bin %> signal --model model.bin --data btc.csv --json',
@@ -49,14 +60,15 @@ export default class Signal extends GlowCommand {
     loss: Flags.string({ summary: `Forecaster files: the loss whose probability is reported, as a fraction (default ${DEFAULT_LOSS} = a 2% loss).` }),
     scenarios: Flags.integer({ summary: `Forecaster files: scenario paths drawn for the bar's state (default ${DEFAULT_SIGNAL_SCENARIOS}).`, min: 100, max: 1_000_000 }),
     seed: Flags.integer({ summary: 'Forecaster files: seed of the scenario draw (default 0).' }),
+    ...strategyFlags,
   };
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Signal);
     if (isForecasterFile(flags.model)) return this.forecasterRisk(flags);
-    const given = FORECASTER_ONLY.filter((f) => flags[f] !== undefined);
+    const given = [...FORECASTER_ONLY.filter((f) => flags[f] !== undefined).map((f) => `--${f}`), ...givenForecastFlags(flags)];
     if (given.length) {
-      this.error(`${given.map((f) => `--${f}`).join(', ')}: ${flags.model} is a GLOW model; these flags need a forecaster file (glow-trade train --conditional)`, { exit: 2 });
+      this.error(`${given.join(', ')}: ${flags.model} is a GLOW model; these flags need a forecaster file (glow-trade train --conditional)`, { exit: 2 });
     }
     const bundle = loadBundle(flags.model);
     // A held position the strategy could never take has no meaning for its band and hurdle.
@@ -122,8 +134,8 @@ export default class Signal extends GlowCommand {
 
   /** A forecaster file: the risk of the next bars given the last closed bar. */
   private async forecasterRisk(flags: ForecasterFlags): Promise<Record<string, unknown>> {
-    // --holding belongs to a GLOW strategy's band and hurdle; a forecaster holds no position.
-    if (flags.holding !== '0') this.error('--holding applies to GLOW models only: a forecaster gives risk, not a position', { exit: 2 });
+    // --scenarios and --seed are the risk table's here: the strategy keeps its stored draws
+    const { scenarios: _s, seed: _d, threads: _t, ...strategyOptions } = forecastOptionsOf(this, flags);
     const loss = flags.loss === undefined ? DEFAULT_LOSS : decimal(this, 'loss', flags.loss, (v) => v > 0 && v < 1, 'a fraction between 0 and 1 (0.02 = a 2% loss)');
     const bundle = loadForecasterBundle(flags.model);
     let candles: Candles;
@@ -139,6 +151,21 @@ export default class Signal extends GlowCommand {
     const n = candles.timestamp.length;
     const r = nowcast(bundle, candles, { at: 'last', scenarios: flags.scenarios ?? DEFAULT_SIGNAL_SCENARIOS, seed: flags.seed ?? 0, loss, source });
     const s = r.state;
+    // The forecast strategy's position over the next bar, from what is held now.
+    let strategy: { position: number; holding: number; target: number; outputs: ForecastOutputs } | null = null;
+    let note: string | null = null;
+    if (bundle.strategy) {
+      const o = resolveForecastOptions(bundle.horizon, bundle.strategy.options, strategyOptions);
+      const holding = decimal(this, 'holding', flags.holding, (v) => Math.abs(v) <= o.maxPosition && (o.longShort || v >= 0),
+        o.longShort ? `a fraction of equity from −${o.maxPosition} to ${o.maxPosition}` : `a fraction of equity from 0 to ${o.maxPosition} (the strategy is long-only)`);
+      const row = forecasterContexts(bundle, candles).features.rows - 1; // the last bar's row (nowcast checked it exists)
+      const p = forecastPositions(bundle, candles, { a: row, b: row + 1 }, { ...strategyOptions, initialPosition: holding });
+      strategy = { position: p.decisions[0], holding, target: p.outputs.exposure[0], outputs: p.outputs };
+      if (row + 1 < o.smooth) note = `only ${row + 1} bars of the ${o.smooth}-bar smoothing window are in the data: give more candles for the backtest's position`;
+    } else {
+      if (flags.holding !== '0') this.error(`--holding: ${flags.model} has no forecast strategy section (train it again to get positions)`, { exit: 2 });
+      note = 'this forecaster file has no forecast strategy section (it was written before the strategy existed): no position';
+    }
     const result = {
       kind: 'forecaster',
       source,
@@ -156,6 +183,13 @@ export default class Signal extends GlowCommand {
       horizons: r.horizons.map((h) => ({
         horizon: h.horizon, var95: h.var95, cvar95: h.cvar95, var99: h.var99, cvar99: h.cvar99, mean: h.mean, std: h.std, lossProbability: h.lossProbability,
       })),
+      strategy: strategy && {
+        name: 'forecast', position: strategy.position, holding: strategy.holding, target: strategy.target, options: strategy.outputs.options,
+        riskTarget: strategy.outputs.target, hurdle: strategy.outputs.hurdle, risk: strategy.outputs.risk[0],
+        meanLogReturn: strategy.outputs.mean[0], stdLogReturn: strategy.outputs.std[0], cvar95: strategy.outputs.cvar95[0],
+        probAboveCost: strategy.outputs.probAboveCost[0], probBelowCost: strategy.outputs.probBelowCost[0],
+      },
+      notes: note ? [note] : [],
     };
     if (s.inSample) this.warn(`${result.time} lies inside the model's training/validation range: this forecast is in-sample`);
     if (!this.jsonEnabled()) {
@@ -163,6 +197,16 @@ export default class Signal extends GlowCommand {
         (s.inSample ? "IN-SAMPLE (inside the model's training/validation range)" : "out of sample (not in the model's training/validation range)"));
       this.log(`risk of the next bars given this close, ${r.scenarios} scenarios (seed ${r.seed}); losses positive:`);
       this.log(nowcastRiskTable(r.horizons, loss, 2));
+      if (strategy) {
+        const { position, holding, target, outputs: f } = strategy;
+        const side = position > 0 ? 'LONG' : position < 0 ? 'SHORT' : 'FLAT';
+        const o = f.options;
+        this.log(`position        ${side} ${(100 * Math.abs(position)).toFixed(2)}% of equity (${position.toFixed(4)}; target ${target.toFixed(4)}, holding ${holding}, band ${o.band})`);
+        this.log(`why             forecast strategy: predicted ${o.horizon}-bar ${o.risk === 'cvar' ? 'CVaR 95%' : 'log-return std'} ${(100 * f.risk[0]).toFixed(3)}%` +
+          `${o.smooth > 1 ? ` (mean of ${o.smooth} closes)` : ''} against a target of ${(100 * f.target).toFixed(3)}%; ` +
+          `P(R > ${(100 * f.hurdle).toFixed(2)}%) ${f.probAboveCost[0].toFixed(3)}, tilt ${o.tilt === 'none' ? 'off' : `${o.tilt} × ${o.tiltStrength}`}`);
+      }
+      if (note) this.log(`note            ${note}`);
     }
     return result;
   }

@@ -8,13 +8,14 @@ import { availableParallelism } from 'node:os';
 import { Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { costFlags, backtestSettings, decimal } from '../cli/flags.js';
-import { refuseOutputClash } from '../cli/paths.js';
+import { fitFlags, fitSettings, modelShape, modelShapeFlags } from '../cli/train-flags.js';
+import { canonicalPath, refuseOutputClash } from '../cli/paths.js';
 import { candleFiles, type CandleFile } from '../data/candle-files.js';
 import type { RedisExecutorModule, SweepExecutor, SweepProgress } from '../sweep/executor.js';
 import { expandGrid, loadMarket, type SweepMarket, type SweepVariant } from '../sweep/grid.js';
 import type { SweepJobOptions, SweepJobOutcome, SweepJobSpec } from '../sweep/job.js';
 import { createLocalExecutor } from '../sweep/local-executor.js';
-import { readResults, writeResults, type ResultRow } from '../sweep/results-csv.js';
+import { isResultsFile, readResults, writeResults, type ResultRow } from '../sweep/results-csv.js';
 import { summarizeResults, type MarketSummary } from '../sweep/summary.js';
 import { parseVariants } from '../sweep/variants.js';
 
@@ -60,14 +61,9 @@ export default class Sweep extends GlowCommand {
     'test-bars': Flags.integer({ summary: 'Bars tested per fold.', min: 1, required: true }),
     step: Flags.integer({ summary: 'Bars between fold starts (default --test-bars).', min: 1 }),
     window: Flags.string({ summary: 'Training window.', options: ['expanding', 'rolling'], default: 'expanding' }),
-    epochs: Flags.integer({ summary: 'Maximum epochs per fold.', default: 20, min: 1 }),
-    'batch-size': Flags.integer({ summary: 'Rows per Adam step.', default: 256, min: 1 }),
-    'learning-rate': Flags.string({ summary: 'Adam learning rate.', default: '0.001' }),
-    patience: Flags.integer({ summary: 'Epochs without validation improvement before stopping.', default: 5, min: 0 }),
+    ...fitFlags(),
     'validation-fraction': Flags.string({ summary: "Share of each fold's training rows used for validation.", default: '0.15' }),
-    levels: Flags.integer({ summary: 'Model: multi-scale levels (default: the model default).', min: 1 }),
-    'flow-steps': Flags.integer({ summary: 'Model: flow steps per level.', min: 1 }),
-    hidden: Flags.integer({ summary: 'Model: hidden width of the coupling networks.', min: 1 }),
+    ...modelShapeFlags(),
     strategy: Flags.string({ char: 's', summary: 'Strategy name.', default: 'glow' }),
     conditional: Flags.boolean({ summary: 'Train forecasters and trade the forecast strategy.' }),
     ...costFlags(),
@@ -82,17 +78,16 @@ export default class Sweep extends GlowCommand {
     } catch (err) {
       usage((err as Error).message);
     }
+    // A results file kept in the markets' directory is not a market (a resumed sweep lists it there).
+    if (flags.dir) files = files.filter((f) => !(canonicalPath(f.path) === canonicalPath(flags.output) && isResultsFile(f.path)));
     refuseOutputClash(this, [{ flag: 'output', path: flags.output }], files.map((f) => ({ flag: flags.data ? 'data' : 'dir', path: f.path })));
     const seeds = parseSeeds(flags.seeds, usage);
     const { capital, fee, slippage } = backtestSettings(this, flags);
     const base: SweepJobOptions = {
       trainBars: flags['train-bars'], testBars: flags['test-bars'], step: flags.step, window: flags.window as 'expanding' | 'rolling',
       validationFraction: decimal(this, 'validation-fraction', flags['validation-fraction'], (v) => v > 0 && v < 1, 'a number in (0, 1)'),
-      fit: {
-        epochs: flags.epochs, batchSize: flags['batch-size'], patience: flags.patience,
-        learningRate: decimal(this, 'learning-rate', flags['learning-rate'], (v) => v > 0, 'a number > 0'),
-      },
-      model: flags.levels || flags['flow-steps'] || flags.hidden ? { levels: flags.levels, steps: flags['flow-steps'], hidden: flags.hidden } : undefined,
+      fit: fitSettings(this, flags),
+      model: modelShape(flags),
       strategy: flags.strategy, fee, slippage, capital, conditional: flags.conditional || undefined,
     };
     let variants: SweepVariant[] = [];

@@ -1,4 +1,4 @@
-import { Command, Flags } from '@oclif/core';
+import { Command, Flags, type Interfaces } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { readCandles } from '../data/candles-csv.js';
 import { ProgressBar } from '../data/progress.js';
@@ -14,10 +14,14 @@ import { isoTime, num } from '../cli/format.js';
 import { jsonRange } from '../cli/json-range.js';
 import {
   calibrationFlags, calibrationSettings, fitFlags, fitSettings, forecasterFlags, forecasterShape, modelShape, modelShapeFlags, threadsFlag, threadsSetting,
+  seedList,
 } from '../cli/train-flags.js';
 import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
 import { resolveConfig } from '../model/config.js';
 import { FEATURE_COUNT } from '../data/features.js';
+
+/** The parsed flags of `train`. */
+type TrainFlags = Interfaces.InferredFlags<typeof Train.flags>;
 
 export default class Train extends GlowCommand {
   static override summary = 'Train a GLOW model on a candle CSV and calibrate its trading strategy.';
@@ -44,14 +48,31 @@ export default class Train extends GlowCommand {
     conditional: Flags.boolean({ summary: 'Train the forecaster instead: p(next --forecast-bars log returns | market state), a conditional flow with a Student-t base (DESIGN §9).', default: false }),
     ...forecasterFlags(),
     threads: threadsFlag(),
+    seeds: Flags.string({ summary: 'Train one member per seed (e.g. 0,1,2), written as <output>.s<seed>.<ext> (m.bin → m.s0.bin, m.s1.bin, …); --seed is then unused.' }),
+    ensemble: Flags.integer({ summary: 'Train K members with seeds 0 … K−1, named as with --seeds.', min: 1, max: 64 }),
   };
 
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Train);
-    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'input', path: flags.input }]);
+    const seeds = seedList(this, flags.seeds, flags.ensemble);
+    const outputs = seeds ? seeds.map((seed) => memberPath(flags.output, seed)) : [flags.output];
+    refuseOutputClash(this, outputs.map((path) => ({ flag: 'output', path })), [{ flag: 'input', path: flags.input }]);
     // Found now, not after the training run it would waste.
-    const unwritable = outputNotWritable('output', flags.output);
-    if (unwritable) this.error(unwritable, { exit: 2 });
+    for (const path of outputs) {
+      const unwritable = outputNotWritable('output', path);
+      if (unwritable) this.error(unwritable, { exit: 2 });
+    }
+    if (!seeds) return this.trainOne(flags);
+    // members one after the other, each on the worker pool (--threads)
+    const members: Record<string, unknown>[] = [];
+    for (const [i, seed] of seeds.entries()) {
+      if (!this.jsonEnabled()) this.logToStderr(`member ${i + 1}/${seeds.length}: seed ${seed} → ${outputs[i]}`);
+      members.push(await this.trainOne({ ...flags, seed, output: outputs[i] }));
+    }
+    return { ensemble: seeds.length, seeds, models: outputs, members };
+  }
+
+  private async trainOne(flags: TrainFlags): Promise<Record<string, unknown>> {
     const fitting = fitSettings(this, flags);
     const lr = fitting.learningRate;
     const trainFraction = Number(flags['train-fraction']);
@@ -165,4 +186,11 @@ export default class Train extends GlowCommand {
     }
     return summary;
   }
+}
+
+/** The file of ensemble member `seed`: `.s<seed>` before the extension (m.bin → m.s3.bin; m → m.s3). */
+export function memberPath(output: string, seed: number): string {
+  const slash = Math.max(output.lastIndexOf('/'), output.lastIndexOf('\\'));
+  const dot = output.lastIndexOf('.');
+  return dot > slash + 1 ? `${output.slice(0, dot)}.s${seed}${output.slice(dot)}` : `${output}.s${seed}`;
 }

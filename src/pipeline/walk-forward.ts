@@ -35,15 +35,16 @@ import { trainForecaster, type TrainForecasterOptions } from './train-forecaster
 import { planFolds, selectFolds, type FoldPlan, type FoldPlanOptions } from './fold-plan.js';
 import { type TimeRange } from '../trading/bundle.js';
 import type { Engine } from '../wasm/engine.js';
-import type { ThreadsOption } from '../wasm/pool.js';
-import { backtestPositions, honestOfRows, metricsOfRows, type BacktestResult } from '../trading/backtest.js';
+import { resolveThreads, type ThreadsOption } from '../wasm/pool.js';
+import { backtestPositions, DEFAULT_FEE, DEFAULT_SLIPPAGE, honestOfRows, metricsOfRows, type BacktestResult } from '../trading/backtest.js';
 import { runBaselines } from '../trading/baselines.js';
 import { averageDecisions, metricSpread, type Spread } from '../trading/ensemble.js';
 import { forecastPositions, type ForecastStrategyOptions } from '../trading/forecast-strategy.js';
 import type { HonestStats } from '../trading/honest-stats.js';
 import type { MetricName, MetricNotes, Metrics } from '../trading/metrics.js';
 import { periodsPerYear } from '../trading/metrics.js';
-import { getStrategy, type Strategy } from '../trading/registry.js';
+import { forecastPositionsOf, forecastStrategy, getStrategy, type Strategy } from '../trading/registry.js';
+import { forecasterContexts } from '../trading/forecaster-bundle.js';
 import { decideRows } from '../trading/run-backtest.js';
 import type { StrategyOptions } from '../trading/strategy.js';
 
@@ -70,7 +71,7 @@ export interface WalkForwardOptions extends FoldPlanOptions {
   forecast?: ForecastStrategyOptions;
   /** Strategy calibration options of GLOW models (their seed is the member's). */
   strategyOptions?: StrategyOptions;
-  /** A registered strategy's name or a Strategy, for GLOW models (default 'glow'). */
+  /** A registered strategy's name or a Strategy (default 'glow'; 'forecast' when conditional). */
   strategy?: string | Strategy;
   fee?: number;
   slippage?: number;
@@ -83,7 +84,7 @@ export interface WalkForwardOptions extends FoldPlanOptions {
   /** Called after each fold has been trained and has decided its positions (for progress). */
   onFold?: (done: number, folds: number) => void;
   /** Called after each member of each fold (for progress). */
-  onMember?: (p: { fold: number; done: number; folds: number; member: number; members: number; seed: number; seconds: number }) => void;
+  onMember?: (p: { fold: number; done: number; folds: number; member: number; members: number; seed: number; seconds: number; model: FoldModel }) => void;
 }
 
 /** What a fold's model was fitted on (feature-row ranges) and how training went. */
@@ -96,6 +97,8 @@ export interface FoldModel {
   stopReason: string;
   /** GLOW models: the strategy's calibrated log-likelihood threshold; null for forecasters. */
   likelihoodThreshold: number | null;
+  /** Wall time of training (with calibration) and of deciding the fold's positions. */
+  seconds: { train: number; trade: number };
 }
 
 export interface BaselineFold { metrics: Metrics; notes: MetricNotes; honest: HonestStats }
@@ -156,6 +159,8 @@ export interface WalkForwardResult extends BacktestResult {
   spread: Record<MetricName, Spread | null>;
   baselines: Record<BaselineName, { metrics: Metrics; notes: MetricNotes; honest: HonestStats; finalEquity: number }>;
   trials: number;
+  /** Threads every model trained and ran on (training is reproducible for a given count). */
+  threads: number;
   warnings: string[];
   seconds: number;
 }
@@ -170,8 +175,11 @@ function checkSeeds(seeds: readonly number[]): number[] {
 }
 
 function fitRecord(seed: number, t: { train: TimeRange; validation: TimeRange | null },
-  fit: { history: unknown[]; bestEpoch: number; stopReason: string }, threshold: number | null): FoldModel {
-  return { seed, train: t.train, validation: t.validation, epochs: fit.history.length, bestEpoch: fit.bestEpoch, stopReason: fit.stopReason, likelihoodThreshold: threshold };
+  fit: { history: unknown[]; bestEpoch: number; stopReason: string }, threshold: number | null, t0: number, t1: number): FoldModel {
+  return {
+    seed, train: t.train, validation: t.validation, epochs: fit.history.length, bestEpoch: fit.bestEpoch, stopReason: fit.stopReason, likelihoodThreshold: threshold,
+    seconds: { train: (t1 - t0) / 1000, trade: (performance.now() - t1) / 1000 },
+  };
 }
 
 export function walkForward(candles: Candles, options: WalkForwardOptions): WalkForwardResult {
@@ -183,10 +191,13 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
   const vf = options.validationFraction ?? 0.15;
   const seeds = checkSeeds(options.seeds ?? [options.seed ?? 0]);
   const conditional = options.conditional ?? false;
-  if (conditional && options.strategy !== undefined && options.strategy !== 'forecast') {
-    throw new RangeError(`walk-forward: a conditional run trades the forecast strategy; strategy "${typeof options.strategy === 'string' ? options.strategy : options.strategy.name}" needs GLOW models`);
+  const strategy = typeof options.strategy === 'object' ? options.strategy : getStrategy(options.strategy ?? (conditional ? 'forecast' : 'glow'));
+  if (conditional && !strategy.forecastPositions) {
+    throw new RangeError(`walk-forward: a conditional run trains forecasters; strategy "${strategy.name}" trades on GLOW models only (use "forecast" or a strategy with forecastPositions)`);
   }
-  const strategy = conditional ? null : typeof options.strategy === 'object' ? options.strategy : getStrategy(options.strategy ?? 'glow');
+  if (!conditional && !strategy.positions) {
+    throw new RangeError(`walk-forward: strategy "${strategy.name}" trades on forecaster files only; add conditional (--conditional) to train forecasters`);
+  }
   const trials = (options.trials ?? 1) * seeds.length;
   const fit: Omit<FitOptions, 'validation'> = { ...options.fit, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
   const split = { train: 1 - vf, validation: vf };
@@ -194,19 +205,31 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
   /** One member's positions on fold f's rows, starting from `held`. */
   const decide = (f: FoldPlan, seed: number, held: number): MemberFold => {
     const train = sliceCandles(candles, f.trainFrom, f.testFrom);
-    if (strategy === null) {
+    const t0 = performance.now();
+    if (conditional) {
       const { bundle, fit: r } = trainForecaster(train, {
-        seed, horizon: options.forecaster?.horizon, model: options.forecaster?.model, fit, split, engine: options.engine,
+        seed, horizon: options.forecaster?.horizon, model: options.forecaster?.model, fit, split, engine: options.engine, strategy: options.forecast,
       });
+      const t1 = performance.now();
       try {
         // candles up to the fold's last tested bar: the strategy cannot look further
-        const out = forecastPositions(bundle, sliceCandles(candles, 0, f.testTo), { a: f.rowFrom, b: f.rowTo }, {
-          seed, threads: options.threads, ...options.forecast, initialPosition: held, fee: options.fee, slippage: options.slippage,
-        });
-        if (out.decisions.length !== f.rowTo - f.rowFrom) {
-          throw new Error(`walk-forward: the forecast strategy decided ${out.decisions.length} rows of fold ${f.fold}, expected ${f.rowTo - f.rowFrom}`);
+        const upTo = sliceCandles(candles, 0, f.testTo);
+        const o = { seed, threads: options.threads, ...options.forecast, initialPosition: held, fee: options.fee, slippage: options.slippage };
+        const out = forecastPositions(bundle, upTo, { a: f.rowFrom, b: f.rowTo }, o);
+        let decisions = out.decisions;
+        if (strategy !== forecastStrategy) {
+          const { contexts, width } = forecasterContexts(bundle, upTo);
+          decisions = forecastPositionsOf(strategy, {
+            bundle, candles: upTo, rowStart: f.rowFrom, rowEnd: f.rowTo, rows: f.rowTo - f.rowFrom, contextNames: bundle.contextNames,
+            contexts: contexts.slice(f.rowFrom * width, f.rowTo * width), forecast: out.outputs, timestamps: out.timestamps,
+            candleIndex: features.index.slice(f.rowFrom, f.rowTo), fee: options.fee ?? DEFAULT_FEE, slippage: options.slippage ?? DEFAULT_SLIPPAGE,
+            initialPosition: held,
+          });
         }
-        return { decisions: Float64Array.from(out.decisions), model: fitRecord(seed, bundle.training, r, null) };
+        if (decisions.length !== f.rowTo - f.rowFrom) {
+          throw new Error(`walk-forward: the forecast strategy decided ${decisions.length} rows of fold ${f.fold}, expected ${f.rowTo - f.rowFrom}`);
+        }
+        return { decisions: Float64Array.from(decisions), model: fitRecord(seed, bundle.training, r, null, t0, t1) };
       } finally {
         bundle.model.close();
       }
@@ -214,10 +237,11 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
     const { bundle, fit: r } = trainOnCandles(train, {
       seed, model: options.model, fit, strategy: { ...options.strategyOptions, seed }, engine: options.engine, split,
     });
+    const t1 = performance.now();
     try {
       const { context, decisions } = decideRows(bundle, candles, features, f.rowFrom, f.rowTo, strategy, held);
       return {
-        decisions, model: fitRecord(seed, bundle.training, r, bundle.strategy.calibration.threshold),
+        decisions, model: fitRecord(seed, bundle.training, r, bundle.strategy.calibration.threshold, t0, t1),
         logLikelihood: context.signals.map((s) => s.logLikelihood), regime: context.signals.map((s) => s.regime),
       };
     } finally {
@@ -253,7 +277,7 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
         }
       }
       models.push(out.model);
-      options.onMember?.({ fold: f.fold, done: j + 1, folds: run.length, member: m + 1, members: K, seed, seconds: (performance.now() - m0) / 1000 });
+      options.onMember?.({ fold: f.fold, done: j + 1, folds: run.length, member: m + 1, members: K, seed, seconds: (performance.now() - m0) / 1000, model: out.model });
     }
     const first = ts.length - (f.rowTo - f.rowFrom);
     pending.push({
@@ -298,10 +322,10 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
     return [name, { metrics: r.metrics, notes: r.notes.strategy, honest: r.honest, finalEquity: r.finalEquity }];
   })) as WalkForwardResult['baselines'];
   return {
-    ...result, strategy: strategy?.name ?? 'forecast', conditional, window, trainBars: options.trainBars, testBars: options.testBars,
+    ...result, strategy: strategy.name, conditional, window, trainBars: options.trainBars, testBars: options.testBars,
     step: options.step ?? options.testBars, seeds, plannedFolds: plan.length,
     period: { from: ts[0], to: ts[ts.length - 1], rows: ts.length }, intervalMs: features.intervalMs, folds,
-    members, spread: metricSpread(members.map((m) => m.metrics)), baselines, trials, warnings: [],
+    members, spread: metricSpread(members.map((m) => m.metrics)), baselines, trials, threads: resolveThreads(options.threads ?? options.fit?.threads), warnings: [],
     seconds: (performance.now() - t0) / 1000,
   };
 }

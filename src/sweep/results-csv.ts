@@ -33,6 +33,15 @@ function cell(v: string | number | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Whether `path` starts with this version's results header (a results file, not a candle file). */
+export function isResultsFile(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').slice(0, 4096).split(/\r?\n/)[0] === RESULT_COLUMNS.join(',');
+  } catch {
+    return false;
+  }
+}
+
 /** Rows of an existing results file (empty when it does not exist), refusing a file of other columns. */
 export function readResults(path: string): ResultRow[] {
   if (!existsSync(path)) return [];

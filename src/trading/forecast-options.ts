@@ -1,7 +1,8 @@
 /**
  * @fileoverview Options of the `forecast` strategy (forecast-strategy.ts): their defaults, their
  * validation, and the strategy section a forecaster file stores — the options chosen at training time
- * and the training-period risk levels the exposure target is a fraction of — checked on load like
+ * and the training-period risk levels the exposure target is a fraction of (per horizon, the median
+ * predicted CVaR 95% of R_h and std of ln(1 + R_h)) — checked on load like
  * the GLOW sections of bundle-checks.ts.
  *
  * Defaults: chosen on the VALIDATION rows of btcusdt_1h only (docs/forecast-strategy.md has the
@@ -10,9 +11,9 @@
 import { JsonChecks } from '../util/json-checks.js';
 import type { ThreadsOption } from '../wasm/pool.js';
 
-/** Which predicted h-bar risk the exposure budgets: CVaR 95% (a positive loss) or the std of R_h. */
+/** Which predicted h-bar risk the exposure budgets: CVaR 95% of R_h (a positive loss) or the std of ln(1 + R_h). */
 export type ForecastRiskMeasure = 'cvar' | 'std';
-/** The direction tilt: none, the predicted mean E[R_h], or P(R_h > c) − P(R_h < −c). */
+/** The direction tilt: none, the predicted mean log return E[ln(1 + R_h)], or P(R_h > c) − P(R_h < −c). */
 export type ForecastTilt = 'none' | 'mean' | 'prob';
 
 export interface ForecastStrategyOptions {
@@ -26,6 +27,8 @@ export interface ForecastStrategyOptions {
   band?: number;
   /** Predicted risk the exposure budgets. */
   risk?: ForecastRiskMeasure;
+  /** Average the predicted risk over the last `smooth` closes (1 = this close only): fewer trades. */
+  smooth?: number;
   /** Target risk = this × the median predicted risk on the training rows. */
   targetFraction?: number;
   tilt?: ForecastTilt;
@@ -54,6 +57,7 @@ export const DEFAULT_FORECAST_OPTIONS: Readonly<ResolvedForecastOptions> = Objec
   maxPosition: 1,
   band: 0.1,
   risk: 'cvar',
+  smooth: 1,
   targetFraction: 1,
   tilt: 'none',
   tiltStrength: 0,
@@ -68,10 +72,12 @@ function check(ok: boolean, message: string): void {
 
 /**
  * Options over defaults (later ones win; undefined fields do not override), validated against the
- * model's path length H. Names the option and the value when one is wrong.
+ * model's path length H (the default horizon is capped at H). Names the option and the value when
+ * one is wrong.
  */
 export function resolveForecastOptions(pathLength: number, ...layers: Array<ForecastStrategyOptions | undefined>): ResolvedForecastOptions {
-  const o: Record<string, unknown> = { ...DEFAULT_FORECAST_OPTIONS };
+  // the default horizon, capped at a shorter forecaster's path length
+  const o: Record<string, unknown> = { ...DEFAULT_FORECAST_OPTIONS, horizon: Math.min(DEFAULT_FORECAST_OPTIONS.horizon, pathLength) };
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined && k !== 'threads' && k in DEFAULT_FORECAST_OPTIONS) o[k] = v;
   }
@@ -81,6 +87,7 @@ export function resolveForecastOptions(pathLength: number, ...layers: Array<Fore
   check(r.maxPosition > 0 && Number.isFinite(r.maxPosition), `maxPosition must be a finite number > 0, got ${r.maxPosition}`);
   check(r.band >= 0 && Number.isFinite(r.band), `band must be a finite number ≥ 0, got ${r.band}`);
   check((FORECAST_RISK_MEASURES as readonly string[]).includes(r.risk), `risk must be ${FORECAST_RISK_MEASURES.join(' or ')}, got ${r.risk}`);
+  check(Number.isInteger(r.smooth) && r.smooth >= 1 && r.smooth <= 10_000, `smooth must be a whole number of bars from 1 to 10,000, got ${r.smooth}`);
   check(r.targetFraction > 0 && Number.isFinite(r.targetFraction), `targetFraction must be a finite number > 0, got ${r.targetFraction}`);
   check((FORECAST_TILTS as readonly string[]).includes(r.tilt), `tilt must be one of ${FORECAST_TILTS.join(', ')}, got ${r.tilt}`);
   check(r.tiltStrength >= 0 && Number.isFinite(r.tiltStrength), `tiltStrength must be a finite number ≥ 0, got ${r.tiltStrength}`);
@@ -126,6 +133,8 @@ export function checkForecastCalibration(source: string, v: unknown, pathLength:
     maxPosition: c.number(opt.maxPosition, `${p}.maxPosition`, { above: 0 }),
     band: c.number(opt.band, `${p}.band`, { min: 0 }),
     risk: c.oneOf(opt.risk, `${p}.risk`, FORECAST_RISK_MEASURES),
+    // absent from files written before the option existed: no smoothing, as they were tuned
+    smooth: opt.smooth === undefined ? 1 : c.integer(opt.smooth, `${p}.smooth`, 1, 10_000),
     targetFraction: c.number(opt.targetFraction, `${p}.targetFraction`, { above: 0 }),
     tilt: c.oneOf(opt.tilt, `${p}.tilt`, FORECAST_TILTS),
     tiltStrength: c.number(opt.tiltStrength, `${p}.tiltStrength`, { min: 0 }),

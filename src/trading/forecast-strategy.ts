@@ -3,13 +3,15 @@
  * distribution at each close (forecast-outputs.ts gives E[R_h], std, CVaR 95%, P(R_h > ±c)).
  *
  * Rule, per tested row i (all inputs known at its close):
- *   risk_i   = CVaR95(R_h) or std(R_h), as options.risk says
+ *   risk_i   = CVaR95(R_h) or std(ln(1 + R_h)), as options.risk says, averaged over the last `smooth` closes
+ *              (rows i − smooth + 1 … i, reaching before the tested period where it starts: a
+ *              finite window, so a bar's decision inputs are the same in any period that holds it)
  *   target   = targetFraction × the median of that risk over the TRAINING rows (stored in the model
  *              file at training time: calibrateForecastStrategy)
  *   base_i   = target ÷ risk_i                              (risk budgeting)
  *   c        = minEdge × (fee + slippage)                   (the cost hurdle)
- *   score_i  = tilt 'mean': (E[R_h] ∓ c) ÷ std(R_h) when |E[R_h]| > c, else 0 (the predicted h-bar
- *                           Sharpe net of the hurdle)
+ *   score_i  = tilt 'mean': (m ∓ c) ÷ s when |m| > c, else 0, m and s the mean and std of the
+ *                           h-bar log return (the predicted h-bar Sharpe net of the hurdle)
  *              tilt 'prob': P(R_h > c) − P(R_h < −c) when either exceeds ½ (the median return clears
  *                           the hurdle), else 0
  *              tilt 'none': 0
@@ -25,7 +27,7 @@ import { ConditionalGlow } from '../model/conditional-glow.js';
 import { quantileSorted } from '../risk/stats.js';
 import { resolveThreads } from '../wasm/pool.js';
 import { DEFAULT_FEE, DEFAULT_SLIPPAGE } from './backtest.js';
-import { commonDrawSampler, forecastStatistics, type ForecastStatistics } from './forecast-outputs.js';
+import { commonDrawSampler, forecastStatistics, logMoments, type ForecastStatistics } from './forecast-outputs.js';
 import {
   resolveForecastOptions, trainingRiskLevel, type ForecastCalibration, type ForecastStrategyOptions, type ResolvedForecastOptions,
 } from './forecast-options.js';
@@ -47,6 +49,8 @@ export interface ForecastOutputs {
   probAboveCost: Float64Array;
   /** P(R_h < −c). */
   probBelowCost: Float64Array;
+  /** The budgeted risk: the chosen measure averaged over the smoothing window. */
+  risk: Float64Array;
   /** The target exposure BEFORE the rebalance band (the decision is this through the band). */
   exposure: Float64Array;
   /** The risk target (targetFraction × the training median) and the cost hurdle c used. */
@@ -80,21 +84,38 @@ export function tiltScore(s: Pick<ForecastStatistics, 'mean' | 'std' | 'probAbov
 }
 
 /**
- * Target exposures (before the band) from per-row statistics: pure arithmetic, see the file comment.
- * A row whose predicted risk is 0 gets the largest exposure the side allows.
+ * The budgeted risk of the last `rows` rows of `s`: the chosen measure averaged over a window of
+ * `smooth` rows ending at each (the first `s.length − rows` rows are the warm-up before the period).
+ * A NaN (none is expected: see forecast-outputs.ts) counts as infinite risk.
+ */
+export function budgetedRisk(s: Pick<ForecastStatistics, 'std' | 'cvar95'>, risk: ResolvedForecastOptions['risk'], smooth: number, rows: number): Float64Array {
+  const v = risk === 'cvar' ? s.cvar95 : s.std;
+  const warm = v.length - rows;
+  if (warm < 0) throw new RangeError(`budgetedRisk: ${v.length} rows of statistics for ${rows} tested rows`);
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const end = warm + i + 1, start = Math.max(0, end - smooth);
+    let sum = 0;
+    for (let k = start; k < end; k++) sum += Number.isNaN(v[k]) ? Infinity : v[k];
+    out[i] = sum / (end - start);
+  }
+  return out;
+}
+
+/**
+ * Target exposures (before the band) from per-row statistics and budgeted risks: pure arithmetic,
+ * see the file comment. A row whose risk is 0 gets the largest exposure the side allows.
  */
 export function forecastExposures(
-  s: Pick<ForecastStatistics, 'mean' | 'std' | 'cvar95' | 'probAboveCost' | 'probBelowCost'>, target: number, hurdle: number,
-  o: Pick<ResolvedForecastOptions, 'risk' | 'tilt' | 'tiltStrength' | 'maxPosition' | 'longShort'>,
+  s: Pick<ForecastStatistics, 'mean' | 'std' | 'probAboveCost' | 'probBelowCost'>, risk: ArrayLike<number>, target: number, hurdle: number,
+  o: Pick<ResolvedForecastOptions, 'tilt' | 'tiltStrength' | 'maxPosition' | 'longShort'>,
 ): Float64Array {
   const n = s.mean.length;
+  if (risk.length !== n) throw new RangeError(`forecastExposures: ${risk.length} risks for ${n} rows`);
   const out = new Float64Array(n);
   const lo = o.longShort ? -o.maxPosition : 0;
   for (let i = 0; i < n; i++) {
-    // A heavy upper tail can overflow a row's std (and mean) to Infinity or NaN: infinite risk, no base.
-    const r = o.risk === 'cvar' ? s.cvar95[i] : s.std[i];
-    const risk = Number.isNaN(r) ? Infinity : r;
-    const base = risk > 0 ? target / risk : Infinity;
+    const base = risk[i] > 0 ? target / risk[i] : Infinity;
     const m = 1 + o.tiltStrength * tiltScore(s, i, o.tilt, hurdle);
     const x = base * m;
     // Infinity × 0 (a riskless row with a cancelling tilt) is no position.
@@ -129,21 +150,21 @@ export function calibrateForecastStrategy(
     picked.set(trainingContexts.subarray(r * C, (r + 1) * C), k * C);
   }
   const horizons = Array.from({ length: bundle.horizon }, (_, i) => i + 1);
+  const logStd = horizons.map(() => new Float64Array(take));
   const risk = scenarioRiskSync({
     sample: commonDrawSampler(bundle, opts.seed), contexts: picked, contextWidth: C, pathLength: bundle.horizon, bars: Int32Array.from({ length: take }, (_, k) => k),
     horizons, scenarios: opts.scenarios, seed: opts.seed, scale: bundle.targetScale,
+    onSample: (bar, h, sorted) => { logStd[h][bar] = logMoments(sorted).std; },
   });
-  // A draw far in the Student-t's upper tail can overflow R_h (and so its row's std) to Infinity or
-  // NaN: such a row counts as an infinitely risky one, which moves a median by one rank at most.
   const median = (v: Float64Array, what: string) => {
-    const m = quantileSorted(Float64Array.from(v, (x) => (Number.isNaN(x) ? Infinity : x)).sort(), 0.5);
+    const m = quantileSorted(Float64Array.from(v).sort(), 0.5);
     if (!(m > 0 && Number.isFinite(m))) throw new RangeError(`calibrateForecastStrategy: the median ${what} over the training rows is ${m}, expected a finite number > 0`);
     return m;
   };
   return {
     options: opts,
     trainingRisk: {
-      std: risk.horizons.map((h) => median(h.std, `std of R_${h.horizon}`)),
+      std: logStd.map((v, i) => median(v, `std of ln(1 + R_${i + 1})`)),
       cvar95: risk.horizons.map((h) => median(h.cvar95, `CVaR95 of R_${h.horizon}`)),
     },
     rows: take, scenarios: opts.scenarios, seed: opts.seed,
@@ -177,20 +198,29 @@ export function forecastPositions(
   }
   const hurdle = costHurdle(o.minEdge, options.fee, options.slippage);
   const target = o.targetFraction * trainingRiskLevel(cal, o.horizon, o.risk);
-  const bars = features.index.slice(a, b);
+  // the smoothing window's rows before the period (as many as the data has)
+  const w = Math.max(0, a - (o.smooth - 1));
   const run = onThreads(bundle, options.threads);
-  let stats: ForecastStatistics;
+  let all: ForecastStatistics;
   try {
-    stats = forecastStatistics(run.bundle, {
-      contexts: contexts.subarray(a * width, b * width), bars, horizon: o.horizon, scenarios: o.scenarios, seed: o.seed, hurdle, onProgress: options.onProgress,
+    all = forecastStatistics(run.bundle, {
+      contexts: contexts.subarray(w * width, b * width), bars: features.index.slice(w, b), horizon: o.horizon, scenarios: o.scenarios, seed: o.seed, hurdle,
+      onProgress: options.onProgress,
     });
   } finally {
     run.close();
   }
-  const exposure = forecastExposures(stats, target, hurdle, o);
+  const risk = budgetedRisk(all, o.risk, o.smooth, b - a);
+  const tested = (v: Float64Array) => v.slice(a - w);
+  const stats: ForecastStatistics = {
+    horizon: o.horizon, mean: tested(all.mean), std: tested(all.std), cvar95: tested(all.cvar95),
+    probAboveCost: tested(all.probAboveCost), probBelowCost: tested(all.probBelowCost),
+  };
+  const bars = features.index.slice(a, b);
+  const exposure = forecastExposures(stats, risk, target, hurdle, o);
   const decisions = applyRebalanceBand(exposure, o.band, { initial: options.initialPosition ?? 0 });
   const timestamps = features.timestamps.slice(a, b);
   const closes = Float64Array.from(bars, (t) => candles.close[t]);
   const { horizon, mean, std, cvar95, probAboveCost, probBelowCost } = stats;
-  return { decisions, outputs: { timestamps, horizon, mean, std, cvar95, probAboveCost, probBelowCost, exposure, target, hurdle, options: o }, timestamps, closes };
+  return { decisions, outputs: { timestamps, horizon, mean, std, cvar95, probAboveCost, probBelowCost, risk, exposure, target, hurdle, options: o }, timestamps, closes };
 }

@@ -66,7 +66,7 @@ test('human output; a bar inside the training range is flagged as in-sample', as
   assert.match(plain(e.stderr), "Warning: 2024-01-05T03:00:00.000Z lies inside the model's training/validation range: this forecast is in-sample");
 });
 
-test('refusals: too few candles, a bad --loss, --holding; forecaster flags on a GLOW model', async () => {
+test('refusals: too few candles, a bad --loss, a --holding the strategy cannot take; forecaster flags on a GLOW model', async () => {
   const short = join(dir, 'short.csv');
   writeCandles(short, sliceCandles(candles, 0, 15));
   const s = await runCommand(Signal, ['--model', model, '--data', short]);
@@ -74,8 +74,8 @@ test('refusals: too few candles, a bad --loss, --holding; forecaster flags on a 
   const loss = await runCommand(Signal, ['--model', model, '--data', data, '--loss', '-1']);
   assert.is(loss.error!.message, '--loss must be a fraction between 0 and 1 (0.02 = a 2% loss), got "-1"');
   assert.is((loss.error as any).oclif.exit, 2);
-  const holding = await runCommand(Signal, ['--model', model, '--data', data, '--holding', '0.5']);
-  assert.is(holding.error!.message, '--holding applies to GLOW models only: a forecaster gives risk, not a position');
+  const holding = await runCommand(Signal, ['--model', model, '--data', data, '--holding', '2']);
+  assert.is(holding.error!.message, '--holding must be a fraction of equity from 0 to 1 (the strategy is long-only), got "2"');
   assert.is((holding.error as any).oclif.exit, 2);
   const glow = join(dir, 'g.bin');
   const g = await runCommand(Train, ['--input', data, '--output', glow, '--epochs', '1', '--levels', '1', '--steps', '1', '--hidden', '4']);

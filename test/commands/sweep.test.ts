@@ -19,7 +19,7 @@ test.before(() => {
 
 /** A tiny sweep: 2 folds per market of a 2-level, 8-wide flow trained for 2 epochs. */
 const args = (out: string, ...more: string[]) => [
-  '--train-bars', '400', '--test-bars', '100', '--epochs', '2', '--levels', '2', '--flow-steps', '1', '--hidden', '8', '--output', out, ...more,
+  '--train-bars', '400', '--test-bars', '100', '--epochs', '2', '--levels', '2', '--steps', '1', '--hidden', '8', '--output', out, ...more,
 ];
 /** The results file without its run-dependent columns, as text. */
 const deterministic = (path: string) => readResults(path).map((r) => Object.entries(r).filter(([k]) => !NONDETERMINISTIC_COLUMNS.includes(k)));
@@ -72,6 +72,17 @@ test('a failing job is retried, then reported with its error; the others complet
   // the rerun retries only the failed jobs
   const rerun = await runCommand(Sweep, args(out, '--dir', dir, '--jobs', '2', '--json'));
   assert.equal(rerun.json.jobs, { total: 4, skipped: 2, ran: 2, done: 2, failed: 0 });
+});
+
+test('a results file inside the --dir of its markets is not taken for a market when the sweep resumes', async () => {
+  const markets = tempDir();
+  writeCandles(join(markets, 'A.csv'), simulateMarket({ bars: 520, seed: 5 }));
+  const out = join(markets, 'results.csv');
+  const first = await runCommand(Sweep, args(out, '--dir', markets, '--json'));
+  assert.equal(first.json.jobs, { total: 2, skipped: 0, ran: 2, done: 2, failed: 0 });
+  const again = await runCommand(Sweep, args(out, '--dir', markets, '--json'));
+  assert.is(again.error, undefined);
+  assert.equal(again.json.jobs, { total: 2, skipped: 2, ran: 0, done: 0, failed: 0 });
 });
 
 test('usage errors: bad seeds, missing data, an output that is an input, bad variants (exit 2)', async () => {

@@ -1,7 +1,8 @@
 /**
  * The forecaster on worker threads (src/wasm/pool.ts): sharded log p, encoding, decoding and
  * sampling equal one thread's bit for bit; data-parallel training repeats bit for bit for a thread
- * count and stays within f32 summation noise of one thread's.
+ * count and stays within f32 summation noise of one thread's; common draws (the same base draws for
+ * every context row) alike on both.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -57,6 +58,30 @@ test('threads = 2: log p, encode, decode and sample equal one thread\'s bit for 
   one.setParameters(p);
   two.setParameters(p);
   assert.equal(Array.from(two.logProb(y, c)), Array.from(one.logProb(y, c)));
+  two.close();
+});
+
+test('commonDraws: every context row gets the same base draws, on one thread and on two alike', () => {
+  if (skip) return;
+  const one = ConditionalGlow.create({ ...small, seed: 4 });
+  one.fit(y, c, { epochs: 1, batchSize: 200, seed: 1, validationFraction: 0 });
+  const two = ConditionalGlow.create({ ...small, seed: 4, threads: 2 });
+  two.loadNamedParameters(one.namedParameters());
+  const draws = 300, rowsN = 5;
+  // row 3 repeats row 0's context: with common draws its paths are row 0's exactly
+  const ctx = new Float32Array(rowsN * C);
+  ctx.set(c.subarray(0, 4 * C));
+  ctx.set(c.subarray(0, C), 4 * C);
+  const a = one.sample(ctx, draws, { seed: 5, commonDraws: true });
+  const block = (s: Float32Array, r: number) => Array.from(s.subarray(r * draws * T, (r + 1) * draws * T));
+  assert.equal(block(a, 4), block(a, 0));
+  assert.not.equal(block(a, 1), block(a, 0));
+  // each row's paths are what sampling that row alone gives (the stream restarts per row)
+  for (let r = 0; r < rowsN; r++) assert.equal(block(a, r), Array.from(one.sample(ctx.subarray(r * C, (r + 1) * C), draws, { seed: 5 })));
+  assert.equal(Array.from(two.sample(ctx, draws, { seed: 5, commonDraws: true })), Array.from(a));
+  // without common draws, the same context in another row gets other draws
+  const b = one.sample(ctx, draws, { seed: 5 });
+  assert.not.equal(block(b, 4), block(b, 0));
   two.close();
 });
 

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Candles } from '../../src/data/candles.js';
+import { sliceCandles, type Candles } from '../../src/data/candles.js';
+import { trainForecaster } from '../../src/pipeline/train-forecaster.js';
+import { forecastPositions } from '../../src/trading/forecast-strategy.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import { glowStrategy, type Strategy, type StrategyContext } from '../../src/trading/registry.js';
 import { walkForward, type WalkForwardOptions } from '../../src/pipeline/walk-forward.js';
@@ -87,7 +89,7 @@ test('impossible set-ups are refused clearly', () => {
   assert.throws(() => walkForward(candles, { ...base, trainBars: 700 }), /700 candles leave no feature row to test after 700 training candles/);
   assert.throws(() => walkForward(candles, { ...base, seeds: [1, 1] }), /seeds 1,1 repeat a seed/);
   assert.throws(() => walkForward(candles, { ...base, folds: [4] }), /fold 4 does not exist; this run has folds 1 to 3/);
-  assert.throws(() => walkForward(candles, { ...base, conditional: true, strategy: 'glow' }), /a conditional run trades the forecast strategy/);
+  assert.throws(() => walkForward(candles, { ...base, conditional: true, strategy: 'glow' }), /a conditional run trains forecasters; strategy "glow" trades on GLOW models only/);
   assert.throws(() => walkForward(candles, { ...base, testBars: 0 }), /testBars must be an integer ≥ 1/);
 });
 
@@ -151,6 +153,37 @@ test('a seed ensemble trades the mean of its members\' decisions and reports eve
     const fs = f.members.map((m) => m.metrics.totalReturn!);
     assert.equal([f.spread.totalReturn!.min, f.spread.totalReturn!.max], [Math.min(...fs), Math.max(...fs)]);
   }
+});
+
+test('conditional: every fold trains a forecaster on its past and trades the forecast strategy from the held position', () => {
+  const small = { levels: 2, steps: 1, hidden: 8, embed: 4, contextHidden: 8 };
+  const fc = { horizon: 5, scenarios: 32 };
+  const fit = { epochs: 1, batchSize: 128 };
+  const opts: WalkForwardOptions = { trainBars: 400, testBars: 130, seed: 1, conditional: true, forecaster: { model: small, horizon: 5 }, forecast: fc, fit };
+  const r = walkForward(candles, opts);
+  assert.equal([r.strategy, r.conditional, r.folds.map((f) => f.test.rows)], ['forecast', true, [130, 130, 40]]);
+  for (const f of r.folds) {
+    assert.is(f.model.likelihoodThreshold, null);
+    assert.ok(f.model.validation!.end < f.test.start);
+  }
+  // fold 2 is exactly the forecaster trained on candles [0, testFrom) trading its rows from fold 1's last position
+  const f2 = r.folds[1].plan;
+  const { bundle } = trainForecaster(sliceCandles(candles, 0, f2.testFrom), { seed: 1, horizon: 5, model: small, fit, split: { train: 0.85, validation: 0.15 }, strategy: fc });
+  const out = forecastPositions(bundle, sliceCandles(candles, 0, f2.testTo), { a: f2.rowFrom, b: f2.rowTo }, { seed: 1, ...fc, initialPosition: r.series.decision[129] });
+  assert.equal(Array.from(r.series.decision.subarray(130, 260)), Array.from(out.decisions));
+  assert.ok(r.series.decision.every((d) => d >= 0 && d <= 1), 'long-only, at most fully invested');
+  assert.ok(r.series.decision.some((d) => d > 0), 'it trades');
+  // a plugin strategy on forecaster files sees the forecast outputs and the held position
+  const seen: number[] = [];
+  const probe: Strategy = {
+    name: 'walk-forward-forecast-probe', description: 'half the forecast exposure',
+    forecastPositions: (ctx) => { seen.push(ctx.initialPosition ?? NaN, ctx.rows); return Float64Array.from(ctx.forecast.exposure, (e) => e / 2); },
+  };
+  const half = walkForward(candles, { ...opts, strategy: probe, folds: [2, 3] });
+  assert.equal(seen.filter((_, i) => i % 2 === 1), [130, 40]);
+  assert.equal(seen[0], 0);
+  assert.is(half.strategy, 'walk-forward-forecast-probe');
+  assert.throws(() => walkForward(candles, { ...base, strategy: probe }), /strategy "walk-forward-forecast-probe" trades on forecaster files only/);
 });
 
 test.run();
