@@ -108,15 +108,14 @@ redisTest(test, 'sweep --redis with two workers writes the results file of a loc
   writeCandles(join(dir, 'A.csv'), simulateMarket({ bars: 600, seed: 5 }));
   writeCandles(join(dir, 'B.csv'), simulateMarket({ bars: 600, seed: 6 }));
   const out = tempDir();
-  const grid = ['--dir', dir, '--seeds', '1,2', '--train-bars', '400', '--test-bars', '100', '--epochs', '2', '--levels', '2', '--flow-steps', '1', '--hidden', '8', '--json'];
+  const grid = ['--dir', dir, '--seeds', '1,2', '--train-bars', '400', '--test-bars', '100', '--epochs', '2', '--levels', '2', '--steps', '1', '--hidden', '8', '--json'];
   const local = await runCommand(Sweep, [...grid, '--output', join(out, 'local.csv'), '--jobs', '2']);
-  assert.is(local.error, undefined, local.stderr);
+  assert.equal(local.json?.jobs, { total: 8, skipped: 0, ran: 8, done: 8, failed: 0 }, local.stdout);
   const workers = [startWorker('--queue', 'cli'), startWorker('--queue', 'cli')];
   const cluster = await runCommand(Sweep, [...grid, '--output', join(out, 'redis.csv'), '--redis', redis!.url, '--queue', 'cli']);
   for (const w of workers) w.child.kill('SIGTERM');
   await Promise.all(workers.map((w) => w.exited));
-  assert.is(cluster.error, undefined, cluster.stderr);
-  assert.equal(cluster.json.jobs, { total: 8, skipped: 0, ran: 8, done: 8, failed: 0 });
+  assert.equal(cluster.json?.jobs, { total: 8, skipped: 0, ran: 8, done: 8, failed: 0 }, cluster.stdout);
   const deterministic = (path: string) => readResults(path).map((r) => Object.entries(r).filter(([k]) => !NONDETERMINISTIC_COLUMNS.includes(k)));
   assert.equal(deterministic(join(out, 'redis.csv')), deterministic(join(out, 'local.csv')));
   assert.is(readResults(join(out, 'redis.csv')).length, 8);
