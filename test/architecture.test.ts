@@ -1,6 +1,6 @@
 /**
  * @fileoverview The source tree's layering: imports run one way,
- *   commands → cli → report → pipeline → trading / risk → model → wasm → data → util.
+ *   commands → cli → report / sweep → pipeline → trading / risk → model → wasm → data → util.
  * A module may import its own layer or any layer below it, never one above. The model's pure
  * descriptions (model/config, model/layout: they import nothing but each other) are read by the
  * wasm runtime to lay out memory, so they count as the bottom of the model layer's "spec".
@@ -15,7 +15,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const src = join(root, 'src');
 
 const RANK: Record<string, number> = {
-  util: 0, data: 1, spec: 2, wasm: 3, model: 4, trading: 5, risk: 5, pipeline: 6, report: 7, cli: 8, commands: 9, top: 10,
+  util: 0, data: 1, spec: 2, wasm: 3, model: 4, trading: 5, risk: 5, pipeline: 6, sweep: 7, report: 7, cli: 8, commands: 9, top: 10,
 };
 const SPEC = new Set(['model/config.ts', 'model/layout.ts']);
 

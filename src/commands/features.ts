@@ -1,7 +1,12 @@
 /**
  * @fileoverview `glow-trade features`: candle CSV in, feature CSV out — `timestamp` plus the 16 named
- * features of each bar whose 21-candle window is complete and gap-free.
+ * features of each bar whose 21-candle window is complete and gap-free. Several markets at once: an
+ * --input that is a comma list or a directory writes one `<market>_features.csv` per market into the
+ * --output directory.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { candleFiles, isDirectory } from '../data/candle-files.js';
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { readCandles } from '../data/candles-csv.js';
@@ -33,16 +38,37 @@ export default class Features extends GlowCommand {
   static override examples = [
     '<%= config.bin %> <%= command.id %> --input btcusdt_1h.csv --output features.csv',
     '<%= config.bin %> <%= command.id %> --input btcusdt_1h.csv --output features.csv --json',
+    '<%= config.bin %> <%= command.id %> --input data/ --output features/   # features/BTCUSDT_1h_features.csv, …',
   ];
   static override enableJsonFlag = true;
   static override flags = {
-    input: Flags.string({ char: 'i', description: 'Candle CSV file', required: true }),
-    output: Flags.string({ char: 'o', description: 'Feature CSV file to write (replaced atomically)', required: true }),
+    input: Flags.string({ char: 'i', description: 'Candle CSV file (or a comma list of files, or a directory: one output per market)', required: true }),
+    output: Flags.string({ char: 'o', description: 'Feature CSV file to write (replaced atomically); a directory for several inputs', required: true }),
     interval: Flags.string({ description: 'Expected candle interval (1h, D, M, …); default: the most common spacing' }),
   };
 
-  async run(): Promise<FeaturesSummary> {
+  async run(): Promise<FeaturesSummary | { files: FeaturesSummary[] }> {
     const { flags } = await this.parse(Features);
+    if (flags.input.includes(',') || isDirectory(flags.input)) return this.runMany(flags);
+    return this.runOne(flags.input, flags.output, flags.interval);
+  }
+
+  /** Every market of a list or directory into `<output>/<market>_features.csv`. */
+  private async runMany(flags: { input: string; output: string; interval?: string }): Promise<{ files: FeaturesSummary[] }> {
+    let files;
+    try {
+      files = candleFiles(flags.input);
+      mkdirSync(flags.output, { recursive: true });
+    } catch (err) {
+      this.error((err as Error).message, { exit: 2 });
+    }
+    const out: FeaturesSummary[] = [];
+    for (const f of files) out.push(await this.runOne(f.path, join(flags.output, `${f.market}_features.csv`), flags.interval));
+    return { files: out };
+  }
+
+  private async runOne(input: string, output: string, interval: string | undefined): Promise<FeaturesSummary> {
+    const flags = { input, output, interval };
     refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'input', path: flags.input }]);
     let candles, features;
     try {
@@ -69,3 +95,4 @@ export default class Features extends GlowCommand {
     return summary;
   }
 }
+

@@ -106,6 +106,8 @@ export interface FetchCandlesOptions {
   limit?: number;
   /** Minimum spacing of request starts, ms (default 100: 10 requests/s, well inside Bybit's IP limit). */
   minIntervalMs?: number;
+  /** A throttle shared with other downloads (several markets at once under one rate); replaces `minIntervalMs`. */
+  throttle?: Throttle;
   /** Retries of one page before giving up (default 5). */
   maxRetries?: number;
   /** Per-request timeout including the body, ms (default 15 000). */
@@ -181,7 +183,7 @@ export async function fetchCandles(options: FetchCandlesOptions): Promise<FetchC
   const sleep = options.sleep ?? defaultSleep;
   const base = bybitBaseUrl(options.baseUrl);
   const fetchImpl = options.fetchImpl ?? (nodeFetch as unknown as FetchLike);
-  const throttle = new Throttle(options.minIntervalMs ?? 100, undefined, sleep);
+  const throttle = options.throttle ?? new Throttle(options.minIntervalMs ?? 100, undefined, sleep);
   const retryMaxMs = options.retryMaxMs ?? 30_000;
   const backoff = backoffSchedule({ baseMs: options.retryBaseMs ?? 500, maxMs: retryMaxMs, jitter: options.jitter, seed: options.jitterSeed });
   const { signal, onProgress, onRetry } = options;

@@ -34,9 +34,14 @@ export function abortReason(signal: AbortSignal): Error {
   return err;
 }
 
-/** Keeps request starts at least `minIntervalMs` apart. */
+/**
+ * Keeps request starts at least `minIntervalMs` apart — also across concurrent callers (one throttle
+ * can pace several downloads at once): waiters take turns in call order, each measuring from the
+ * previous start.
+ */
 export class Throttle {
   private last = -Infinity;
+  private turn: Promise<void> = Promise.resolve();
   constructor(
     private readonly minIntervalMs: number,
     private readonly clock: () => number = () => performance.now(),
@@ -44,7 +49,13 @@ export class Throttle {
   ) {}
 
   /** Wait until the next request may start, then mark it as started. */
-  async wait(signal?: AbortSignal): Promise<void> {
+  wait(signal?: AbortSignal): Promise<void> {
+    const mine = this.turn.then(() => this.waitAlone(signal));
+    this.turn = mine.catch(() => {}); // an aborted waiter does not hold up the others
+    return mine;
+  }
+
+  private async waitAlone(signal?: AbortSignal): Promise<void> {
     const ready = this.last + this.minIntervalMs;
     const now = this.clock();
     if (now < ready) await this.sleepFn(ready - now, signal);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromCSV } from 'arquero';
 import Backtest from '../../src/commands/backtest.js';
-import Features from '../../src/commands/features.js';
+import Features, { type FeaturesSummary } from '../../src/commands/features.js';
 import Scenarios from '../../src/commands/scenarios.js';
 import Train from '../../src/commands/train.js';
 import { loadBundle } from '../../src/trading/bundle.js';
@@ -45,7 +45,7 @@ test('a gap in the input drops and counts the rows whose windows cross it', asyn
   writeFileSync(input, candlesToCsv(mergeCandles(sliceCandles(candles, 0, 60), sliceCandles(candles, 61))));
   const run = await runCommand(Features, ['--input', input, '--output', output]);
   assert.is(run.error, undefined);
-  assert.equal([run.result!.rows, run.result!.dropped], [59, { warmup: 20, gaps: 20 }]);
+  assert.equal([(run.result as FeaturesSummary).rows, (run.result as FeaturesSummary).dropped], [59, { warmup: 20, gaps: 20 }]);
   assert.match(run.stdout, /59 feature rows from 99 candles \(dropped 20 warm-up, 20 across gaps\)/);
 });
 
@@ -66,13 +66,17 @@ test('a bad input names the file, line and field, and no output appears', async 
 test('inputs that are not regular files are refused at once (no read of an endless /dev/zero), with exit 1', async () => {
   const dir = tempDir();
   const output = join(dir, 'f.csv');
-  const inputs: Array<[string, string]> = [[dir, 'a directory']];
+  const inputs: Array<[string, string]> = [];
   if (process.platform !== 'win32') inputs.push(['/dev/zero', 'a character device']);
   for (const [input, kind] of inputs) {
     const run = await runCommand(Features, ['--input', input, '--output', output]);
     assert.is(run.error!.message, `${input}: is ${kind}, not a regular file; give a candle CSV file`);
     assert.is(run.exitCode, 1);
   }
+  // A directory stands for its candle files; one without any is a usage error.
+  const empty = await runCommand(Features, ['--input', dir, '--output', output]);
+  assert.is(empty.error!.message, `${dir}: no .csv candle files in this directory`);
+  assert.is(empty.exitCode, 2);
   assert.not.ok(existsSync(output));
 });
 
@@ -133,6 +137,21 @@ test('month candles work end to end: features, train and backtest (12 bars a yea
   assert.is(scenarios.error, undefined, scenarios.error?.message);
   const one = scenarios.json.varTest.horizons.return_1;
   assert.equal([one.n, one.skippedGaps], [59, 0]);
+});
+
+test('a directory or a comma list of inputs: one feature file per market in the --output directory', async () => {
+  const dir = tempDir();
+  writeCandles(join(dir, 'A.csv'), sliceCandles(candles, 0, 50));
+  writeCandles(join(dir, 'B.csv'), sliceCandles(candles, 0, 60));
+  const out = join(tempDir(), 'features');
+  const run = await runCommand(Features, ['--input', dir, '--output', out, '--json']);
+  assert.is(run.error, undefined);
+  assert.equal(run.json.files.map((f: FeaturesSummary) => [f.input, f.output, f.rows]), [
+    [join(dir, 'A.csv'), join(out, 'A_features.csv'), 30], [join(dir, 'B.csv'), join(out, 'B_features.csv'), 40],
+  ]);
+  const list = await runCommand(Features, ['--input', `${join(dir, 'B.csv')},${join(dir, 'A.csv')}`, '--output', out, '--json']);
+  assert.equal(list.json.files.map((f: FeaturesSummary) => f.output), [join(out, 'B_features.csv'), join(out, 'A_features.csv')]);
+  assert.is(readFileSync(join(out, 'A_features.csv'), 'utf8').split('\n').length, 32);
 });
 
 test.after(removeTempDirs);

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fetch from '../../src/commands/fetch.js';
+import Fetch, { type FetchSummary } from '../../src/commands/fetch.js';
 import { readCandles } from '../../src/data/candles-csv.js';
 import { makeHistory, startBybitServer, type BybitServer, type BybitServerOptions } from '../helpers/bybit-server.js';
 import { runCommand } from '../helpers/cli.js';
@@ -61,8 +61,8 @@ test('extends an existing file with only what it lacks; human output without --j
     const run = await runCommand(Fetch, argv(server, out, '--start', iso(0), '--end', iso(149)));
     assert.is(run.error, undefined);
     assert.equal(server.requests.map((r) => [r.start, r.end]), [[T0 + 100 * H, T0 + 149 * H]]);
-    assert.equal(run.result!.added, 47);
-    assert.is(run.result!.rows, 147);
+    assert.equal((run.result as FetchSummary).added, 47);
+    assert.is((run.result as FetchSummary).rows, 147);
     assert.equal(Array.from(readCandles(out).timestamp), HISTORY.slice(0, 147).map((r) => r[0]));
     assert.ok(run.stdout.startsWith(`${out}: 147 candles (47 new) ${iso(0)} … ${iso(149)}\n1 request, 0 retries\n`), run.stdout);
     assert.match(run.stderr, /1 gap\(s\), 3 missing candle\(s\)/);
@@ -196,12 +196,40 @@ test('conflicting duplicates and off-grid candles are reported on stderr and in 
     const run = await runCommand(Fetch, argv(server, out, '--start', iso(0), '--end', iso(99)));
     assert.is(run.error, undefined);
     const h = HISTORY[57];
-    assert.equal(run.result!.conflicts, [{ time: iso(57), timeMs: T0 + 57 * H, earlier: h.slice(1, 6), later: [h[1], h[2] + 0.5, h[3], h[4] + 0.5, h[5]] }]);
-    assert.equal(run.result!.offGrid, [{ time: new Date(T0 + 10.5 * H).toISOString(), timeMs: T0 + 10.5 * H }]);
+    assert.equal((run.result as FetchSummary).conflicts, [{ time: iso(57), timeMs: T0 + 57 * H, earlier: h.slice(1, 6), later: [h[1], h[2] + 0.5, h[3], h[4] + 0.5, h[5]] }]);
+    assert.equal((run.result as FetchSummary).offGrid, [{ time: new Date(T0 + 10.5 * H).toISOString(), timeMs: T0 + 10.5 * H }]);
     assert.match(plain(run.stderr), `1 candle came twice with different values (kept the later copy); first: ${iso(57)} open/high/low/close/volume ${h.slice(1, 6).join('/')} then ${h[1]}/${h[2] + 0.5}/${h[3]}/${h[4] + 0.5}/${h[5]}`);
     assert.match(plain(run.stderr), `1 candle not on the 1h grid left out; first: ${new Date(T0 + 10.5 * H).toISOString()}`);
     assert.is(readCandles(out).close[57], h[4] + 0.5);
   });
+});
+
+test('--symbols with --dir: one file per market, resumable; a rerun fetches only what each file lacks', async () => {
+  await withServer({ history: HISTORY }, async (server) => {
+    const dir = tempDir();
+    const set = (end: number, ...more: string[]) => ['--symbols', 'BTCUSDT,ethusdt', '--dir', dir, '--base-url', server.baseUrl, '--limit', '50',
+      '--throttle-ms', '0', '--start', iso(0), '--end', iso(end), ...more];
+    const run = await runCommand(Fetch, set(99, '--json'));
+    assert.is(run.error, undefined);
+    assert.equal(run.json.markets.map((m: FetchSummary) => [m.symbol, m.output, m.rows, m.added]), [
+      ['BTCUSDT', join(dir, 'BTCUSDT_1h.csv'), 100, 100], ['ETHUSDT', join(dir, 'ETHUSDT_1h.csv'), 100, 100],
+    ]);
+    assert.equal([run.json.dir, run.json.interval, run.json.failed, run.json.requests], [dir, '60', 0, 4]);
+    assert.match(run.stderr, /BTCUSDT: .*BTCUSDT_1h\.csv 100 candles \(100 new\), 2 request\(s\) \[\d\/2\]/);
+    server.requests.length = 0;
+    const again = await runCommand(Fetch, set(109));
+    assert.is(again.error, undefined);
+    assert.equal(server.requests.map((r) => [r.query.symbol, r.start]).sort(), [['BTCUSDT', T0 + 100 * H], ['ETHUSDT', T0 + 100 * H]]);
+    assert.match(again.stdout, /2 of 2 markets up to date in .*, 2 requests/);
+    assert.is(readCandles(join(dir, 'ETHUSDT_1h.csv')).timestamp.length, 110);
+  });
+});
+
+test('--symbols needs --dir; --output and --dir exclude each other (exit 2)', async () => {
+  const a = await runCommand(Fetch, ['--symbols', 'BTCUSDT', '--output', 'x.csv']);
+  assert.is(exit(a), 2);
+  const b = await runCommand(Fetch, ['--dir', 'd', '--output', 'x.csv']);
+  assert.is(exit(b), 2);
 });
 
 test.after(removeTempDirs);

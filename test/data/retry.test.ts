@@ -46,4 +46,16 @@ test('Throttle asks to sleep what remains of the minimum interval since the last
   assert.equal(slept, [30, 40]);
 });
 
+test('one Throttle paces concurrent callers: they take turns, each a full interval after the previous start', async () => {
+  let now = 0;
+  const throttle = new Throttle(50, () => now, async (ms) => {
+    const until = now + ms;
+    await new Promise((r) => setImmediate(r));
+    now = Math.max(now, until);
+  });
+  const starts: number[] = [];
+  await Promise.all([0, 1, 2].map(() => throttle.wait().then(() => starts.push(now))));
+  assert.equal(starts, [0, 50, 100]);
+});
+
 test.run();

@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { Test } from 'uvu';
+import { testsRequiring } from './requires.js';
 
 /** Where the browser is expected: $GLOW_TRADE_CHROMIUM, else Debian's /usr/bin/chromium. */
 export function chromiumPath(): string {
@@ -21,24 +21,11 @@ export function chromiumMissing(): string | null {
   return existsSync(path) ? null : `no Chromium at ${path} (install the Debian package "chromium" or set GLOW_TRADE_CHROMIUM)`;
 }
 
-let reasonPrinted = false;
-
 /**
  * Register a browser test on `suite`: a normal test where Chromium is installed, else a skipped one
  * (counted in uvu's "Skipped:" total), the reason printed once for the whole run.
  */
-export function browserTest(suite: Test, name: string, handler: () => Promise<void>): void {
-  const missing = chromiumMissing();
-  if (missing === null) {
-    suite(name, handler);
-    return;
-  }
-  if (!reasonPrinted) {
-    reasonPrinted = true;
-    console.log(`SKIPPED: browser tests — ${missing}`);
-  }
-  suite.skip(name, handler);
-}
+export const browserTest = testsRequiring('browser tests', chromiumMissing);
 
 /** Launch headless Chromium, or print "SKIPPED: <what>" and return undefined when it is not installed. */
 export async function launchChromium(what: string): Promise<Browser | undefined> {

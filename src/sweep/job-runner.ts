@@ -1,0 +1,28 @@
+/**
+ * @fileoverview Entry point of one local pool slot (`child_process.fork`ed by local-executor.ts): it
+ * runs the jobs its parent sends, one at a time and single-threaded, and answers each with its row
+ * or its error. It exits when the parent disconnects (the sweep ended, or the parent died).
+ */
+import type { SweepJobSpec } from './job.js';
+import { runSweepJob } from './job.js';
+import { loadJobCandles } from './load-job-candles.js';
+
+export type RunnerRequest = { spec: SweepJobSpec };
+export type RunnerReply =
+  | { id: string; ok: true; row: Record<string, string | number>; seconds: number }
+  | { id: string; ok: false; error: string };
+
+async function handle({ spec }: RunnerRequest): Promise<RunnerReply> {
+  const t0 = performance.now();
+  try {
+    const row = await runSweepJob(spec, loadJobCandles(spec));
+    return { id: spec.id, ok: true, row, seconds: (performance.now() - t0) / 1000 };
+  } catch (err) {
+    return { id: spec.id, ok: false, error: (err as Error)?.message ?? String(err) };
+  }
+}
+
+process.on('message', (msg: RunnerRequest) => {
+  void handle(msg).then((reply) => process.send!(reply));
+});
+process.on('disconnect', () => process.exit(0));
