@@ -21,7 +21,7 @@
  * Mean and std (all horizons) come from the simulated paths: a t-distributed log return has no
  * finite exponential moments, so the simple return's mean under the exact model is unbounded.
  */
-import { emptyHorizonRisk, storeSortedSample, type RiskForecast } from './bar-risk.js';
+import { emptyHorizonRisk, storeSample, type RiskForecast } from './bar-risk.js';
 import { seasonality, type VolatilityInput } from './ewma.js';
 import { nelderMead } from './nelder-mead.js';
 import { lgamma, tQuantile } from '../util/special.js';
@@ -165,7 +165,7 @@ export function garchRisk(input: VolatilityInput, options: GarchRiskOptions = {}
       const out = byH.get(step);
       if (!out) continue;
       for (let q = 0; q < S; q++) sample[q] = Math.expm1(cum[q]);
-      storeSortedSample(out, i, sample.sort());
+      storeSample(out, i, sample);
       if (step === 1) {
         const sd = Math.sqrt(variance[t]) * k;
         const tail = (nodesA: Float64Array) => {

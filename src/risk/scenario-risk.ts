@@ -5,7 +5,8 @@
  * in chunks, so memory stays at chunk × S × H floats whatever the number of bars. Given the realised
  * returns, it also gives each forecast's PIT (the predictive CDF at the outcome), for calibration.
  */
-import { emptyHorizonRisk, storeSortedSample, type RiskForecast } from './bar-risk.js';
+import { emptyHorizonRisk, storeSample, type RiskForecast } from './bar-risk.js';
+import { shareAtOrBelow } from './stats.js';
 
 /** Draws S paths per context row: rows × S × H values, each row's S paths contiguous. */
 export type PathSampler = (contexts: Float32Array, rows: number, scenarios: number, seed: number) => Float32Array | Promise<Float32Array>;
@@ -78,6 +79,7 @@ export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRisk
   }
   const pit = o.realized ? o.horizons.map(() => new Float64Array(n)) : undefined;
   const sample = new Float64Array(S), cum = new Float64Array(S);
+  const byLength = o.horizons.map((h, i) => [h, i]).sort((a, b) => a[0] - b[0]);
   for (let start = 0, k = 0; start < n; start += chunk, k++) {
     const rows = Math.min(chunk, n - start);
     const paths = await o.sample(o.contexts.subarray(start * o.contextWidth, (start + rows) * o.contextWidth), rows, S, seed + k);
@@ -85,15 +87,14 @@ export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRisk
     for (let r = 0; r < rows; r++) {
       cum.fill(0);
       let next = 0;
-      const sorted = [...o.horizons].map((h, i) => [h, i]).sort((a, b) => a[0] - b[0]);
-      for (let step = 1; step <= H && next < sorted.length; step++) {
+      for (let step = 1; step <= H && next < byLength.length; step++) {
         const base = r * S * H + step - 1;
         for (let q = 0; q < S; q++) cum[q] += o.scale * paths[base + q * H];
-        while (next < sorted.length && sorted[next][0] === step) {
+        while (next < byLength.length && byLength[next][0] === step) {
           for (let q = 0; q < S; q++) sample[q] = Math.expm1(cum[q]);
-          const at = sorted[next][1];
-          storeSortedSample(horizons[at], start + r, sample.sort());
-          if (pit) pit[at][start + r] = sampleCdf(sample, o.realized![at][start + r]);
+          const at = byLength[next][1];
+          if (pit) pit[at][start + r] = shareAtOrBelow(sample, o.realized![at][start + r]);
+          storeSample(horizons[at], start + r, sample);
           next++;
         }
       }
