@@ -281,9 +281,14 @@ export class ConditionalGlow {
    * contiguous. z = μ(e) + T·σ(e)·ε, ε ~ t_ν (or N(0, 1)), then the inverse; seeded (default 0).
    * The embedding and (μ, σ) are computed once per context row inside the engine.
    */
-  sample(c: MatrixInput, n: number, options: { temperature?: number; seed?: number } = {}): Float32Array {
+  sample(c: MatrixInput, n: number, options: {
+    temperature?: number; seed?: number;
+    /** @internal The reference kernel (e in every draw's fc1 input) on this thread, for the rounding test. */
+    rowwise?: boolean;
+  } = {}): Float32Array {
     this.requireInitialized('sample');
-    const { temperature = 1, seed = 0 } = options;
+    const { temperature = 1, seed = 0, rowwise = false } = options;
+    const kernel = rowwise ? this.ex.forecastSampleRowwise : this.ex.forecastSample;
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`sample(c, n): n must be a non-negative integer, got ${n}`);
     if (!(temperature > 0) || !Number.isFinite(temperature)) {
       throw new RangeError(`sample: temperature must be a finite number > 0, got ${temperature}`);
@@ -309,7 +314,7 @@ export class ConditionalGlow {
         for (let off = lo; off < hi; off += per) {
           const m = Math.min(per, hi - off);
           this.put(null, C.data, off, m);
-          this.ex.forecastSample(this.mem.fplan, m, n, temperature, tmp.ptr);
+          kernel(this.mem.fplan, m, n, temperature, tmp.ptr);
           out.set(flow.f32(tmp.ptr, m * n * T), off * n * T);
         }
       } finally {
@@ -317,7 +322,7 @@ export class ConditionalGlow {
       }
     };
     const pool = this.shardPool(C.rows * n);
-    if (pool && C.rows >= pool.replicas) pool.sample(C.data, C.rows, n, key, counter, temperature, out, part);
+    if (pool && !rowwise && C.rows >= pool.replicas) pool.sample(C.data, C.rows, n, key, counter, temperature, out, part);
     else part(0, C.rows);
     return out;
   }
