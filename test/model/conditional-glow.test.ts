@@ -172,6 +172,13 @@ test('sampling many contexts × draws in one call equals the chunked stream (con
   assert.ok(s.every(Number.isFinite));
   const firstTwo = m.sample(c.subarray(0, 2 * C), 7, { seed: 5 });
   assert.equal(Array.from(firstTwo), Array.from(s.subarray(0, 2 * 7 * T)));
+  // `into`: the same draws, written into the start of the caller's buffer (too small a buffer is not used)
+  const buffer = new Float32Array(3 * 7 * T).fill(-1);
+  const into = m.sample(c.subarray(0, 2 * C), 7, { seed: 5, into: buffer });
+  assert.ok(into.buffer === buffer.buffer && into.length === 2 * 7 * T);
+  assert.equal(Array.from(into), Array.from(firstTwo));
+  assert.is(buffer[2 * 7 * T], -1);
+  assert.ok(m.sample(c.subarray(0, 2 * C), 7, { seed: 5, into: new Float32Array(5) }).length === 2 * 7 * T);
 });
 
 test('sampling with e folded into fc1\'s bias (per context row) equals the per-draw [xa, e] kernel within f32 rounding', () => {
