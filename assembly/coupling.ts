@@ -16,13 +16,14 @@ import { colSum, copyBlock } from './blocks';
 import { additiveApply, affineBackward, affineForward, affineInverse } from './couplingmath';
 import {
   H_ADD, H_DH1, H_DH2, H_DO, H_HID, S_B1, S_B2, S_B3, S_D, S_DA, S_DB, S_H1, S_H2, S_NOUT, S_O,
-  S_U, S_DEMB, S_W1, S_W1T, S_W2, S_W2T, S_W3, S_W3T, fc1In, grad, hdr, hptr, param, rec, recPtr,
+  S_U, S_DEMB, S_B1ROW, S_W1, S_W1T, S_W2, S_W2T, S_W3, S_W3T, fc1In, grad, hdr, hptr, param, rec, recPtr,
 } from './plan';
 
 /**
  * The coupling network o = MLP(rows of `xa`, leading dimension lda) into the step's h1, h2, o. A
  * conditional coupling (S_U set) first copies xa into the first da columns of u = [xa, e] and
- * reads fc1's input from u.
+ * reads fc1's input from u. With S_B1ROW set (forecaster sampling: all n rows share one e), fc1
+ * reads xa alone and its bias is b1 + W1[:, da:]·e, computed once for the call.
  */
 function couplingNet(plan: usize, r: usize, n: i32, xa: usize, lda: i32): void {
   const H = hdr(plan, H_HID);
@@ -30,13 +31,16 @@ function couplingNet(plan: usize, r: usize, n: i32, xa: usize, lda: i32): void {
   const h1 = recPtr(r, S_H1), h2 = recPtr(r, S_H2), o = recPtr(r, S_O);
   const u = recPtr(r, S_U);
   let inp = xa, ld = lda, k = da;
-  if (u != 0) {
+  let b1 = param(plan, r, S_B1);
+  const b1row = recPtr(r, S_B1ROW);
+  if (b1row != 0) b1 = b1row; // every row has the same e: its fc1 term is in the bias (W1ᵀ's first da rows are xa's)
+  else if (u != 0) {
     k = fc1In(r);
     copyBlock(n, da, xa, lda, u, k);
     inp = u;
     ld = k;
   }
-  gemm(n, H, k, inp, ld, 1, recPtr(r, S_W1T), H, h1, H, param(plan, r, S_B1), 0, GEMM_RELU);
+  gemm(n, H, k, inp, ld, 1, recPtr(r, S_W1T), H, h1, H, b1, 0, GEMM_RELU);
   gemm(n, H, H, h1, H, 1, recPtr(r, S_W2T), H, h2, H, param(plan, r, S_B2), 0, GEMM_RELU);
   gemm(n, nOut, H, h2, H, 1, recPtr(r, S_W3T), nOut, o, nOut, param(plan, r, S_B3), 0, 0);
 }

@@ -15,11 +15,11 @@ import { glowApplyGradient, gatherRows } from './train';
 import { fillNormal } from './rng';
 import { fillStudent, studentPrepare } from './student';
 import {
-  H_CAP, H_GRADS, H_LOGDET, H_LOGP, H_NSTEPS, H_NUMEL, H_PARAMS, H_RNG, H_X0, H_Z, R_LOGDET_CONST, R_LOSS,
-  S_DA, S_KIN, S_U, hdr, hptr, rec, recPtr, result, setResult, stepRec,
+  H_CAP, H_GRADS, H_HID, H_LOGDET, H_LOGP, H_NSTEPS, H_NUMEL, H_PARAMS, H_RNG, H_X0, H_Z, R_LOGDET_CONST, R_LOSS,
+  S_B1, S_B1ROW, S_DA, S_KIN, S_U, S_W1T, hdr, hptr, param, rec, recPtr, result, setResult, stepRec,
 } from './plan';
 import {
-  F_BC1, F_BC2, F_BP1, F_BP2, F_C, F_CH, F_CTX, F_DEMB, F_DF, F_DHC, F_DHP, F_DPO, F_DZ, F_E, F_EMB, F_FLOW,
+  F_B1ROWS, F_BC1, F_BC2, F_BP1, F_BP2, F_C, F_CAP, F_CH, F_CTX, F_DEMB, F_DF, F_DHC, F_DHP, F_DPO, F_DZ, F_E, F_EMB, F_FLOW,
   F_GNU, F_HC, F_HP, F_NU, F_PO, F_STUDENT, F_T, F_TAB, F_WC1, F_WC1T, F_WC2, F_WC2T, F_WP1, F_WP1T, F_WP2,
   F_WP2T, fh, fptr,
 } from './forecastplan';
@@ -276,29 +276,89 @@ export function forecastDiagnose(fp: usize, n: i32): i32 {
 }
 
 /**
- * S draws for each of the nctx context rows in CTX (nctx ≤ capacity) into out (nctx × S × T,
- * each context's draws contiguous): e and (μ, σ) once per context row, then in chunks of the
- * flow's capacity: e broadcast to the chunk's rows, ε ~ t_ν (or N(0, 1)) from the RNG stream,
- * z = μ + T·σ·ε, the inverse.
+ * e and (μ, T·σ) of the nctx context rows in CTX into EMB and PO (log σ turned into T·σ in place;
+ * the prior output is recomputed by every call).
  */
-export function forecastSample(fp: usize, nctx: i32, S: i32, temperature: f64, out: usize): void {
-  const flow = flowOf(fp);
-  const T = fh(fp, F_T), E = fh(fp, F_E), T2 = 2 * T;
+function sampleHeads(fp: usize, nctx: i32, temperature: f64): void {
+  const T = fh(fp, F_T), T2 = 2 * T;
   contextNet(fp, nctx);
   priorNet(fp, nctx);
-  const po = fptr(fp, F_PO), emb = fptr(fp, F_EMB);
-  // log σ → T·σ in place (the prior output is recomputed by every call)
+  const po = fptr(fp, F_PO);
   for (let i = 0; i < nctx; i++) {
     for (let j = 0; j < T; j++) {
       const p = po + (<usize>(i * T2 + T + j) << 2);
       store<f32>(p, <f32>(temperature * Math.exp(<f64>load<f32>(p))));
     }
   }
+}
+
+/** m base draws into Z: ε ~ t_ν (or N(0, 1)) from the RNG stream, z = μ + T·σ·ε with row i's (μ, T·σ) from PO row ctxOf(i). */
+function baseDraws(fp: usize, m: i32, r0: i32, S: i32): void {
+  const flow = flowOf(fp);
+  const T = fh(fp, F_T), T2 = 2 * T;
+  const z = hptr(flow, H_Z), po = fptr(fp, F_PO);
+  if (fh(fp, F_STUDENT) != 0) fillStudent(hptr(flow, H_RNG), z, m * T, T, fptr(fp, F_TAB));
+  else fillNormal(hptr(flow, H_RNG), z, m * T, 1.0);
+  for (let i = 0; i < m; i++) {
+    const pr = po + (<usize>(((r0 + i) / S) * T2) << 2);
+    const zr = z + (<usize>(i * T) << 2);
+    for (let j = 0; j < T; j++) {
+      const p = zr + (<usize>j << 2);
+      store<f32>(p, load<f32>(pr + (<usize>j << 2)) + load<f32>(pr + (<usize>(T + j) << 2)) * load<f32>(p));
+    }
+  }
+}
+
+/**
+ * S draws for each of the nctx context rows in CTX (nctx ≤ capacity) into out (nctx × S × T,
+ * each context's draws contiguous): e and (μ, σ) once per context row; then, per context row,
+ * each coupling's fc1 term of e folded into a bias once (S_B1ROW: b1 + W1[:, da:]·e), and the
+ * row's draws in blocks of the flow's capacity: ε ~ t_ν (or N(0, 1)) from the RNG stream,
+ * z = μ + T·σ·ε, the inverse with fc1 reading xa alone. The draws are the stream's in the same
+ * order as forecastSampleRowwise's; the values differ from it only by f32 rounding in fc1 (the
+ * e term summed apart from the xa terms).
+ */
+export function forecastSample(fp: usize, nctx: i32, S: i32, temperature: f64, out: usize): void {
+  const flow = flowOf(fp);
+  const T = fh(fp, F_T), E = fh(fp, F_E), Hd = hdr(flow, H_HID);
+  sampleHeads(fp, nctx, temperature);
+  const emb = fptr(fp, F_EMB), biases = fptr(fp, F_B1ROWS), capRows = fh(fp, F_CAP);
+  const steps = hdr(flow, H_NSTEPS);
+  for (let s = 0; s < steps; s++) {
+    const r = stepRec(flow, s);
+    const w1e = recPtr(r, S_W1T) + (<usize>(rec(r, S_DA) * Hd) << 2); // W1ᵀ's last E rows: e's weights
+    gemm(nctx, Hd, E, emb, E, 1, w1e, Hd, biases + (<usize>(s * capRows * Hd) << 2), Hd, param(flow, r, S_B1), 0, 0);
+  }
+  const cap = min(hdr(flow, H_CAP), SAMPLE_BLOCK);
+  const x0 = hptr(flow, H_X0);
+  for (let c = 0; c < nctx; c++) {
+    for (let s = 0; s < steps; s++) {
+      store<i32>(stepRec(flow, s) + (<usize>S_B1ROW << 2), <i32>(biases + (<usize>((s * capRows + c) * Hd) << 2)));
+    }
+    for (let b0 = 0; b0 < S; b0 += cap) {
+      const m = min(cap, S - b0);
+      baseDraws(fp, m, c * S + b0, S);
+      glowInverse(flow, m);
+      memory.copy(out + (<usize>((c * S + b0) * T) << 2), x0, <usize>(m * T) << 2);
+    }
+  }
+  for (let s = 0; s < steps; s++) store<i32>(stepRec(flow, s) + (<usize>S_B1ROW << 2), 0);
+}
+
+/**
+ * forecastSample's reference: the same draws, with e copied into the last E columns of every
+ * coupling's input u for each draw and fc1 over [xa, e] (blocks span context rows). Kept for the
+ * test that bounds the per-row-bias path's rounding against it.
+ */
+export function forecastSampleRowwise(fp: usize, nctx: i32, S: i32, temperature: f64, out: usize): void {
+  const flow = flowOf(fp);
+  const T = fh(fp, F_T), E = fh(fp, F_E);
+  sampleHeads(fp, nctx, temperature);
+  const emb = fptr(fp, F_EMB);
   const cap = min(hdr(flow, H_CAP), SAMPLE_BLOCK);
   const total = nctx * S;
-  const z = hptr(flow, H_Z), x0 = hptr(flow, H_X0), rng = hptr(flow, H_RNG);
+  const x0 = hptr(flow, H_X0);
   const steps = hdr(flow, H_NSTEPS);
-  const student = fh(fp, F_STUDENT) != 0;
   for (let r0 = 0; r0 < total; r0 += cap) {
     const m = min(cap, total - r0);
     for (let s = 0; s < steps; s++) {
@@ -310,16 +370,7 @@ export function forecastSample(fp: usize, nctx: i32, S: i32, temperature: f64, o
         copyRow(emb + (<usize>(c * E) << 2), u + (<usize>(i * k) << 2), E);
       }
     }
-    if (student) fillStudent(rng, z, m * T, T, fptr(fp, F_TAB));
-    else fillNormal(rng, z, m * T, 1.0);
-    for (let i = 0; i < m; i++) {
-      const pr = po + (<usize>(((r0 + i) / S) * T2) << 2);
-      const zr = z + (<usize>(i * T) << 2);
-      for (let j = 0; j < T; j++) {
-        const p = zr + (<usize>j << 2);
-        store<f32>(p, load<f32>(pr + (<usize>j << 2)) + load<f32>(pr + (<usize>(T + j) << 2)) * load<f32>(p));
-      }
-    }
+    baseDraws(fp, m, r0, S);
     glowInverse(flow, m);
     memory.copy(out + (<usize>(r0 * T) << 2), x0, <usize>(m * T) << 2);
   }

@@ -40,6 +40,7 @@ export const F_NU: i32 = 29; // f64[4·T]: per latent j: ν, log-normaliser, ½[
 export const F_TAB: i32 = 30; // f32[3·(T+4)]: Marsaglia–Tsang d, c and ν per column, wrapped (student.ts)
 export const F_GNU: i32 = 31; // f64[T] scratch: dL/dν of one call
 export const F_CAP: i32 = 32; // rows of every buffer above (= the flow's capacity)
+export const F_B1ROWS: i32 = 33; // f32[steps·cap·hidden]: per context row and step, fc1's bias b1 + W1[:, da:]·e (sampling)
 export const F_HEADER_WORDS: i32 = 48;
 
 @inline export function fh(fp: usize, slot: i32): i32 {

@@ -18,6 +18,7 @@ export { fillNormal } from './rng';
 export { forecastHeaderWords } from './forecastplan';
 export {
   forecastApplyGradient, forecastBackward, forecastDiagnose, forecastForward, forecastGather, forecastInitActNorm,
-  forecastInverse, forecastLossGrad, forecastPrepare, forecastSample, forecastShardGrad, forecastTrainStep,
+  forecastInverse, forecastLossGrad, forecastPrepare, forecastSample, forecastSampleRowwise, forecastShardGrad,
+  forecastTrainStep,
 } from './forecast';
 export { fillStudent, studentPrepare } from './student';

@@ -95,6 +95,8 @@ export const S_Y: i32 = 31; // step output (cap×d): next step's X or the level 
 export const S_KIN: i32 = 32; // fc1 input width da + E (0: da, unconditional)
 export const S_U: i32 = 33; // byte pointer: u (cap×KIN); its last E columns hold e, written by the host kernel
 export const S_DEMB: i32 = 34; // byte pointer: dL/de (cap×E), accumulated over every step by the backward
+// Forecaster sampling only (forecast.ts; 0 otherwise): fc1's bias for a call whose rows share one e
+export const S_B1ROW: i32 = 35; // byte pointer: b1 + W1[:, da:]·e (H); fc1 then reads xa alone
 export const STEP_WORDS: i32 = 40;
 
 /** Input width of a step's fc1: da, or da + E for a conditional coupling. */

@@ -285,9 +285,19 @@ export class ConditionalGlow {
    * stream restarts at (key, counter) for each row — so differences between rows' samples come from
    * their contexts only, not from Monte-Carlo noise (what a per-bar comparison of forecasts wants).
    */
-  sample(c: MatrixInput, n: number, options: { temperature?: number; seed?: number; commonDraws?: boolean } = {}): Float32Array {
+  sample(c: MatrixInput, n: number, options: {
+    temperature?: number; seed?: number; commonDraws?: boolean;
+    /** @internal The reference kernel (e in every draw's fc1 input) on this thread, for the rounding test. */
+    rowwise?: boolean;
+    /**
+     * Write the draws into the start of this buffer (when it holds at least rows·n·target values)
+     * and return that view of it: a caller sampling chunk after chunk reuses one buffer.
+     */
+    into?: Float32Array;
+  } = {}): Float32Array {
     this.requireInitialized('sample');
-    const { temperature = 1, seed = 0, commonDraws = false } = options;
+    const { temperature = 1, seed = 0, commonDraws = false, rowwise = false, into } = options;
+    const kernel = rowwise ? this.ex.forecastSampleRowwise : this.ex.forecastSample;
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`sample(c, n): n must be a non-negative integer, got ${n}`);
     if (!(temperature > 0) || !Number.isFinite(temperature)) {
       throw new RangeError(`sample: temperature must be a finite number > 0, got ${temperature}`);
@@ -299,7 +309,8 @@ export class ConditionalGlow {
     for (let i = 0; i < 4; i++) state[i] = rng.nextU32() | 0;
     if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
     const key = Array.from(state.subarray(0, 3)), counter = state[3];
-    const out = new Float32Array(C.rows * n * T);
+    const size = C.rows * n * T;
+    const out = into && into.length >= size ? into.subarray(0, size) : new Float32Array(size);
     if (n === 0 || C.rows === 0) return out;
     // Context rows [lo, hi): the stream is counter-based, so starting at counter + lo·n·T gives
     // exactly the draws of one pass over every row (and lets workers take shares of the rows).
@@ -315,7 +326,7 @@ export class ConditionalGlow {
           const m = Math.min(per, hi - off);
           if (commonDraws) flow.i32(flow.rng, 4).set([...key, counter]);
           this.put(null, C.data, off, m);
-          this.ex.forecastSample(this.mem.fplan, m, n, temperature, tmp.ptr);
+          kernel(this.mem.fplan, m, n, temperature, tmp.ptr);
           out.set(flow.f32(tmp.ptr, m * n * T), off * n * T);
         }
       } finally {
@@ -323,7 +334,7 @@ export class ConditionalGlow {
       }
     };
     const pool = this.shardPool(C.rows * n);
-    if (pool && C.rows >= pool.replicas) pool.sample(C.data, C.rows, n, key, counter, temperature, out, part, commonDraws);
+    if (pool && !rowwise && C.rows >= pool.replicas) pool.sample(C.data, C.rows, n, key, counter, temperature, out, part, commonDraws);
     else part(0, C.rows);
     return out;
   }

@@ -18,7 +18,7 @@ import { garchRisk } from '../risk/garch.js';
 import { historicalRisk } from '../risk/historical.js';
 import { bestMethod, evaluateRiskForecasts, type MethodEvaluation } from '../risk/forecast-evaluation.js';
 import { scenarioRisk } from '../risk/scenario-risk.js';
-import { forecasterContexts, forecasterSampler, type ForecasterBundle } from '../trading/forecaster-bundle.js';
+import { forecasterContexts, type ForecasterBundle } from '../trading/forecaster-bundle.js';
 import { periodRows, rowsIn } from '../trading/run-backtest.js';
 
 export const BASELINES = ['hs', 'ewma', 'garch'] as const;
@@ -89,7 +89,7 @@ export async function runRisk(bundle: ForecasterBundle, candles: Candles, option
   const realized = horizons.map((h) => realizedReturns(logReturns, bars, h));
   const t0 = performance.now();
   const { pit, ...forecaster } = await scenarioRisk({
-    method: 'forecaster', sample: forecasterSampler(bundle), contexts: contexts.subarray(a * width, b * width), contextWidth: width,
+    method: 'forecaster', sample: (c, _rows, S, seed, buffer) => bundle.model.sample(c, S, { seed, into: buffer }), contexts: contexts.subarray(a * width, b * width), contextWidth: width,
     pathLength: bundle.horizon, bars, horizons, scenarios, seed, scale: bundle.targetScale, realized,
     onProgress: (done, total) => options.onProgress?.('forecaster', done, total),
   });

@@ -4,6 +4,7 @@
  * R_h = exp(ℓ_{t+1} + … + ℓ_{t+h}) − 1 summarised as VaR/CVaR at 95% and 99% (losses positive),
  * mean and standard deviation. Also the log-return series the baselines read.
  */
+import { selectSmallest } from './stats.js';
 import { varCvarSorted } from './var.js';
 
 /** One horizon's forecasts, one entry per forecast bar. */
@@ -39,18 +40,43 @@ export function emptyHorizonRisk(horizon: number, n: number): HorizonRisk {
 
 /** Store the summary of an ascending sample of simple returns as forecast i. */
 export function storeSortedSample(out: HorizonRisk, i: number, sorted: ArrayLike<number>): void {
-  const v = varCvarSorted(sorted);
+  storeTail(out, i, sorted);
+  storeMoments(out, i, sorted);
+}
+
+/**
+ * Store the summary of an unsorted sample of simple returns as forecast i, reordering it in place.
+ * Only the low tail the VaR/CVaR read is sorted (stats.ts selectSmallest): VaR and CVaR equal
+ * storeSortedSample's bit for bit; mean and std are summed in another order, so they may differ
+ * from it in the last bits (|Δ| ≲ n·2⁻⁵³ relative). A sample holding NaN is sorted whole instead.
+ */
+export function storeSample(out: HorizonRisk, i: number, sample: Float64Array): void {
+  const n = sample.length;
+  if (!Number.isNaN(storeMoments(out, i, sample))) {
+    // The 95% VaR reads order statistics ⌊(n − 1)·0.05⌋ and the next; the 99% ones lie below.
+    selectSmallest(sample, Math.floor((n - 1) * 0.05) + 2);
+    storeTail(out, i, sample);
+  } else storeSortedSample(out, i, sample.sort());
+}
+
+function storeTail(out: HorizonRisk, i: number, lowTailSorted: ArrayLike<number>): void {
+  const v = varCvarSorted(lowTailSorted);
   out.var95[i] = v.var95;
   out.cvar95[i] = v.cvar95;
   out.var99[i] = v.var99;
   out.cvar99[i] = v.cvar99;
+}
+
+/** Mean and std (ddof 1) into forecast i; returns the mean. */
+function storeMoments(out: HorizonRisk, i: number, sample: ArrayLike<number>): number {
   let s = 0;
-  for (let k = 0; k < sorted.length; k++) s += sorted[k];
-  const mean = s / sorted.length;
+  for (let k = 0; k < sample.length; k++) s += sample[k];
+  const mean = s / sample.length;
   let ss = 0;
-  for (let k = 0; k < sorted.length; k++) ss += (sorted[k] - mean) ** 2;
+  for (let k = 0; k < sample.length; k++) ss += (sample[k] - mean) ** 2;
   out.mean[i] = mean;
-  out.std[i] = sorted.length > 1 ? Math.sqrt(ss / (sorted.length - 1)) : NaN;
+  out.std[i] = sample.length > 1 ? Math.sqrt(ss / (sample.length - 1)) : NaN;
+  return mean;
 }
 
 /** One-bar log returns ℓ_i = ln(c_i / c_{i−1}); NaN for i = 0 and where candle i−1 is missing. */

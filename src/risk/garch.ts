@@ -21,7 +21,7 @@
  * Mean and std (all horizons) come from the simulated paths: a t-distributed log return has no
  * finite exponential moments, so the simple return's mean under the exact model is unbounded.
  */
-import { emptyHorizonRisk, storeSortedSample, type RiskForecast } from './bar-risk.js';
+import { emptyHorizonRisk, storeSample, type RiskForecast } from './bar-risk.js';
 import { seasonality, type VolatilityInput } from './ewma.js';
 import { nelderMead } from './nelder-mead.js';
 import { lgamma, tQuantile } from '../util/special.js';
@@ -134,11 +134,12 @@ export function garchRisk(input: VolatilityInput, options: GarchRiskOptions = {}
   const maxH = Math.max(...input.horizons);
   const S = options.paths ?? 2000;
   const seed = options.seed ?? 0;
-  // Common random numbers: S × maxH standardised t innovations, drawn once.
+  // Common random numbers: S × maxH standardised t innovations, drawn once (path by path), stored
+  // step by step so that the recursion below reads them in order.
   const rng = new Rng(seed);
   const k = Math.sqrt((p.nu - 2) / p.nu);
   const z = new Float64Array(S * maxH);
-  for (let i = 0; i < z.length; i++) z[i] = k * studentTDraw(rng, p.nu);
+  for (let q = 0; q < S; q++) for (let j = 0; j < maxH; j++) z[j * S + q] = k * studentTDraw(rng, p.nu);
   // Quantile nodes of the standard t for the 1-bar CVaR.
   const M = 256;
   const nodes = (alpha: number) => Float64Array.from({ length: M }, (_, j) => tQuantile((alpha * (j + 0.5)) / M, p.nu));
@@ -156,16 +157,18 @@ export function garchRisk(input: VolatilityInput, options: GarchRiskOptions = {}
     for (let j = 1; j <= maxH; j++) f[j] = s * futureFactor(t, j);
     s2.fill(variance[t]);
     cum.fill(0);
+    const { mu, omega, alpha, beta } = p;
     for (let step = 1; step <= maxH; step++) {
+      const fs = f[step], zs = (step - 1) * S;
       for (let q = 0; q < S; q++) {
-        const e = Math.sqrt(s2[q]) * z[q * maxH + step - 1];
-        cum[q] += f[step] * (p.mu + e);
-        s2[q] = p.omega + p.alpha * e * e + p.beta * s2[q];
+        const e = Math.sqrt(s2[q]) * z[zs + q];
+        cum[q] += fs * (mu + e);
+        s2[q] = omega + alpha * e * e + beta * s2[q];
       }
       const out = byH.get(step);
       if (!out) continue;
       for (let q = 0; q < S; q++) sample[q] = Math.expm1(cum[q]);
-      storeSortedSample(out, i, sample.sort());
+      storeSample(out, i, sample);
       if (step === 1) {
         const sd = Math.sqrt(variance[t]) * k;
         const tail = (nodesA: Float64Array) => {

@@ -3,7 +3,7 @@
  * distribution of the overlapping h-bar returns exp(ℓ_{j−h+1} + … + ℓ_j) − 1 whose windows end in
  * the last N bars (j ∈ (t − N, t]) and hold no unknown return. Nothing is fitted.
  */
-import { emptyHorizonRisk, storeSortedSample, type RiskForecast } from './bar-risk.js';
+import { emptyHorizonRisk, storeSample, type RiskForecast } from './bar-risk.js';
 
 export const DEFAULT_HS_WINDOW = 1000;
 
@@ -29,8 +29,7 @@ export function historicalRisk(input: { logReturns: Float64Array; bars: Int32Arr
         if (unknown[j + 1] - unknown[j - h + 1] === 0) sample[n++] = Math.expm1(sum[j + 1] - sum[j - h + 1]);
       }
       if (n < 20) throw new RangeError(`historical simulation: bar ${t} has only ${n} complete ${h}-bar windows in the last ${window} bars`);
-      const sorted = sample.subarray(0, n).sort();
-      storeSortedSample(out, i, sorted);
+      storeSample(out, i, sample.subarray(0, n));
     }
   }
   return { method: 'hs', bars: input.bars, horizons, details: { window } };

@@ -5,12 +5,22 @@
  * in chunks, so memory stays at chunk × S × H floats whatever the number of bars. Given the realised
  * returns, it also gives each forecast's PIT (the predictive CDF at the outcome), for calibration.
  */
-import { emptyHorizonRisk, storeSortedSample, type RiskForecast } from './bar-risk.js';
+import { emptyHorizonRisk, storeSample, type RiskForecast } from './bar-risk.js';
+import { shareAtOrBelow } from './stats.js';
 
-/** Draws S paths per context row: rows × S × H values, each row's S paths contiguous. */
-export type PathSampler = (contexts: Float32Array, rows: number, scenarios: number, seed: number) => Float32Array | Promise<Float32Array>;
+/**
+ * Draws S paths per context row: rows × S × H values, each row's S paths contiguous. `buffer`, when
+ * given, holds at least that many values and is the caller's to reuse from chunk to chunk: a
+ * sampler may write its draws there and return a view of it (fresh memory per chunk costs page
+ * faults and collections: a 256-bar chunk of 2,000 × 20 draws is 41 MB).
+ */
+export type PathSampler = (
+  contexts: Float32Array, rows: number, scenarios: number, seed: number, buffer?: Float32Array,
+) => Float32Array | Promise<Float32Array>;
 /** A PathSampler that returns its paths directly (what `scenarioRiskSync` needs). */
-export type SyncPathSampler = (contexts: Float32Array, rows: number, scenarios: number, seed: number) => Float32Array;
+export type SyncPathSampler = (
+  contexts: Float32Array, rows: number, scenarios: number, seed: number, buffer?: Float32Array,
+) => Float32Array;
 
 export interface ScenarioRiskOptions {
   method?: string;
@@ -36,8 +46,9 @@ export interface ScenarioRiskOptions {
    */
   realized?: ArrayLike<number>[];
   /**
-   * Called with every bar's ascending sample of h-bar simple returns (bar index into `bars`, index
-   * into `horizons`), for statistics beyond the stored summary; the array is reused afterwards.
+   * Called with every bar's sample of h-bar simple returns (bar index into `bars`, index into
+   * `horizons`), for statistics beyond the stored summary. Its ORDER IS UNSPECIFIED (only the low
+   * tail the VaR reads is sorted), so use order-free statistics; the array is reused afterwards.
    */
   onSample?: (bar: number, horizonIndex: number, sorted: Float64Array) => void;
 }
@@ -63,11 +74,11 @@ export function sampleCdf(sorted: ArrayLike<number>, x: number): number {
   return lo / sorted.length;
 }
 
-/** Probability that the h-bar loss exceeds `loss` (e.g. 0.02), from an ascending sample of returns. */
-export function lossProbability(sorted: ArrayLike<number>, loss: number): number {
+/** Probability that the h-bar loss exceeds `loss` (e.g. 0.02): the share of sampled returns below −loss (any order). */
+export function lossProbability(sample: ArrayLike<number>, loss: number): number {
   let n = 0;
-  while (n < sorted.length && sorted[n] < -loss) n++;
-  return n / sorted.length;
+  for (let i = 0; i < sample.length; i++) if (sample[i] < -loss) n++;
+  return n / sample.length;
 }
 
 /**
@@ -75,7 +86,7 @@ export function lossProbability(sorted: ArrayLike<number>, loss: number): number
  * paths, so one body serves the asynchronous `scenarioRisk` and the synchronous
  * `scenarioRiskSync` (a sampler that returns its paths directly, e.g. the forecaster's).
  */
-function* scenarioRiskSteps(o: ScenarioRiskOptions): Generator<{ contexts: Float32Array; rows: number; scenarios: number; seed: number }, ScenarioRiskResult, Float32Array> {
+function* scenarioRiskSteps(o: ScenarioRiskOptions): Generator<{ contexts: Float32Array; rows: number; scenarios: number; seed: number; buffer: Float32Array }, ScenarioRiskResult, Float32Array> {
   const S = o.scenarios ?? 2000, chunk = o.chunk ?? 256, H = o.pathLength, seed = o.seed ?? 0;
   const n = o.bars.length;
   if (o.contexts.length !== n * o.contextWidth) throw new RangeError(`scenario risk: ${o.contexts.length / o.contextWidth} context rows for ${n} bars`);
@@ -89,22 +100,23 @@ function* scenarioRiskSteps(o: ScenarioRiskOptions): Generator<{ contexts: Float
   }
   const pit = o.realized ? o.horizons.map(() => new Float64Array(n)) : undefined;
   const sample = new Float64Array(S), cum = new Float64Array(S);
-  const sorted = [...o.horizons].map((h, i) => [h, i]).sort((a, b) => a[0] - b[0]);
+  const buffer = new Float32Array(Math.min(chunk, n) * S * H);
+  const byLength = o.horizons.map((h, i) => [h, i]).sort((a, b) => a[0] - b[0]);
   for (let start = 0, k = 0; start < n; start += chunk, k++) {
     const rows = Math.min(chunk, n - start);
-    const paths = yield { contexts: o.contexts.subarray(start * o.contextWidth, (start + rows) * o.contextWidth), rows, scenarios: S, seed: seed + k };
+    const paths = yield { contexts: o.contexts.subarray(start * o.contextWidth, (start + rows) * o.contextWidth), rows, scenarios: S, seed: seed + k, buffer };
     if (paths.length !== rows * S * H) throw new RangeError(`scenario risk: the sampler returned ${paths.length} values, expected ${rows * S * H}`);
     for (let r = 0; r < rows; r++) {
       cum.fill(0);
       let next = 0;
-      for (let step = 1; step <= H && next < sorted.length; step++) {
+      for (let step = 1; step <= H && next < byLength.length; step++) {
         const base = r * S * H + step - 1;
         for (let q = 0; q < S; q++) cum[q] += o.scale * paths[base + q * H];
-        while (next < sorted.length && sorted[next][0] === step) {
+        while (next < byLength.length && byLength[next][0] === step) {
           for (let q = 0; q < S; q++) sample[q] = Math.expm1(cum[q]);
-          const at = sorted[next][1];
-          storeSortedSample(horizons[at], start + r, sample.sort());
-          if (pit) pit[at][start + r] = sampleCdf(sample, o.realized![at][start + r]);
+          const at = byLength[next][1];
+          if (pit) pit[at][start + r] = shareAtOrBelow(sample, o.realized![at][start + r]);
+          storeSample(horizons[at], start + r, sample);
           o.onSample?.(start + r, at, sample);
           next++;
         }
@@ -121,7 +133,7 @@ export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRisk
   let step = steps.next();
   while (!step.done) {
     const q = step.value;
-    step = steps.next(await o.sample(q.contexts, q.rows, q.scenarios, q.seed));
+    step = steps.next(await o.sample(q.contexts, q.rows, q.scenarios, q.seed, q.buffer));
   }
   return step.value;
 }
@@ -133,7 +145,7 @@ export function scenarioRiskSync(o: ScenarioRiskOptions & { sample: SyncPathSamp
   let step = steps.next();
   while (!step.done) {
     const q = step.value;
-    step = steps.next(sample(q.contexts, q.rows, q.scenarios, q.seed));
+    step = steps.next(sample(q.contexts, q.rows, q.scenarios, q.seed, q.buffer));
   }
   return step.value;
 }

@@ -80,3 +80,62 @@ export function moments(values: ArrayLike<number>, what = 'values'): Moments {
   const kurtosis = n >= 4 && spread ? ((n - 1) / ((n - 2) * (n - 3))) * ((n + 1) * (m4 / (m2 * m2)) - 3 * (n - 1)) : null;
   return { n, mean, std, skewness, kurtosis };
 }
+
+/**
+ * Reorders `values` in place so that its first m ≥ min(count, n) entries are its m smallest, in
+ * ascending order, and every later entry is greater than values[m − 1]; returns m. Then any
+ * function of an ascending sample that reads only the low tail (a type-7 quantile at p with
+ * ⌊(n − 1)p⌋ + 2 ≤ count, the values at or below it) gives exactly what it gives on the fully sorted
+ * sample — ties with the last selected value are pulled into the prefix — in O(n + count·log count)
+ * instead of O(n log n). No NaN allowed (the caller sorts such a sample instead).
+ */
+export function selectSmallest(values: Float64Array, count: number): number {
+  const n = values.length;
+  if (count >= n) {
+    values.sort();
+    return n;
+  }
+  if (count <= 0) return 0;
+  // Quickselect (Hoare partition, median of three) until index count − 1 holds its order statistic.
+  const k = count - 1;
+  let lo = 0, hi = n - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    const a = values[lo], b = values[mid], c = values[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break; // j < k < i: values[k] equals the pivot and sits between the two parts
+  }
+  values.subarray(0, count).sort();
+  // Pull every later entry equal to the largest selected value into the prefix.
+  const last = values[count - 1];
+  let m = count;
+  for (let i = count; i < n; i++) {
+    if (values[i] === last) {
+      values[i] = values[m];
+      values[m++] = last;
+    }
+  }
+  return m;
+}
+
+/** Share of `values` at or below x (the empirical CDF at x; NaN for an unknown x). Any order. */
+export function shareAtOrBelow(values: ArrayLike<number>, x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  let c = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] <= x) c++;
+  return c / values.length;
+}

@@ -19,12 +19,13 @@
  * on BTC hourly bars, as much as it moved from bar to bar; with common draws that noise is one shared
  * factor per seed, and the calibration's median (same draws) divides it out (docs/forecast-strategy.md).
  */
-import { lossProbability, sampleCdf, scenarioRiskSync, type SyncPathSampler } from '../risk/scenario-risk.js';
+import { lossProbability, scenarioRiskSync, type SyncPathSampler } from '../risk/scenario-risk.js';
+import { shareAtOrBelow } from '../risk/stats.js';
 import type { ForecasterBundle } from './forecaster-bundle.js';
 
 /** S paths per context row, the same base draws for every row (the chunk seed of scenario-risk is ignored). */
 export function commonDrawSampler(bundle: Pick<ForecasterBundle, 'model'>, seed: number): SyncPathSampler {
-  return (contexts, _rows, scenarios) => bundle.model.sample(contexts, scenarios, { seed, commonDraws: true });
+  return (contexts, _rows, scenarios, _seed, buffer) => bundle.model.sample(contexts, scenarios, { seed, commonDraws: true, into: buffer });
 }
 
 /** Per-bar statistics of R_h, one entry per forecast bar. */
@@ -84,10 +85,10 @@ export function forecastStatistics(bundle: Pick<ForecasterBundle, 'model' | 'hor
   const risk = scenarioRiskSync({
     sample: commonDrawSampler(bundle, o.seed), contexts: o.contexts, contextWidth: bundle.model.contextWidth, pathLength: bundle.horizon,
     bars: o.bars, horizons: [o.horizon], scenarios: o.scenarios, seed: o.seed, scale: bundle.targetScale, onProgress: o.onProgress,
-    onSample: (bar, _h, sorted) => {
-      probAboveCost[bar] = 1 - sampleCdf(sorted, o.hurdle);
-      probBelowCost[bar] = lossProbability(sorted, o.hurdle);
-      ({ mean: mean[bar], std: std[bar] } = logMoments(sorted));
+    onSample: (bar, _h, sample) => {
+      probAboveCost[bar] = 1 - shareAtOrBelow(sample, o.hurdle);
+      probBelowCost[bar] = lossProbability(sample, o.hurdle);
+      ({ mean: mean[bar], std: std[bar] } = logMoments(sample));
     },
   });
   const h = risk.horizons[0];

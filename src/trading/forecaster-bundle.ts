@@ -62,7 +62,7 @@ export function forecasterContexts(bundle: Pick<ForecasterBundle, 'scaler' | 'fe
 
 /** The model's sampler as scenario-risk's PathSampler (scaled one-bar log returns). */
 export function forecasterSampler(bundle: Pick<ForecasterBundle, 'model'>, temperature = 1): SyncPathSampler {
-  return (contexts, _rows, scenarios, seed) => bundle.model.sample(contexts, scenarios, { temperature, seed });
+  return (contexts, _rows, scenarios, seed, buffer) => bundle.model.sample(contexts, scenarios, { temperature, seed, into: buffer });
 }
 
 /** Header sections that store a forecaster bundle in its model file. */

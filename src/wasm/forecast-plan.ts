@@ -29,6 +29,8 @@ export interface ForecastExports extends GlowExports {
   ): number;
   forecastDiagnose(fp: number, n: number): number;
   forecastSample(fp: number, nctx: number, draws: number, temperature: number, out: number): void;
+  /** forecastSample's reference path (e copied into every draw's fc1 input), for the rounding test. */
+  forecastSampleRowwise(fp: number, nctx: number, draws: number, temperature: number, out: number): void;
   /** Kernel of the Student-t draws: count ε ~ t_ν (rows of width T) with the table of studentPrepare. */
   fillStudent(state: number, out: number, count: number, T: number, table: number): void;
   studentPrepare(theta: number, T: number, nu: number, table: number): void;
@@ -38,7 +40,7 @@ export interface ForecastExports extends GlowExports {
 export const F = {
   FLOW: 0, C: 1, E: 2, CH: 3, T: 4, STUDENT: 5, CTX: 6, HC: 7, EMB: 8, HP: 9, PO: 10, DEMB: 11, DHC: 12,
   DHP: 13, DPO: 14, DZ: 15, WC1: 16, BC1: 17, WC2: 18, BC2: 19, WP1: 20, BP1: 21, WP2: 22, BP2: 23, DF: 24,
-  WC1T: 25, WC2T: 26, WP1T: 27, WP2T: 28, NU: 29, TAB: 30, GNU: 31, CAP: 32,
+  WC1T: 25, WC2T: 26, WP1T: 27, WP2T: 28, NU: 29, TAB: 30, GNU: 31, CAP: 32, B1ROWS: 33,
 } as const;
 export const F_HEADER_WORDS = 48;
 
@@ -136,7 +138,9 @@ export class ForecastMemory {
     const rows = [C, CH, E, CH, 2 * T, E, CH, CH, 2 * T, T];
     const slots = [F.CTX, F.HC, F.EMB, F.HP, F.PO, F.DEMB, F.DHC, F.DHP, F.DPO, F.DZ];
     const us = this.layout.steps.map((s) => pad(cap * s.fc1In * 4));
-    const total = rows.reduce((a, w) => a + pad(cap * w * 4), 0) + us.reduce((a, b) => a + b, 0);
+    // Sampling: per context row and step, fc1's bias with e folded in (forecast.ts forecastSample).
+    const b1rows = pad(this.layout.steps.length * cap * this.layout.config.hidden * 4);
+    const total = rows.reduce((a, w) => a + pad(cap * w * 4), 0) + us.reduce((a, b) => a + b, 0) + b1rows;
     const base = this.ex.alloc(total);
     if (!base) throw new Error(`out of wasm memory: the forecaster's workspace for ${cap} rows needs ${(total / 2 ** 20).toFixed(1)} MiB`);
     let at = base;
@@ -146,6 +150,8 @@ export class ForecastMemory {
       at += pad(cap * w * 4);
     });
     f[F.CAP] = cap;
+    f[F.B1ROWS] = at;
+    at += b1rows;
     this.flow.i32(this.flow.plan, 32)[H.DZ] = f[F.DZ];
     const st = this.flow.i32(this.flow.stepTab, this.layout.steps.length * STEP_WORDS);
     this.layout.steps.forEach((_, i) => {

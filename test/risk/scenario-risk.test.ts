@@ -5,8 +5,9 @@ import { Rng } from '../../src/util/rng.js';
 import { normalQuantile } from '../../src/util/special.js';
 
 /** A sampler whose paths are i.i.d. N(0, σ_row²) with σ_row = the row's first context value. */
-const gaussianSampler = (H: number, calls: number[][]) => (c: Float32Array, rows: number, S: number, seed: number) => {
+const gaussianSampler = (H: number, calls: number[][]) => (c: Float32Array, rows: number, S: number, seed: number, buffer?: Float32Array) => {
   calls.push([rows, seed]);
+  assert.ok(buffer && buffer.length >= rows * S * H, 'a reusable buffer for the chunk');
   const rng = new Rng(seed), out = new Float32Array(rows * S * H);
   for (let r = 0; r < rows; r++) for (let i = 0; i < S * H; i++) out[r * S * H + i] = c[r * 2] * rng.normal();
   return out;

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { moments, quantile, quantileSorted, sortedFinite } from '../../src/risk/stats.js';
+import { moments, quantile, quantileSorted, selectSmallest, shareAtOrBelow, sortedFinite } from '../../src/risk/stats.js';
+import { Rng } from '../../src/util/rng.js';
 
 const close = (a: number | null, b: number, tol = 1e-12, what = '') => {
   assert.ok(a !== null && Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
@@ -67,6 +68,31 @@ test('undefined moments are null, never NaN', () => {
   assert.ok(three.skewness !== null && three.kurtosis === null);
   assert.throws(() => moments([]), /empty sample/);
   assert.throws(() => moments([1, -Infinity], 'returns'), /returns: element 1 is -Infinity/);
+});
+
+test('selectSmallest: the low tail in order, ties pulled in, the rest above it; equals a full sort there', () => {
+  const rng = new Rng(3);
+  for (const [n, count] of [[2000, 101], [1000, 51], [7, 3], [5, 5], [5, 9], [1, 1]]) {
+    // Rounded draws: many ties, also across the selection boundary.
+    const v = Float64Array.from({ length: n }, () => Math.round(rng.normal() * 20) / 20);
+    const sorted = v.slice().sort();
+    const m = selectSmallest(v, count);
+    assert.ok(m >= Math.min(count, n), `n ${n}: m ${m}`);
+    assert.equal(Array.from(v.subarray(0, m)), Array.from(sorted.subarray(0, m)), `n ${n}: prefix`);
+    for (let i = m; i < n; i++) assert.ok(v[i] > v[m - 1], `n ${n}: entry ${i} ${v[i]} ≤ ${v[m - 1]}`);
+    assert.equal(Array.from(v).sort((a, b) => a - b), Array.from(sorted), `n ${n}: a permutation`);
+    // The type-7 quantiles the VaR reads agree with the sorted sample's.
+    if (count >= Math.floor((n - 1) * 0.05) + 2) assert.is(quantileSorted(v, 0.05), quantileSorted(sorted, 0.05));
+  }
+  // A tie run straddling the boundary: every 1 joins the prefix.
+  const t = Float64Array.of(3, 1, 2, 1, 0, 1, 5, 1);
+  assert.is(selectSmallest(t, 2), 5);
+  assert.equal(Array.from(t.subarray(0, 5)), [0, 1, 1, 1, 1]);
+  assert.is(selectSmallest(new Float64Array(3), 0), 0);
+});
+
+test('shareAtOrBelow: the empirical CDF of an unsorted sample', () => {
+  assert.equal([-1, 0, 0.5, 0.75, 2, NaN].map((x) => shareAtOrBelow([0.5, 1, 0, 0.25, 0.5], x)), [0, 0.2, 0.8, 0.8, 1, NaN]);
 });
 
 test.run();
