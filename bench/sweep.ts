@@ -1,8 +1,8 @@
 /**
  * @fileoverview `npm run bench:sweep`: throughput of the local sweep pool with 1 and with 2 job
  * processes on the same grid (issue 15 target: ≥ 1.8× with 2). The grid is a synthetic market
- * (2,000 hourly candles, 4 walk-forward folds of 250 bars) × 2 seeds = 8 jobs of the default model
- * trained for 6 epochs, each single-threaded; a repetition is the whole grid's wall time, from the
+ * (5,000 hourly candles, 4 walk-forward folds of 500 bars) × 2 seeds = 8 jobs of the default model
+ * trained for 20 epochs (patience 20: every epoch runs), each single-threaded; a repetition is the whole grid's wall time, from the
  * first job sent to the last row back (process start-up included: it is part of a sweep's cost).
  * Repetitions alternate 1, 2, 2, 1, … so drift in the machine's load hits both; the ratio is of the
  * medians. Each repetition also reports the cores other processes used meanwhile (/proc/stat minus
@@ -62,11 +62,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'glow-trade-bench-sweep-'));
   try {
     const path = join(dir, 'SYN_1h.csv');
-    writeCandles(path, simulateMarket({ bars: 2000, seed: 11 }));
-    const options = { trainBars: 1000, testBars: 250, fit: { epochs: 6, patience: 10 } };
+    writeCandles(path, simulateMarket({ bars: 5000, seed: 11 }));
+    const options = { trainBars: 3000, testBars: 500, fit: { epochs: 20, patience: 20 } };
     const jobs = expandGrid([loadMarket({ market: 'SYN_1h', path })], options, [], [1, 2]);
     const order = quick ? [1, 2] : [1, 2, 2, 1, 1, 2];
-    console.error(`glow-trade bench:sweep: ${jobs.length} jobs (1 market × 2 seeds × ${jobs.length / 2} folds, default model, 6 epochs), ` +
+    console.error(`glow-trade bench:sweep: ${jobs.length} jobs (1 market × 2 seeds × ${jobs.length / 2} folds, default model, 20 epochs), ` +
       `repetitions with ${order.join(', ')} processes; ${cpus().length} cores, load average ${loadavg()[0].toFixed(2)}`);
     const reps: Array<{ processes: number; seconds: number; jobsPerSecond: number; cpuSeconds: number | null; otherCores: number | null }> = [];
     for (const n of order) {
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       `${ratio.toFixed(2)}× (target ≥ 1.8×) ${ratio >= 1.8 ? 'met' : 'NOT met'}`);
     const out = {
       date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length,
-      grid: { jobs: jobs.length, candles: 2000, ...options, seeds: [1, 2] }, reps, medianSeconds: { 1: t1, 2: t2 }, speedup: ratio, target: 1.8, cpuSecondsRatio: cpuRatio, otherCoresMedian: busy,
+      grid: { jobs: jobs.length, candles: 5000, ...options, seeds: [1, 2] }, reps, medianSeconds: { 1: t1, 2: t2 }, speedup: ratio, target: 1.8, cpuSecondsRatio: cpuRatio, otherCoresMedian: busy,
     };
     mkdirSync(dirname(outFile), { recursive: true });
     writeFileSync(outFile, JSON.stringify(out, null, 2));

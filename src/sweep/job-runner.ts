@@ -7,6 +7,12 @@ import type { SweepJobSpec } from './job.js';
 import { runSweepJob } from './job.js';
 import { loadJobCandles } from './load-job-candles.js';
 
+/**
+ * Test seam: `GLOW_TRADE_SWEEP_CRASH` = comma list of job ids or markets whose runner process exits
+ * (code 70) in the middle of the job — what an out-of-memory kill looks like to the pool.
+ */
+export const CRASH_ENV = 'GLOW_TRADE_SWEEP_CRASH';
+
 export type RunnerRequest = { spec: SweepJobSpec };
 export type RunnerReply =
   | { id: string; ok: true; row: Record<string, string | number>; seconds: number }
@@ -14,6 +20,8 @@ export type RunnerReply =
 
 async function handle({ spec }: RunnerRequest): Promise<RunnerReply> {
   const t0 = performance.now();
+  const crash = (process.env[CRASH_ENV] ?? '').split(',').map((x) => x.trim());
+  if (crash.includes(spec.id) || crash.includes(spec.market)) process.exit(70);
   try {
     const row = await runSweepJob(spec, loadJobCandles(spec));
     return { id: spec.id, ok: true, row, seconds: (performance.now() - t0) / 1000 };

@@ -54,6 +54,16 @@ test('a job that always fails is retried, then reported with its error; the othe
   assert.equal(progress.at(-1), [2, 2, 0]);
 });
 
+test('a runner process that dies mid-job is replaced; the job is retried, then reported; the others complete', async () => {
+  const { outcomes, progress } = await runAll(2, { ...process.env, GLOW_TRADE_SWEEP_CRASH: 'A' });
+  assert.equal(outcomes.filter((o) => o.ok).map((o) => o.id).sort(), jobs.filter((j) => j.market === 'B').map((j) => j.id).sort());
+  const failed = outcomes.filter((o) => !o.ok) as Array<{ error: string; attempts: number }>;
+  assert.equal(failed.map((f) => [f.error, f.attempts]), [
+    ['job runner process exited (code 70) during the job', 2], ['job runner process exited (code 70) during the job', 2],
+  ]);
+  assert.equal(progress.at(-1), [2, 2, 0]);
+});
+
 test('a job whose data file changed since planning fails with the reason', async () => {
   const changed = { ...jobs[0], dataHash: 'f'.repeat(64) };
   const ex = createLocalExecutor({ jobs: 1, attempts: 1 });
