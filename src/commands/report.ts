@@ -27,6 +27,22 @@ import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '..
 import { refuseOutputClash } from '../cli/paths.js';
 import { parseTime } from '../data/time.js';
 import { jsonRange } from '../cli/json-range.js';
+import { backtestReportPart, baselinesJson, baselinesOf } from '../report/from-backtest.js';
+
+/**
+ * Flags of the GLOW report that a forecaster model file's report does not use: its report is the
+ * per-bar risk, with no backtest (so no strategy, costs, capital or trial count) and its own
+ * scenario draw (no temperature). Given explicitly, they are refused rather than silently ignored.
+ */
+const FORECASTER_IGNORED_FLAGS = ['strategy', 'capital', 'fee', 'slippage', 'temperature', 'trials'] as const;
+
+/** A usage error naming every flag that would be ignored, or nothing when there is none. */
+function refuseIgnoredFlags(cmd: Command, names: readonly string[]): void {
+  if (names.length === 0) return;
+  cmd.error(`${names.map((n) => `--${n}`).join(', ')} ${names.length === 1 ? 'does' : 'do'} not apply to a forecaster model file: ` +
+    'its report is the per-bar risk (VaR bands, PIT, the forecaster-vs-baselines tests), with no backtest and no temperature. ' +
+    'Leave them out, or report a GLOW model file.', { exit: 2 });
+}
 
 export default class Report extends GlowCommand {
   static override summary = 'Write a self-contained HTML report: backtest, likelihood, regimes, training curves, scenario risk.';
@@ -34,6 +50,10 @@ export default class Report extends GlowCommand {
     "Backtests the model on the candles (by default every bar after the model's validation range; in-sample " +
     'periods are refused unless --allow-in-sample), draws one seeded scenario set for the risk panels, the ' +
     "temperature stress table and the VaR test on the candles after the model's validation range, and " +
+    'the honest statistics of the backtest (alpha and beta against the asset with a Newey–West t, a seeded ' +
+    'bootstrap interval of the Sharpe, the deflated Sharpe after --trials, the share of gross profit paid in ' +
+    'costs, a verdict in words) beside buy & hold, EWMA volatility targeting and 20-bar momentum on the same ' +
+    'bars with the same costs, and ' +
     'writes one HTML file with every chart rendered as inline SVG: it opens offline and requests nothing. ' +
     'With a forecaster model file (train --conditional) it reports the per-bar risk instead, as `glow-trade risk` ' +
     "computes it (horizons 1, 5, 10, 20 up to the model's, all baselines): the 1-bar VaR bands over the realised " +
@@ -58,13 +78,20 @@ export default class Report extends GlowCommand {
     temperature: Flags.string({ summary: 'Sampling temperature of the scenarios.', default: '1' }),
     seed: Flags.integer({ summary: 'Seed of the scenario draw.', default: 0 }),
     title: Flags.string({ summary: 'Report title.', default: 'glow-trade report' }),
+    trials: Flags.integer({
+      summary: 'Configurations × seeds tried before this result: the Deflated Sharpe Ratio counts them.', default: 1, min: 1,
+    }),
   };
 
   async run(): Promise<Record<string, unknown>> {
-    const { flags } = await this.parse(Report);
+    const { flags, metadata } = await this.parse(Report);
     refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'model', path: flags.model }, { flag: 'data', path: flags.data }]);
     const bytes = readModelFile(flags.model);
-    if (modelKindOf(bytes, flags.model) === 'forecaster') return this.forecasterReport(flags, bytes);
+    if (modelKindOf(bytes, flags.model) === 'forecaster') {
+      const given = (name: string) => (metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>)[name]?.setFromDefault === false;
+      refuseIgnoredFlags(this, FORECASTER_IGNORED_FLAGS.filter((f) => given(f) || (f === 'strategy' && flags.strategy !== 'glow')));
+      return this.forecasterReport(flags, bytes);
+    }
     const scenarioCount = flags.scenarios ?? 10000;
     const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
     const temperature = decimal(this, 'temperature', flags.temperature, (v) => v > 0, 'a number > 0');
@@ -72,8 +99,12 @@ export default class Report extends GlowCommand {
     for (const w of plugins.warnings) this.warn(w);
     const bundle = loadBundle(flags.model);
     const candles = readCandles(flags.data);
-    const backtest = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy });
+    const backtest = runBacktest(bundle, candles, {
+      from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy, trials: flags.trials,
+    });
     for (const w of backtest.warnings) this.warn(w);
+    // the baselines on the same bars with the same costs and trial count: what the strategy must beat
+    const baselines = baselinesOf(backtest, flags.trials);
     let scenarios, stress, test: VarTestResult | undefined;
     const notes: string[] = [];
     if (scenarioCount > 0) {
@@ -94,17 +125,26 @@ export default class Report extends GlowCommand {
         ...(scenarios ? [{ label: 'Scenarios', value: `${scenarioCount} at temperature ${temperature}, seed ${flags.seed}` }] : []),
       ],
     });
+    data.backtests = [backtestReportPart({
+      id: 'glow', title: 'Is the edge real? Honest statistics and baselines', strategyName: `strategy "${backtest.strategy}"`,
+      caption: `The strategy's out-of-sample bars against buy & hold, EWMA volatility targeting (λ 0.94, rebalance band) and 20-bar momentum, `
+        + 'each traded on the same bars with the same fee and slippage.',
+      result: backtest, baselines,
+    })];
     const written = await writeReport(flags.output, data);
     const summary = {
-      output: written.path, bytes: written.bytes, charts: written.charts,
+      output: written.path, bytes: written.bytes, charts: written.charts, sectionCharts: written.sectionCharts,
       range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows),
       metrics: backtest.metrics, benchmark: backtest.benchmark,
+      honest: backtest.honest, baselines: baselinesJson(baselines),
       scenarios: scenarios ? { num: scenarioCount, temperature, seed: flags.seed } : null,
       varTest: test ? Object.fromEntries(Object.entries(test.horizons).map(([h, t]) => [h, t && { verdict95: t.verdict95.result, verdict99: t.verdict99.result }])) : null,
       warnings: [...plugins.warnings, ...backtest.warnings, ...notes],
     };
     if (!this.jsonEnabled()) {
-      this.log(`wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts: ${written.charts.join(', ')})`);
+      this.log(`wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length + written.sectionCharts.length} charts: ` +
+        `${[...written.charts, ...written.sectionCharts].join(', ')})`);
+      this.log(`verdict: ${backtest.honest.verdict}`);
     }
     return summary;
   }
