@@ -30,7 +30,9 @@ import { runRisk } from '../pipeline/run-risk.js';
 import { saveForecasterBundle } from '../trading/forecaster-bundle.js';
 import { writeReport } from '../report/html.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { isoTime, num } from '../cli/format.js';
+import { isoTime, num, pct } from '../cli/format.js';
+import { honestLines } from '../trading/honest-stats.js';
+import { backtestReportPart, baselinesJson, baselinesOf } from '../report/from-backtest.js';
 
 export default class Demo extends GlowCommand {
   static override summary = 'The whole job, offline: simulate a market, train, backtest out of sample, scenarios and VaR test, HTML report.';
@@ -94,6 +96,21 @@ export default class Demo extends GlowCommand {
     say(`3. backtest of ${backtest.period.rows} held-out bars (${isoTime(backtest.period.from)} → ${isoTime(backtest.period.to)}), ` +
       `fee ${backtest.fee} + slippage ${backtest.slippage} per unit traded:\n`);
     say(metricsTable(backtest.metrics, backtest.benchmark, backtest.notes) + '\n');
+    for (const w of backtest.warnings) this.warn(w);
+    // Is that edge real? The honest statistics and the baselines on the same bars with the same costs.
+    const baselines = baselinesOf(backtest);
+    const honest = backtestReportPart({
+      id: 'glow', title: 'Is the edge real? Honest statistics and baselines', strategyName: `strategy "${backtest.strategy}"`,
+      caption: 'The held-out bars of the strategy against buy & hold, EWMA volatility targeting and 20-bar momentum, each traded on the same bars with the same costs.',
+      result: backtest, baselines,
+    });
+    say(honestLines(backtest.honest).map((l) => `   ${l}`).join('\n'));
+    say('   Baselines (same bars, same costs):');
+    for (const r of honest.rows.slice(1)) {
+      say(`     ${r.name.padEnd(16)} Sharpe ${num(r.metrics.sharpe, 2)}, return ${pct(r.metrics.totalReturn)}, max drawdown ${pct(r.metrics.maxDrawdown)} — ` +
+        `${r.honest.distinguishable ? 'edge distinguishable from zero' : 'edge not distinguishable from zero'}`);
+    }
+    say('');
 
     const set = generateScenarios(bundle, { num: flags.scenarios, temperature: 1, seed: flags.seed });
     writeFileAtomic(files.scenarios, scenariosToCsv(set));
@@ -117,6 +134,7 @@ export default class Demo extends GlowCommand {
         ...(forecaster ? [{ label: 'Forecaster', value: forecaster.summary }] : []),
       ],
     });
+    data.backtests = [honest];
     if (forecaster) {
       const part = forecastReportPart(forecaster.risk);
       if (part) data.forecast = part;
@@ -124,7 +142,8 @@ export default class Demo extends GlowCommand {
     }
     const written = await writeReport(files.report, data);
     const seconds = (performance.now() - t0) / 1000;
-    say(`${forecaster ? 6 : 5}. report → ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts); open it in a browser`);
+    say(`${forecaster ? 6 : 5}. report → ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length + written.sectionCharts.length} charts); open it in a browser`);
+    say(`verdict on the strategy: ${backtest.honest.verdict}`);
     say(`done in ${seconds.toFixed(1)} s`);
     const h1 = test.horizons.return_1;
     return {
@@ -133,7 +152,10 @@ export default class Demo extends GlowCommand {
       seed: flags.seed,
       bars: flags.bars,
       training: { rows: t.train.rows, epochs: fit.history.length, bestEpoch: fit.bestEpoch, validationNll: best.valNll, validationBitsPerDim: best.valBitsPerDim },
-      backtest: { range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows), metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes, warnings: backtest.warnings },
+      backtest: {
+        range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows), metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes,
+        honest: backtest.honest, baselines: baselinesJson(baselines), warnings: backtest.warnings,
+      },
       risk: { return_1: risk.return_1, varTest: h1 ? { n: h1.n, exceedances95: h1.exceedances95, kupiecP95: h1.kupiecP95, exceedances99: h1.exceedances99, kupiecP99: h1.kupiecP99 } : null },
       forecaster: forecaster ? {
         epochs: forecaster.epochs, range: jsonRange(forecaster.risk.period.from, forecaster.risk.period.to, forecaster.risk.period.rows),
@@ -162,6 +184,7 @@ export default class Demo extends GlowCommand {
       onProgress: (stage, done, total) => progress.update(stage === 'forecaster' ? 0.8 * done / total : 0.8 + 0.2 * done / total, `${stage} ${done}/${total}`),
     });
     progress.done(`${risk.bars.length} bars`);
+    for (const w of risk.warnings) this.warn(w);
     const h1 = risk.evaluation.find((e) => e.method === 'forecaster' && e.horizon === 1);
     say(`5. forecaster (${bundle.horizon} bars ahead, ${fit.history.length} epochs) → ${path}; per-bar risk at ${risk.bars.length} held-out closes, ` +
       `${risk.scenarios} scenarios each, beside ${risk.baselines.map((b) => b.method).join(', ')}:`);
