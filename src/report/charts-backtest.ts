@@ -35,7 +35,8 @@ export function curvesSpec(ts: readonly number[], curves: readonly ReportCurve[]
     encoding: {
       x: timeX(ts),
       y: { field: 'v', type: 'quantitative', title: yTitle, scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: CURVE_COLOURS.slice(0, names.length) } },
+      // long strategy names are not cut short in the legend
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 }, scale: { domain: names, range: CURVE_COLOURS.slice(0, names.length) } },
     },
   };
 }
@@ -46,7 +47,7 @@ export function exposureSpec(e: NonNullable<ReportBacktest['exposure']>): TopLev
   const exposure = minMaxIndices([e.exposure], MAX_LINE_POINTS).map((i) => ({ t: ts[i], exposure: e.exposure[i] }));
   const top = {
     width: CHART_WIDTH, height: 120,
-    data: { values: exposure }, mark: { type: 'area' as const, line: { color: STRATEGY_COLOUR, strokeWidth: 1 }, color: STRATEGY_COLOUR, opacity: 0.35 },
+    data: { values: exposure }, mark: { type: 'area' as const, interpolate: 'step-after' as const, line: { color: STRATEGY_COLOUR, strokeWidth: 1 }, color: STRATEGY_COLOUR, opacity: 0.35 },
     encoding: { x: timeX(ts), y: { field: 'exposure', type: 'quantitative' as const, title: 'Exposure' } },
   };
   if (!e.risk) return { config: CHART_CONFIG, ...top };

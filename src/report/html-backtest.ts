@@ -4,7 +4,8 @@
  * each, the same columns: metrics and honest statistics), each row's verdict under the table, and
  * the section's charts. Numbers are printed with the digits `backtest` prints them with
  * (trading/honest-stats.ts honestLines): t, beta and Sharpe 2 decimals, deflated Sharpe 3,
- * percentages 2. All text is HTML-escaped.
+ * percentages 2. The table's last column says whether the edge is distinguishable from zero (yes/no,
+ * the verdict's `distinguishable`); the verdicts in words follow the table. All text is HTML-escaped.
  */
 import type { HonestStats } from '../trading/honest-stats.js';
 import type { SectionChart } from './charts-backtest.js';
@@ -13,7 +14,7 @@ import type { ReportBacktest, ReportBacktestRow } from './types.js';
 
 /** Header of the strategy-vs-baselines table. */
 export const BACKTEST_TABLE_HEADER = ['', 'Total return', 'CAGR', 'Sharpe', 'Sharpe 95% interval', 'Max drawdown', 'Trades',
-  'Beta', 'Alpha a year', 'Alpha t', 'Deflated Sharpe', 'Costs / gross profit', 'Edge'];
+  'Beta', 'Alpha a year', 'Alpha t', 'Deflated Sharpe', 'Costs / gross profit', 'Edge ≠ 0'];
 
 const na = (why: string | undefined) => `n/a${why ? ` (${why})` : ''}`;
 
@@ -26,7 +27,7 @@ export function backtestRowCells(r: ReportBacktestRow): string[] {
   const m = r.metrics, h = r.honest;
   return [r.name, formatMetric(m.totalReturn, 'pct'), formatMetric(m.cagr, 'pct'), fixed(m.sharpe, 2), interval(h),
     formatMetric(m.maxDrawdown, 'pct'), formatMetric(m.trades, 'int'), fixed(h.beta, 2), formatPercent(h.alphaAnnual), fixed(h.alphaT, 2),
-    fixed(h.deflatedSharpe, 3), formatPercent(h.costShare), h.distinguishable ? 'distinguishable' : 'not distinguishable'];
+    fixed(h.deflatedSharpe, 3), formatPercent(h.costShare), h.distinguishable ? 'yes' : 'no'];
 }
 
 /** The strategy's statistics, label → text, the verdict last. */

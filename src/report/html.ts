@@ -44,13 +44,15 @@ table[data-table="forecast-evaluation"] { font-size: 11.5px; }
 table[data-table="forecast-evaluation"] th, table[data-table="forecast-evaluation"] td { padding: 3px 4px; white-space: nowrap; }
 table[data-table="forecast-evaluation"] td:first-child { white-space: normal; min-width: 5em; }
 table[data-table="forecast-evaluation"] td:last-child, table[data-table="forecast-evaluation"] th:last-child { white-space: normal; min-width: 11em; text-align: left; }
-/* Backtest sections: the verdict stands out; the 13-column baselines table stays on one line per row. */
+/* Backtest sections: the verdict stands out; the 13-column baselines table keeps each row on one line (headers wrap). */
 dl.honest { margin-bottom: 12px; }
 dd.verdict { font-weight: 600; }
 dd.verdict.noise { color: #a4461b; }
 dd.verdict.edge { color: #1d6b2c; }
-section.backtest table { font-size: 11.5px; }
+section.backtest table { font-size: 11px; }
 section.backtest th, section.backtest td { padding: 3px 4px; white-space: nowrap; }
+section.backtest th, section.backtest td:first-child { white-space: normal; vertical-align: bottom; }
+section.backtest td:first-child { min-width: 7em; }
 section.backtest tr.strategy td { font-weight: 600; }
 ul.verdicts { color: var(--muted); font-size: 12.5px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }

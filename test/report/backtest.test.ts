@@ -80,9 +80,9 @@ test('the baselines table: one row per backtest with the same columns, n/a where
   const rows = [...table.matchAll(/<tr class="(\w+)">(.*?)<\/tr>/g)];
   assert.equal(rows.map((r) => r[1]), ['strategy', 'baseline']);
   assert.is(rows[0][2], '<td>strategy &quot;glow&quot;</td><td>1.93%</td><td>6.58%</td><td>0.67</td><td>[-2.30, 3.47]</td><td>4.79%</td><td>4</td>'
-    + '<td>0.04</td><td>6.12%</td><td>0.36</td><td>0.644</td><td>23.63%</td><td>not distinguishable</td>');
+    + '<td>0.04</td><td>6.12%</td><td>0.36</td><td>0.644</td><td>23.63%</td><td>no</td>');
   assert.is(rows[1][2], '<td>buy &amp; hold</td><td>-10.00%</td><td>-30.00%</td><td>-1.23</td><td>[-2.50, -0.25]</td><td>29.13%</td><td>1</td>'
-    + '<td>1.00</td><td>-50.00%</td><td>-3.46</td><td>0.001</td><td class="na">n/a</td><td>not distinguishable</td>');
+    + '<td>1.00</td><td>-50.00%</td><td>-3.46</td><td>0.001</td><td class="na">n/a</td><td>no</td>');
   assert.ok(html.includes('<li>buy &amp; hold: the strategy loses to its own exposure to the asset: alpha t = -3.46</li>'));
   assert.ok(html.includes('<ul class="backtest-notes"><li>costs &lt;0.15%&gt; per unit traded</li></ul>'));
 });
@@ -93,7 +93,7 @@ test('a distinguishable edge is marked as such; undefined statistics print n/a w
   assert.is(b.rows[0].honest.distinguishable, true);
   let html = await renderReport(page(b));
   assert.match(html, /<dt>Verdict<\/dt><dd class="verdict edge">the edge is distinguishable from zero: alpha t = 2\.50, Sharpe 95% interval \[0\.10, 2\.00\]<\/dd>/);
-  assert.match(html, /<td>distinguishable<\/td><\/tr>/);
+  assert.match(html, /<td>yes<\/td><\/tr>/);
   b.rows[0].honest = honest({ beta: null, alphaAnnual: null, alphaT: null, sharpe: null, sharpeCI: null, deflatedSharpe: null, costShare: null,
     notes: { beta: 'the asset did not move', alphaT: 'zero residual variance', sharpe: 'zero volatility', sharpeCI: 'no resample has any volatility', deflatedSharpe: 'zero volatility', costShare: 'no gross profit before costs' } });
   html = await renderReport(page(b));

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+const [file, out, sel] = process.argv.slice(2);
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const p = await (await b.newContext({ offline: true, viewport: { width: 1100, height: 900 } })).newPage();
+await p.goto(pathToFileURL(file).href);
+const w = await p.evaluate((s) => { const e = document.querySelector(s + ' .table-wrap'); return e ? [e.scrollWidth, e.clientWidth, Array.from(e.querySelectorAll('tbody tr:first-child td')).map((td) => Math.round(td.getBoundingClientRect().width))] : null; }, sel);
+console.log(JSON.stringify(w));
+await p.locator(sel).screenshot({ path: out });
+await b.close();
