@@ -88,8 +88,10 @@ export default class Report extends GlowCommand {
     refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'model', path: flags.model }, { flag: 'data', path: flags.data }]);
     const bytes = readModelFile(flags.model);
     if (modelKindOf(bytes, flags.model) === 'forecaster') {
-      const given = (name: string) => (metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>)[name]?.setFromDefault === false;
-      refuseIgnoredFlags(this, FORECASTER_IGNORED_FLAGS.filter((f) => given(f) || (f === 'strategy' && flags.strategy !== 'glow')));
+      // oclif marks only the flags it filled from a default; a flag with a value and no such mark was given
+      const given = (name: (typeof FORECASTER_IGNORED_FLAGS)[number]) => flags[name] !== undefined
+        && (metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>)[name]?.setFromDefault !== true;
+      refuseIgnoredFlags(this, FORECASTER_IGNORED_FLAGS.filter(given));
       return this.forecasterReport(flags, bytes);
     }
     const scenarioCount = flags.scenarios ?? 10000;

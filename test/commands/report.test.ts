@@ -30,7 +30,8 @@ test('writes one offline HTML file with every chart for the out-of-sample bars',
   assert.equal(Object.keys(j.range), ['from', 'to', 'fromMs', 'toMs', 'rows']);
   const html = readFileSync(out, 'utf8');
   assert.is(j.bytes, Buffer.byteLength(html));
-  assert.is((html.match(/<figure[^>]*data-chart=/g) ?? []).length, 8);
+  assert.is((html.match(/<figure[^>]*data-chart=/g) ?? []).length, 10, 'the 8 charts and the backtest section\'s 2');
+  assert.equal(j.sectionCharts, ['glow-equity', 'glow-exposure']);
   assert.not.match(html, /(src|href)=["']https?:/);
   assert.match(html, /Sharpe/);
   // the stress table (its T = 1 row is the main set) and the VaR test with a verdict in words
@@ -40,6 +41,30 @@ test('writes one offline HTML file with every chart for the out-of-sample bars',
   assert.not.match(html, /nonOverlapping/);
   assert.equal(Object.keys(j.varTest), ['return_1', 'return_5', 'return_10', 'return_20']);
   assert.ok(['consistent', 'VaR too low', 'VaR too high', 'too few bars'].includes(j.varTest.return_1.verdict95));
+});
+
+test('the honest statistics and the baselines (same bars, same costs) are in the page and in --json, counting --trials', async () => {
+  const out = join(dir, 'h.html');
+  const run = await runCommand(Report, ['--model', model, '--data', data, '--output', out, '--scenarios', '0', '--trials', '3', '--fee', '0.002', '--json']);
+  assert.is(run.error, undefined, run.error?.message);
+  const j = run.json;
+  assert.equal(j.sectionCharts, ['glow-equity', 'glow-exposure']);
+  assert.is(j.honest.trials, 3);
+  assert.is(j.honest.bars, j.range.rows - 1);
+  assert.equal(Object.keys(j.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+  for (const b of Object.values(j.baselines) as Array<{ honest: { trials: number; bars: number }; metrics: object }>) {
+    assert.is(b.honest.trials, 3);
+    assert.is(b.honest.bars, j.honest.bars);
+  }
+  const html = readFileSync(out, 'utf8');
+  const table = html.match(/<table data-table="baselines-glow">([\s\S]*?)<\/table>/)![1];
+  const rows = [...table.matchAll(/<tr class="(\w+)"><td>([^<]*)<\/td>/g)].map((m) => [m[1], m[2]]);
+  assert.equal(rows, [['strategy', 'strategy &quot;glow&quot;'], ['baseline', 'buy &amp; hold'], ['baseline', 'EWMA vol target'], ['baseline', '20-bar momentum']]);
+  // the page prints the very numbers of --json (the engine's statistics, not recomputed)
+  const dsr = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+  assert.ok(html.includes(`<dt>Deflated Sharpe</dt><dd>${dsr(j.honest.deflatedSharpe)} after 3 trials`), 'deflated Sharpe');
+  assert.ok(html.includes(`seed ${j.honest.sharpeCI.seed})</dd>`), 'bootstrap seed');
+  assert.ok(html.includes(`<dd class="verdict ${j.honest.distinguishable ? 'edge' : 'noise'}">${j.honest.verdict.replace(/</g, '&lt;')}</dd>`), 'verdict');
 });
 
 test('refuses in-sample bars and a bad temperature, writing nothing', async () => {
@@ -79,6 +104,16 @@ test('a forecaster report refuses too few scenarios with a usage error, writing 
   const run = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--scenarios', '50']);
   assert.match(run.error!.message, /--scenarios must be at least 100 per bar for a forecaster report .*got 50/);
   assert.is((run.error as { oclif?: { exit?: number } }).oclif?.exit, 2);
+  assert.not.ok(existsSync(out));
+});
+
+test('a forecaster report refuses the backtest flags it would ignore, naming them, writing nothing', async () => {
+  const out = join(dir, 'f-flags.html');
+  const run = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--fee', '0.002', '--strategy', 'glow', '--trials', '2']);
+  assert.match(run.error!.message, /^--strategy, --fee, --trials do not apply to a forecaster model file: its report is the per-bar risk/);
+  assert.is((run.error as { oclif?: { exit?: number } }).oclif?.exit, 2);
+  const one = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--temperature', '1']);
+  assert.match(one.error!.message, /^--temperature does not apply to a forecaster model file/);
   assert.not.ok(existsSync(out));
 });
 
