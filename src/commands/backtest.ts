@@ -6,19 +6,21 @@
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
 import { readCandles } from '../data/candles-csv.js';
-import { ProgressBar } from '../data/progress.js';
 import { minuteTime } from '../data/time.js';
 import { loadBundle } from '../trading/bundle.js';
-import { honestOfSeries, ruinWarning, type BacktestResult } from '../trading/backtest.js';
+import { ruinWarning, type BacktestResult } from '../trading/backtest.js';
 import { honestLines } from '../trading/honest-stats.js';
 import { runBaselines } from '../trading/baselines.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
 import { runBacktest } from '../trading/run-backtest.js';
-import { walkForward } from '../pipeline/walk-forward.js';
+import type { WalkForwardResult } from '../pipeline/walk-forward.js';
+import { isForecasterFile } from '../pipeline/nowcast.js';
+import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
+import { runWalkForward, walkForwardFlags, walkForwardJson, walkForwardLines, walkForwardOptions } from '../cli/walk-forward-cli.js';
 import { formatMetric } from '../trading/metrics.js';
-import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
+import { backtestSettings, candlesFlag, costFlags } from '../cli/flags.js';
 import { refuseOutputClash } from '../cli/paths.js';
 import { jsonRange } from '../cli/json-range.js';
 
@@ -29,36 +31,33 @@ export default class Backtest extends GlowCommand {
     'position pays (fee + slippage) × |Δposition|; equity compounds; buy-and-hold is the benchmark. By default ' +
     "the period is every bar after the model's validation range; a period that overlaps the model's training " +
     'or validation range is refused unless --allow-in-sample. --walk-forward instead retrains a model with the ' +
-    "given model's configuration on each fold's training window and trades only the bars after it. Strategies: " +
+    "given model's configuration (or, without --model, the training flags with train's defaults; --conditional trains " +
+    "forecasters) on each fold's training window and trades only the bars after it; --test-bars counts tested rows " +
+    '(feature rows) and the last, incomplete window is tested too; --seeds/--ensemble train several members per fold and ' +
+    'trade their averaged positions, reporting each member and the spread. Progress goes to stderr, also with --json. Strategies: ' +
     "'glow' (default), 'glow-latent0', and any contributed by plugins through the 'strategies' hook.";
   static override examples = [
     '<%= config.bin %> backtest --model model.bin --data btc.csv',
     '<%= config.bin %> backtest --model model.bin --data btc.csv --fee 0.00055 --slippage 0.0002 --equity-out equity.csv --trades-out trades.csv --json',
     '<%= config.bin %> backtest --model model.bin --data btc.csv --walk-forward --train-bars 8760 --test-bars 720 --epochs 20',
+    '<%= config.bin %> backtest --data btc.csv --walk-forward --conditional --train-bars 8760 --test-bars 2190 --ensemble 5 --threads auto --json',
   ];
   static override enableJsonFlag = true;
   static override flags = {
-    model: modelFlag(),
+    model: Flags.string({
+      char: 'm', multiple: true,
+      summary: 'Model file written by "glow-trade train" (several of one kind: trade their averaged positions). With --walk-forward optional: its configuration is retrained per fold.',
+    }),
     data: candlesFlag('Candle CSV to test on.'),
     ...costFlags(),
     from: Flags.string({ summary: 'First bar to test (ISO date/time UTC or Unix ms); default: after the validation range.', exclusive: ['walk-forward'] }),
     to: Flags.string({ summary: 'Last bar to test (default: the last bar).', exclusive: ['walk-forward'] }),
     'allow-in-sample': Flags.boolean({ summary: "Test bars inside the model's training or validation range anyway (with a warning)." }),
-    strategy: Flags.string({ char: 's', summary: 'Strategy name.', default: 'glow' }),
-    'walk-forward': Flags.boolean({ summary: 'Retrain per fold and trade each fold\'s test window.' }),
-    'train-bars': Flags.integer({ summary: 'Walk-forward: candles of the (first) training window.', min: 22, dependsOn: ['walk-forward'] }),
-    'test-bars': Flags.integer({ summary: 'Walk-forward: candles tested per fold.', min: 1, dependsOn: ['walk-forward'] }),
-    step: Flags.integer({ summary: 'Walk-forward: candles between fold starts (default --test-bars).', min: 1, dependsOn: ['walk-forward'] }),
-    window: Flags.string({ summary: 'Walk-forward: training window.', options: ['expanding', 'rolling'], default: 'expanding' }),
-    epochs: Flags.integer({ summary: 'Walk-forward: maximum epochs per fold.', default: 20, min: 1 }),
-    'batch-size': Flags.integer({ summary: 'Walk-forward: rows per Adam step.', default: 256, min: 1 }),
-    'learning-rate': Flags.string({ summary: 'Walk-forward: Adam learning rate.', default: '0.001' }),
-    patience: Flags.integer({ summary: 'Walk-forward: epochs without validation improvement before stopping.', default: 5, min: 0 }),
-    'validation-fraction': Flags.string({ summary: "Walk-forward: share of each fold's training rows used for validation.", default: '0.15' }),
+    strategy: Flags.string({ char: 's', summary: "Strategy name (default 'glow'; the forecast strategy with --conditional)." }),
+    ...walkForwardFlags(),
     trials: Flags.integer({
       summary: 'Configurations × seeds tried before this result: the Deflated Sharpe Ratio counts them.', default: 1, min: 1,
     }),
-    seed: Flags.integer({ summary: "Walk-forward: seed of every fold's training (default: the model's seed)." }),
     'equity-out': Flags.string({ summary: 'Write the per-bar equity CSV here (atomically).' }),
     'trades-out': Flags.string({ summary: 'Write the trade list CSV here (atomically).' }),
   };
@@ -66,54 +65,27 @@ export default class Backtest extends GlowCommand {
   async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Backtest);
     refuseOutputClash(this, [{ flag: 'equity-out', path: flags['equity-out'] }, { flag: 'trades-out', path: flags['trades-out'] }],
-      [{ flag: 'model', path: flags.model }, { flag: 'data', path: flags.data }]);
+      [...(flags.model ?? []).map((path) => ({ flag: 'model', path })), { flag: 'data', path: flags.data }]);
     const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
     const plugins = await loadPluginStrategies(this.config);
     for (const w of plugins.warnings) this.warn(w);
-    const bundle = loadBundle(flags.model);
+    const models = flags.model ?? [];
     const candles = readCandles(flags.data);
     let result: BacktestResult & { strategy: string; period: { from: number; to: number; rows: number }; warnings: string[] };
     let extra: Record<string, unknown>;
+    let walk: WalkForwardResult | undefined;
     if (flags['walk-forward']) {
-      if (flags['train-bars'] === undefined || flags['test-bars'] === undefined) {
-        this.error('--walk-forward needs --train-bars and --test-bars', { exit: 2 });
-      }
-      const lr = decimal(this, 'learning-rate', flags['learning-rate'], (v) => v > 0, 'a number > 0');
-      const vf = decimal(this, 'validation-fraction', flags['validation-fraction'], (v) => v > 0 && v < 1, 'a number in (0, 1)');
-      const { levels, steps, hidden, coupling } = bundle.glow.config;
-      const bar = new ProgressBar({ label: 'walk-forward' });
-      const wf = walkForward(candles, {
-        trainBars: flags['train-bars'], testBars: flags['test-bars'], step: flags.step, window: flags.window as 'expanding' | 'rolling',
-        validationFraction: vf, seed: flags.seed ?? bundle.training.seed, model: { levels, steps, hidden, coupling },
-        fit: { epochs: flags.epochs, batchSize: flags['batch-size'], learningRate: lr, patience: flags.patience },
-        strategyOptions: { ...bundle.strategy.calibration.options, allowedRegimes: bundle.strategy.calibration.options.allowedRegimes ?? undefined },
-        strategy: flags.strategy, fee, slippage, capital,
-        onFold: (done, folds) => bar.update(done / folds, `fold ${done}/${folds}`),
-      });
-      bar.done(`${wf.folds.length} folds in ${wf.seconds.toFixed(1)} s`);
+      if (models.length > 1) this.error('--walk-forward retrains one configuration: give at most one --model (an ensemble is --seeds or --ensemble)', { exit: 2 });
+      const file = models.length ? (isForecasterFile(models[0]) ? loadForecasterBundle(models[0]) : loadBundle(models[0])) : null;
+      const options = walkForwardOptions(this, flags, file, { fee, slippage, capital });
+      const wf = runWalkForward(candles, options);
+      walk = wf;
       // runBacktest warns of ruin itself; the stitched walk-forward run is checked here
       result = wf.ruin ? { ...wf, warnings: [...wf.warnings, ruinWarning(wf.ruin)] } : wf;
-      // the stitched run's honest statistics, counting the trials given here
-      if (flags.trials !== 1) {
-        const end = wf.ruin ? wf.ruin.index + 1 : wf.series.return.length;
-        result = { ...result, honest: honestOfSeries(wf.series, end, wf.periodsPerYear, { trials: flags.trials }) };
-      }
-      extra = {
-        walkForward: {
-          window: wf.window, trainBars: wf.trainBars, testBars: wf.testBars, step: wf.step, seconds: wf.seconds,
-          folds: wf.folds.map((f) => ({
-            fold: f.fold,
-            train: jsonRange(f.train.start, f.train.end, f.train.candles),
-            test: jsonRange(f.test.start, f.test.end, f.test.rows),
-            metrics: f.metrics, benchmark: f.benchmark, notes: f.notes, seconds: f.seconds,
-            model: {
-              ...f.model, train: jsonRange(f.model.train.start, f.model.train.end, f.model.train.rows),
-              validation: f.model.validation && jsonRange(f.model.validation.start, f.model.validation.end, f.model.validation.rows),
-            },
-          })),
-        },
-      };
+      extra = { walkForward: walkForwardJson(wf) };
     } else {
+      if (models.length === 0) this.error('give --model (or --walk-forward, which can train from flags)', { exit: 2 });
+      const bundle = loadBundle(models[0]);
       const bt = runBacktest(bundle, candles, { from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy, trials: flags.trials });
       result = bt;
       extra = { inSample: bt.inSample };
@@ -131,7 +103,7 @@ export default class Backtest extends GlowCommand {
     const summary = {
       mode: flags['walk-forward'] ? 'walk-forward' : 'backtest',
       strategy: result.strategy,
-      model: flags.model,
+      model: models.length === 1 ? models[0] : models.length ? models : null,
       data: flags.data,
       range: jsonRange(result.period.from, result.period.to, result.period.rows),
       capital, fee, slippage,
@@ -149,11 +121,11 @@ export default class Backtest extends GlowCommand {
       files: { equity: flags['equity-out'] ?? null, trades: flags['trades-out'] ?? null },
     };
     for (const w of result.warnings) this.warn(w);
-    if (!this.jsonEnabled()) this.printHuman(summary, result, extra, base);
+    if (!this.jsonEnabled()) this.printHuman(summary, result, walk, base);
     return summary;
   }
 
-  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, extra: Record<string, unknown>,
+  private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, walk: WalkForwardResult | undefined,
     base: Record<string, BacktestResult>): void {
     const t = minuteTime;
     this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${result.period.rows} bars, ` +
@@ -174,15 +146,7 @@ export default class Backtest extends GlowCommand {
         `Sharpe ${formatMetric('sharpe', b.metrics.sharpe, n)}, max drawdown ${formatMetric('maxDrawdown', b.metrics.maxDrawdown, n)}, ` +
         `alpha t ${b.honest.alphaT === null ? 'n/a' : b.honest.alphaT.toFixed(2)}`);
     }
-    const wf = extra.walkForward as { folds: Array<{ fold: number; test: { from: string; to: string; rows: number }; metrics: any; benchmark: any; notes: any }>; seconds: number } | undefined;
-    if (wf) {
-      for (const f of wf.folds) {
-        this.log(`fold ${f.fold}: ${f.test.from} → ${f.test.to} (${f.test.rows} bars) ` +
-          `return ${formatMetric('totalReturn', f.metrics.totalReturn, f.notes.strategy)} vs ${formatMetric('totalReturn', f.benchmark.totalReturn, f.notes.benchmark)}, ` +
-          `Sharpe ${formatMetric('sharpe', f.metrics.sharpe, f.notes.strategy)}`);
-      }
-      this.log(`walk-forward took ${wf.seconds.toFixed(1)} s`);
-    }
+    if (walk) for (const line of walkForwardLines(walk)) this.log(line);
     for (const [what, path] of Object.entries(summary.files)) if (path) this.log(`wrote ${what} → ${path}`);
   }
 }

@@ -7,17 +7,17 @@ import { saveBundle } from '../trading/bundle.js';
 import { trainForecaster } from '../pipeline/train-forecaster.js';
 import { saveForecasterBundle } from '../trading/forecaster-bundle.js';
 import { resolveForecasterConfig } from '../model/forecaster-config.js';
-import { CONTEXT_NAMES, DEFAULT_FORECAST_HORIZON } from '../data/forecaster-data.js';
+import { CONTEXT_NAMES } from '../data/forecaster-data.js';
 import type { Candles } from '../data/candles.js';
 import type { EpochRecord } from '../model/fit.js';
 import { isoTime, num } from '../cli/format.js';
 import { jsonRange } from '../cli/json-range.js';
-import { decimal } from '../cli/flags.js';
+import {
+  calibrationFlags, calibrationSettings, fitFlags, fitSettings, forecasterFlags, forecasterShape, modelShape, modelShapeFlags, threadsFlag, threadsSetting,
+} from '../cli/train-flags.js';
 import { outputNotWritable, refuseOutputClash } from '../cli/paths.js';
-import { resolveThreads } from '../wasm/pool.js';
-import { CONFIG_LIMITS, resolveConfig } from '../model/config.js';
+import { resolveConfig } from '../model/config.js';
 import { FEATURE_COUNT } from '../data/features.js';
-import { DEFAULT_COST_RATE, DEFAULT_HORIZON, DEFAULT_MIN_EDGE, DEFAULT_REBALANCE_BAND } from '../trading/strategy-options.js';
 
 export default class Train extends GlowCommand {
   static override summary = 'Train a GLOW model on a candle CSV and calibrate its trading strategy.';
@@ -35,27 +35,15 @@ export default class Train extends GlowCommand {
   static override flags = {
     input: Flags.string({ char: 'i', summary: 'Candle CSV (timestamp,open,high,low,close,volume,turnover).', required: true }),
     output: Flags.string({ char: 'o', summary: 'Model file to write (atomically).', required: true }),
-    epochs: Flags.integer({ summary: 'Maximum epochs.', default: 50, min: 1 }),
-    'batch-size': Flags.integer({ summary: 'Rows per Adam step.', default: 256, min: 1 }),
-    'learning-rate': Flags.string({ summary: 'Adam learning rate.', default: '0.001' }),
-    levels: Flags.integer({ summary: 'Multi-scale levels L.', default: 3, min: 1, max: CONFIG_LIMITS.levels }),
-    steps: Flags.integer({ summary: 'Flow steps per level K.', default: 4, min: 1, max: CONFIG_LIMITS.steps }),
-    hidden: Flags.integer({ summary: 'Hidden width of the coupling networks.', default: 64, min: 1, max: CONFIG_LIMITS.hidden }),
-    coupling: Flags.string({ summary: 'Coupling type.', options: ['affine', 'additive'], default: 'affine' }),
+    ...fitFlags(),
+    ...modelShapeFlags(),
     seed: Flags.integer({ summary: 'Seed of every random choice (initialisation, shuffling, k-means).', default: 0 }),
     'train-fraction': Flags.string({ summary: 'Share of feature rows used for training (the first rows).', default: '0.7' }),
     'validation-fraction': Flags.string({ summary: 'Share of feature rows for validation (after the training rows).', default: '0.15' }),
-    patience: Flags.integer({ summary: 'Epochs without validation improvement before stopping (0: never).', default: 10, min: 0 }),
-    horizon: Flags.integer({ summary: 'Strategy: bars of forward return the ridge on the latent predicts.', default: DEFAULT_HORIZON, min: 1 }),
-    'cost-rate': Flags.string({ summary: 'Strategy: fee + slippage per unit of position traded that a predicted edge must beat.', default: String(DEFAULT_COST_RATE) }),
-    'min-edge': Flags.string({ summary: 'Strategy: stay out unless |predicted return| ≥ min-edge × cost-rate (0: off).', default: String(DEFAULT_MIN_EDGE) }),
-    'rebalance-band': Flags.string({ summary: 'Strategy: keep the held position until the target moves further than this.', default: String(DEFAULT_REBALANCE_BAND) }),
-    'below-edge': Flags.string({ summary: 'Strategy: below the cost hurdle, hold the current position or go flat.', options: ['hold', 'flat'], default: 'hold' }),
+    ...calibrationFlags(),
     conditional: Flags.boolean({ summary: 'Train the forecaster instead: p(next --forecast-bars log returns | market state), a conditional flow with a Student-t base (DESIGN §9).', default: false }),
-    'forecast-bars': Flags.integer({ summary: 'Forecaster: bars forecast after each close (the target width H).', default: DEFAULT_FORECAST_HORIZON, min: 2, max: 4096 }),
-    base: Flags.string({ summary: 'Forecaster: base distribution of the latents.', options: ['student-t', 'normal'], default: 'student-t' }),
-    embed: Flags.integer({ summary: 'Forecaster: width of the context embedding.', default: 16, min: 1, max: 4096 }),
-    threads: Flags.string({ summary: 'Training threads: a number, or "auto" for every core (a run is reproducible for a given count).', default: '1' }),
+    ...forecasterFlags(),
+    threads: threadsFlag(),
   };
 
   async run(): Promise<Record<string, unknown>> {
@@ -64,18 +52,14 @@ export default class Train extends GlowCommand {
     // Found now, not after the training run it would waste.
     const unwritable = outputNotWritable('output', flags.output);
     if (unwritable) this.error(unwritable, { exit: 2 });
-    const lr = Number(flags['learning-rate']);
+    const fitting = fitSettings(this, flags);
+    const lr = fitting.learningRate;
     const trainFraction = Number(flags['train-fraction']);
     const validationFraction = Number(flags['validation-fraction']);
-    if (!(lr > 0)) this.error(`--learning-rate must be a number > 0, got ${flags['learning-rate']}`);
-    const threadsArg = flags.threads === 'auto' ? 'auto' : Number(flags.threads);
-    if (threadsArg !== 'auto' && !(Number.isInteger(threadsArg) && threadsArg >= 1 && threadsArg <= 64)) {
-      this.error(`--threads must be an integer from 1 to 64 or "auto", got ${flags.threads}`);
-    }
-    const threads = resolveThreads(threadsArg);
-    const model = { levels: flags.levels, steps: flags.steps, hidden: flags.hidden, coupling: flags.coupling as 'affine' | 'additive' };
+    const threads = threadsSetting(this, flags.threads);
+    const model = modelShape(flags);
     if (flags.conditional) {
-      const forecaster = { ...model, target: flags['forecast-bars'], context: CONTEXT_NAMES.length, embed: flags.embed, base: flags.base as 'student-t' | 'normal' };
+      const forecaster = forecasterShape(flags, CONTEXT_NAMES.length);
       try {
         resolveForecasterConfig(forecaster);
       } catch (err) {
@@ -101,18 +85,9 @@ export default class Train extends GlowCommand {
         seed: flags.seed,
         model,
         split: { train: trainFraction, validation: validationFraction },
-        strategy: {
-          horizon: flags.horizon,
-          costRate: decimal(this, 'cost-rate', flags['cost-rate'], (v) => v >= 0, 'a number ≥ 0'),
-          minEdge: decimal(this, 'min-edge', flags['min-edge'], (v) => v >= 0, 'a number ≥ 0'),
-          rebalanceBand: decimal(this, 'rebalance-band', flags['rebalance-band'], (v) => v >= 0, 'a number ≥ 0'),
-          belowEdge: flags['below-edge'] as 'hold' | 'flat',
-        },
+        strategy: calibrationSettings(this, flags),
         fit: {
-          epochs: flags.epochs,
-          batchSize: flags['batch-size'],
-          learningRate: lr,
-          patience: flags.patience,
+          ...fitting,
           threads,
           onBatch: ({ epoch, batch, batches }) => bar.update((epoch - 1 + batch / batches) / flags.epochs, `epoch ${epoch}`),
           onEpoch: (r) => {

@@ -280,10 +280,14 @@ export class ConditionalGlow {
    * n draws of y | c for every context row: rows(c) × n × target, each context row's n draws
    * contiguous. z = μ(e) + T·σ(e)·ε, ε ~ t_ν (or N(0, 1)), then the inverse; seeded (default 0).
    * The embedding and (μ, σ) are computed once per context row inside the engine.
+   *
+   * `commonDraws`: every context row gets the SAME base draws ε (common random numbers) — the
+   * stream restarts at (key, counter) for each row — so differences between rows' samples come from
+   * their contexts only, not from Monte-Carlo noise (what a per-bar comparison of forecasts wants).
    */
-  sample(c: MatrixInput, n: number, options: { temperature?: number; seed?: number } = {}): Float32Array {
+  sample(c: MatrixInput, n: number, options: { temperature?: number; seed?: number; commonDraws?: boolean } = {}): Float32Array {
     this.requireInitialized('sample');
-    const { temperature = 1, seed = 0 } = options;
+    const { temperature = 1, seed = 0, commonDraws = false } = options;
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`sample(c, n): n must be a non-negative integer, got ${n}`);
     if (!(temperature > 0) || !Number.isFinite(temperature)) {
       throw new RangeError(`sample: temperature must be a finite number > 0, got ${temperature}`);
@@ -301,13 +305,15 @@ export class ConditionalGlow {
     // exactly the draws of one pass over every row (and lets workers take shares of the rows).
     const part = (lo: number, hi: number) => {
       if (hi <= lo) return;
-      // contexts per call: what the context buffers hold, and an output block of at most ~4 MiB
-      const per = Math.max(1, Math.min(this.mem.capacity, Math.floor((1 << 20) / (n * T))));
+      // contexts per call: what the context buffers hold, and an output block of at most ~4 MiB;
+      // one row per call with common draws, each restarting the stream
+      const per = commonDraws ? 1 : Math.max(1, Math.min(this.mem.capacity, Math.floor((1 << 20) / (n * T))));
       const tmp = flow.allocTemp(Math.min(per, hi - lo) * n * T * 4);
       try {
-        flow.i32(flow.rng, 4).set([...key, (counter + lo * n * T) | 0]);
+        flow.i32(flow.rng, 4).set([...key, (counter + (commonDraws ? 0 : lo * n * T)) | 0]);
         for (let off = lo; off < hi; off += per) {
           const m = Math.min(per, hi - off);
+          if (commonDraws) flow.i32(flow.rng, 4).set([...key, counter]);
           this.put(null, C.data, off, m);
           this.ex.forecastSample(this.mem.fplan, m, n, temperature, tmp.ptr);
           out.set(flow.f32(tmp.ptr, m * n * T), off * n * T);
@@ -317,7 +323,7 @@ export class ConditionalGlow {
       }
     };
     const pool = this.shardPool(C.rows * n);
-    if (pool && C.rows >= pool.replicas) pool.sample(C.data, C.rows, n, key, counter, temperature, out, part);
+    if (pool && C.rows >= pool.replicas) pool.sample(C.data, C.rows, n, key, counter, temperature, out, part, commonDraws);
     else part(0, C.rows);
     return out;
   }

@@ -3,7 +3,8 @@
  * train-on-candles.ts: features → the same chronological split → feature scaler and target scale
  * from the training rows → target paths (the next H one-bar log returns) and contexts (features +
  * next bar's calendar) → ConditionalGlow trained on the training rows, early-stopped on the
- * validation rows. A row's H-bar window never crosses into the next split (data/forecaster-data.ts).
+ * validation rows → the forecast strategy's calibration on the training rows (forecast-strategy.ts).
+ * A row's H-bar window never crosses into the next split (data/forecaster-data.ts).
  */
 import { ConditionalGlow } from '../model/conditional-glow.js';
 import type { ForecasterConfig } from '../model/forecaster-config.js';
@@ -13,6 +14,7 @@ import { forecasterDataset, scaledContext, scaledTargets, type ForecasterDataset
 import type { FeatureSet } from '../data/features.js';
 import type { TimeRange, TrainingRecord } from '../trading/bundle.js';
 import type { ForecasterBundle } from '../trading/forecaster-bundle.js';
+import { calibrateForecastStrategy, type ForecastStrategyOptions } from '../trading/forecast-strategy.js';
 import type { Engine } from '../wasm/engine.js';
 
 export interface TrainForecasterOptions {
@@ -24,6 +26,8 @@ export interface TrainForecasterOptions {
   seed?: number;
   symbol?: string;
   engine?: Engine;
+  /** Options of the forecast strategy stored in the bundle (defaults: forecast-options.ts). */
+  strategy?: ForecastStrategyOptions;
 }
 
 function range(f: FeatureSet, from: number, to: number): TimeRange | null {
@@ -60,5 +64,7 @@ export function trainForecaster(candles: Candles, options: TrainForecasterOption
     kind: 'forecaster', model, scaler: ds.scaler, featureNames: f.names, contextNames: ds.contextNames,
     targetScale: ds.targetScale, horizon: ds.horizon, training,
   };
+  // The strategy's risk scale from the training rows only (seeded with the training seed).
+  bundle.strategy = calibrateForecastStrategy(bundle, scaledContext(ds, train), { seed, ...options.strategy });
   return { bundle, dataset: ds, fit };
 }

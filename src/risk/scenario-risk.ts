@@ -9,6 +9,8 @@ import { emptyHorizonRisk, storeSortedSample, type RiskForecast } from './bar-ri
 
 /** Draws S paths per context row: rows × S × H values, each row's S paths contiguous. */
 export type PathSampler = (contexts: Float32Array, rows: number, scenarios: number, seed: number) => Float32Array | Promise<Float32Array>;
+/** A PathSampler that returns its paths directly (what `scenarioRiskSync` needs). */
+export type SyncPathSampler = (contexts: Float32Array, rows: number, scenarios: number, seed: number) => Float32Array;
 
 export interface ScenarioRiskOptions {
   method?: string;
@@ -33,6 +35,11 @@ export interface ScenarioRiskOptions {
    * when given, the result holds each forecast's PIT.
    */
   realized?: ArrayLike<number>[];
+  /**
+   * Called with every bar's ascending sample of h-bar simple returns (bar index into `bars`, index
+   * into `horizons`), for statistics beyond the stored summary; the array is reused afterwards.
+   */
+  onSample?: (bar: number, horizonIndex: number, sorted: Float64Array) => void;
 }
 
 /** The per-bar risk, plus the PIT per horizon when the realised returns were given. */
@@ -63,8 +70,12 @@ export function lossProbability(sorted: ArrayLike<number>, loss: number): number
   return n / sorted.length;
 }
 
-/** Per-bar risk of a path sampler; the seed of chunk k is seed + k, so results do not depend on timing. */
-export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRiskResult> {
+/**
+ * The per-bar risk loop as a coroutine: it yields each chunk's sampler request and receives the
+ * paths, so one body serves the asynchronous `scenarioRisk` and the synchronous
+ * `scenarioRiskSync` (a sampler that returns its paths directly, e.g. the forecaster's).
+ */
+function* scenarioRiskSteps(o: ScenarioRiskOptions): Generator<{ contexts: Float32Array; rows: number; scenarios: number; seed: number }, ScenarioRiskResult, Float32Array> {
   const S = o.scenarios ?? 2000, chunk = o.chunk ?? 256, H = o.pathLength, seed = o.seed ?? 0;
   const n = o.bars.length;
   if (o.contexts.length !== n * o.contextWidth) throw new RangeError(`scenario risk: ${o.contexts.length / o.contextWidth} context rows for ${n} bars`);
@@ -78,14 +89,14 @@ export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRisk
   }
   const pit = o.realized ? o.horizons.map(() => new Float64Array(n)) : undefined;
   const sample = new Float64Array(S), cum = new Float64Array(S);
+  const sorted = [...o.horizons].map((h, i) => [h, i]).sort((a, b) => a[0] - b[0]);
   for (let start = 0, k = 0; start < n; start += chunk, k++) {
     const rows = Math.min(chunk, n - start);
-    const paths = await o.sample(o.contexts.subarray(start * o.contextWidth, (start + rows) * o.contextWidth), rows, S, seed + k);
+    const paths = yield { contexts: o.contexts.subarray(start * o.contextWidth, (start + rows) * o.contextWidth), rows, scenarios: S, seed: seed + k };
     if (paths.length !== rows * S * H) throw new RangeError(`scenario risk: the sampler returned ${paths.length} values, expected ${rows * S * H}`);
     for (let r = 0; r < rows; r++) {
       cum.fill(0);
       let next = 0;
-      const sorted = [...o.horizons].map((h, i) => [h, i]).sort((a, b) => a[0] - b[0]);
       for (let step = 1; step <= H && next < sorted.length; step++) {
         const base = r * S * H + step - 1;
         for (let q = 0; q < S; q++) cum[q] += o.scale * paths[base + q * H];
@@ -94,6 +105,7 @@ export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRisk
           const at = sorted[next][1];
           storeSortedSample(horizons[at], start + r, sample.sort());
           if (pit) pit[at][start + r] = sampleCdf(sample, o.realized![at][start + r]);
+          o.onSample?.(start + r, at, sample);
           next++;
         }
       }
@@ -101,4 +113,27 @@ export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRisk
     o.onProgress?.(start + rows, n);
   }
   return { method: o.method ?? 'forecaster', bars: o.bars, horizons, ...(pit ? { pit } : {}) };
+}
+
+/** Per-bar risk of a path sampler; the seed of chunk k is seed + k, so results do not depend on timing. */
+export async function scenarioRisk(o: ScenarioRiskOptions): Promise<ScenarioRiskResult> {
+  const steps = scenarioRiskSteps(o);
+  let step = steps.next();
+  while (!step.done) {
+    const q = step.value;
+    step = steps.next(await o.sample(q.contexts, q.rows, q.scenarios, q.seed));
+  }
+  return step.value;
+}
+
+/** `scenarioRisk` for a sampler that returns its paths directly (no promise): the same numbers, synchronously. */
+export function scenarioRiskSync(o: ScenarioRiskOptions & { sample: SyncPathSampler }): ScenarioRiskResult {
+  const sample: SyncPathSampler = o.sample;
+  const steps = scenarioRiskSteps(o);
+  let step = steps.next();
+  while (!step.done) {
+    const q = step.value;
+    step = steps.next(sample(q.contexts, q.rows, q.scenarios, q.seed));
+  }
+  return step.value;
 }

@@ -171,9 +171,15 @@ export function backtestPositions(input: BacktestInput): BacktestResult {
  * returns against the asset's own returns (the buy-and-hold per-bar returns), with the costs paid.
  */
 export function honestOfSeries(s: BacktestSeries, end: number, periodsPerYear: number, opts: { trials?: number; seed?: number } = {}): HonestStats {
-  const b = Math.max(1, end);
+  return honestOfRows(s, 1, end, periodsPerYear, opts);
+}
+
+/** Honest statistics of rows [from, to) of a series (row 0 excluded: it holds nothing), e.g. one walk-forward fold. */
+export function honestOfRows(s: BacktestSeries, from: number, to: number, periodsPerYear: number, opts: { trials?: number; seed?: number } = {}): HonestStats {
+  const a = Math.max(1, from);
+  const b = Math.max(a, to);
   return honestStats({
-    returns: s.return.subarray(1, b), assetReturns: s.assetReturn.subarray(1, b), costs: s.cost.subarray(1, b),
+    returns: s.return.subarray(a, b), assetReturns: s.assetReturn.subarray(a, b), costs: s.cost.subarray(a, b),
     periodsPerYear, trials: opts.trials, seed: opts.seed,
   });
 }

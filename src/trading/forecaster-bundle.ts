@@ -2,7 +2,8 @@
  * @fileoverview The forecaster bundle: a trained ConditionalGlow with what it needs to forecast from
  * new candles — the feature scaler, the context and target conventions (context columns, target
  * scale, path length H) and the training record (split ranges, seed, history) — plus the context rows
- * of a candle series and the path sampler that the per-bar risk reads.
+ * of a candle series and the path sampler that the per-bar risk reads; and, since issue 14, the
+ * forecast strategy's section (options and training-period risk levels).
  */
 import { ConditionalGlow, type ConditionalGlowLoadOptions } from '../model/conditional-glow.js';
 import type { Candles } from '../data/candles.js';
@@ -12,8 +13,9 @@ import { nextOpenTime } from '../data/interval.js';
 import { scaleFeatures, scalerFromJSON, scalerToJSON, type Scaler } from '../data/scaler.js';
 import { JsonChecks } from '../util/json-checks.js';
 import { checkFeatureNames, checkTraining } from './bundle-checks.js';
-import type { PathSampler } from '../risk/scenario-risk.js';
+import type { SyncPathSampler } from '../risk/scenario-risk.js';
 import type { TrainingRecord } from './bundle.js';
+import { checkForecastCalibration, type ForecastCalibration } from './forecast-options.js';
 
 export interface ForecasterBundle {
   kind: 'forecaster';
@@ -28,6 +30,11 @@ export interface ForecasterBundle {
   /** Path length H: bars forecast after each close. */
   horizon: number;
   training: TrainingRecord;
+  /**
+   * The forecast strategy's section (forecast-options.ts): options chosen at training time and the
+   * training-period risk levels. Absent from files written before the strategy existed.
+   */
+  strategy?: ForecastCalibration;
 }
 
 /** Context rows (rows × C) of every feature row of `candles`, with the bundle's scaler. */
@@ -54,7 +61,7 @@ export function forecasterContexts(bundle: Pick<ForecasterBundle, 'scaler' | 'fe
 }
 
 /** The model's sampler as scenario-risk's PathSampler (scaled one-bar log returns). */
-export function forecasterSampler(bundle: ForecasterBundle, temperature = 1): PathSampler {
+export function forecasterSampler(bundle: Pick<ForecasterBundle, 'model'>, temperature = 1): SyncPathSampler {
   return (contexts, _rows, scenarios, seed) => bundle.model.sample(contexts, scenarios, { temperature, seed });
 }
 
@@ -62,7 +69,7 @@ export function forecasterSampler(bundle: ForecasterBundle, temperature = 1): Pa
 function forecasterExtra(b: ForecasterBundle): Record<string, unknown> {
   return {
     scaler: scalerToJSON(b.scaler), featureNames: b.featureNames, contextNames: b.contextNames,
-    targetScale: b.targetScale, horizon: b.horizon, training: b.training,
+    targetScale: b.targetScale, horizon: b.horizon, training: b.training, ...(b.strategy ? { strategy: b.strategy } : {}),
   };
 }
 
@@ -99,6 +106,7 @@ function forecasterBundleFrom(model: ConditionalGlow, source: string): Forecaste
     scaler: scalerFromJSON(extra.scaler, { where: `${source}: header section`, path: 'scaler', features: d }),
     targetScale: c.number(extra.targetScale, 'targetScale', { above: 0 }),
     training: checkTraining(c, extra.training),
+    ...(extra.strategy === undefined ? {} : { strategy: checkForecastCalibration(source, extra.strategy, horizon) }),
   };
 }
 

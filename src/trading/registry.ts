@@ -3,18 +3,29 @@
  * positions; the backtest decides nothing itself. Built in:
  *  - `glow` (the default): the model's calibrated GlowStrategy (likelihood filter, ridge direction on
  *    the latent, confidence sizing, regime filter);
- *  - `glow-latent0`: the seed system's direction tanh(z_0) with the same filters and sizing.
+ *  - `glow-latent0`: the seed system's direction tanh(z_0) with the same filters and sizing;
+ *  - `forecast` (the default on forecaster files): risk budgeting on the forecaster's predictive
+ *    distribution, with an optional tilt (forecast-strategy.ts).
  * oclif plugins contribute more through the `strategies` hook (see src/commands/backtest.ts and
  * examples/strategy-plugin/).
  *
  * Contract: `positions(context)[i]` is the position decided at the CLOSE of tested row i and may use
  * only what is known then (rows ≤ i, candles up to `candleIndex[i]`); the engine holds it over the
  * next bar. Values are fractions of equity (negative = short) and must be finite.
+ *
+ * Model kinds. `positions(context)` runs on GLOW model files. A strategy that also (or only) trades on
+ * forecaster files implements `forecastPositions(context)`, whose ForecastStrategyContext carries the
+ * forecaster's outputs at every tested close (`forecast`: E[R_h], std, CVaR 95%, P(R_h > ±c), the
+ * forecast strategy's own target exposure) and the context rows the forecaster saw. A strategy needs
+ * at least one of the two.
  */
 import type { Candles } from '../data/candles.js';
 import type { FeatureSet } from '../data/features.js';
 import type { ModelBundle } from './bundle.js';
 import { GlowStrategy, type Signal } from './strategy.js';
+import type { ForecasterBundle } from './forecaster-bundle.js';
+import type { ForecastOutputs } from './forecast-strategy.js';
+import { applyRebalanceBand } from './rebalance.js';
 
 export interface StrategyContext {
   bundle: ModelBundle;
@@ -42,10 +53,34 @@ export interface StrategyContext {
   initialPosition?: number;
 }
 
+/** What a strategy sees on a forecaster file: the tested rows and the forecaster's outputs at each close. */
+export interface ForecastStrategyContext {
+  bundle: ForecasterBundle;
+  candles: Candles;
+  /** The tested context rows are [rowStart, rowEnd) of `forecasterContexts(bundle, candles)`. */
+  rowStart: number;
+  rowEnd: number;
+  rows: number;
+  contextNames: string[];
+  /** Context rows of the tested bars, rows × contextNames.length, row-major (what the forecaster saw). */
+  contexts: Float32Array;
+  /** The forecaster's outputs at every tested close (one entry per row); `forecast.options` the forecast strategy's options. */
+  forecast: ForecastOutputs;
+  timestamps: Float64Array;
+  candleIndex: Int32Array;
+  /** Costs of the run (fractions per unit of position traded). */
+  fee: number;
+  slippage: number;
+  initialPosition?: number;
+}
+
 export interface Strategy {
   name: string;
   description: string;
-  positions(context: StrategyContext): ArrayLike<number>;
+  /** Positions on a GLOW model file. */
+  positions?(context: StrategyContext): ArrayLike<number>;
+  /** Positions on a forecaster file. */
+  forecastPositions?(context: ForecastStrategyContext): ArrayLike<number>;
 }
 
 export interface StrategyInfo {
@@ -66,7 +101,10 @@ function checkStrategy(value: unknown, source: string): Strategy {
   if (typeof s.name !== 'string' || !NAME.test(s.name)) {
     throw new TypeError(`${what}: name ${JSON.stringify(s.name)} must be a word of letters, digits, '.', '_' or '-'`);
   }
-  if (typeof s.positions !== 'function') throw new TypeError(`${what} "${s.name}": positions must be a function (context) => positions`);
+  const kinds = [s.positions, s.forecastPositions];
+  if (kinds.some((f) => f !== undefined && typeof f !== 'function') || kinds.every((f) => f === undefined)) {
+    throw new TypeError(`${what} "${s.name}": positions must be a function (context) => positions (or forecastPositions, for forecaster files)`);
+  }
   if (s.description !== undefined && typeof s.description !== 'string') throw new TypeError(`${what} "${s.name}": description must be a string`);
   return s as Strategy;
 }
@@ -110,9 +148,22 @@ export function thrownText(value: unknown): string {
  * with `'name' in cause`, which itself throws on a string.
  */
 export function positionsOf(strategy: Strategy, context: StrategyContext): Float64Array {
+  const run = strategy.positions;
+  if (!run) throw new Error(`strategy "${strategy.name}" trades on forecaster files only (it has no positions for a GLOW model)`);
+  return checkedPositions(strategy, () => run.call(strategy, context), context);
+}
+
+/** `positionsOf` for a forecaster file's context. */
+export function forecastPositionsOf(strategy: Strategy, context: ForecastStrategyContext): Float64Array {
+  const run = strategy.forecastPositions;
+  if (!run) throw new Error(`strategy "${strategy.name}" trades on GLOW models only (it has no forecastPositions for a forecaster file)`);
+  return checkedPositions(strategy, () => run.call(strategy, context), context);
+}
+
+function checkedPositions(strategy: Strategy, call: () => ArrayLike<number>, context: { rows: number; timestamps: Float64Array }): Float64Array {
   let raw: ArrayLike<number>;
   try {
-    raw = strategy.positions(context);
+    raw = call();
   } catch (err) {
     if (err instanceof Error) throw new Error(`strategy "${strategy.name}" failed: ${err.message}`, { cause: err });
     throw new Error(`strategy "${strategy.name}" threw ${thrownText(err)} (not an Error)`);
@@ -128,7 +179,7 @@ export function positionsOf(strategy: Strategy, context: StrategyContext): Float
   return out;
 }
 
-export const glowStrategy: Strategy = {
+export const glowStrategy: Strategy & Required<Pick<Strategy, 'positions'>> = {
   name: 'glow',
   description: "The model's calibrated strategy: likelihood filter, ridge direction on the latent, confidence sizing, regimes, " +
     'cost hurdle and rebalance band (positions held in time order).',
@@ -152,5 +203,14 @@ const glowLatent0Strategy: Strategy = {
   },
 };
 
+/** The forecast strategy: its target exposures (computed with the outputs) through its rebalance band. */
+export const forecastStrategy: Strategy = {
+  name: 'forecast',
+  description: "Forecaster files: risk budgeting on the forecaster's predictive distribution — exposure = clamp(target ÷ predicted " +
+    'h-bar CVaR or std, 0, max), optionally tilted by E[R_h] or P(R_h > costs) when that edge clears the cost hurdle; rebalance band.',
+  forecastPositions: (ctx) => applyRebalanceBand(ctx.forecast.exposure, ctx.forecast.options.band, { initial: ctx.initialPosition ?? 0 }),
+};
+
 registerStrategy(glowStrategy);
 registerStrategy(glowLatent0Strategy);
+registerStrategy(forecastStrategy);

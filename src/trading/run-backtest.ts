@@ -119,13 +119,16 @@ export function rowsIn(timestamps: Float64Array, range: TimeRange | null): numbe
   return k;
 }
 
-export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunBacktestOptions = {}): RunBacktestResult {
-  const strategy = typeof options.strategy === 'object' ? options.strategy : getStrategy(options.strategy ?? 'glow');
-  const features = modelFeatures(bundle, candles);
-  const ts = features.timestamps;
-  const { train, validation } = bundle.training;
+/**
+ * The tested period of rows [a, b) and the honesty guard: rows inside the model's training or
+ * validation range are refused with an error naming both ranges, or with `allowInSample` recorded
+ * as a warning.
+ */
+export function checkPeriod(ts: Float64Array, a: number, b: number, training: Pick<TrainingRecord, 'train' | 'validation'>, allowInSample = false): {
+  period: { from: number; to: number; rows: number }; inSample: { train: number; validation: number }; warnings: string[];
+} {
+  const { train, validation } = training;
   const fitted = validation ?? train;
-  const { a, b } = periodRows(ts, bundle.training, options);
   const tested = ts.subarray(a, b);
   const period = { from: ts[a], to: ts[b - 1], rows: b - a };
   const inSample = { train: rowsIn(tested, train), validation: rowsIn(tested, validation) };
@@ -137,11 +140,33 @@ export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunB
     ].filter(Boolean).join(' and ');
     const message = `the backtest period ${iso(period.from)} → ${iso(period.to)} overlaps the model's ${ranges}: ` +
       'those bars are in-sample (the scaler, the flow and the strategy calibration have seen them)';
-    if (!options.allowInSample) {
+    if (!allowInSample) {
       throw new Error(`${message}. Test bars after ${iso(fitted.end)}, or allow in-sample bars explicitly (--allow-in-sample).`);
     }
     warnings.push(`${message}; its metrics are not an out-of-sample result`);
   }
+  return { period, inSample, warnings };
+}
+
+/** Warnings about a finished backtest: bars missing inside the period, and ruin. */
+export function outcomeWarnings(tested: Float64Array, intervalMs: number, result: Pick<BacktestResult, 'ruin'>): string[] {
+  const warnings: string[] = [];
+  // Between two consecutive rows the position is simply held on: say so when bars are missing.
+  const missing = intervalMs > 0 ? countMissing(findGaps(tested, intervalMs)) : 0;
+  if (missing > 0) {
+    warnings.push(`${missing} bars inside the period have no feature row (missing candles, or a 20-bar window ` +
+      'crossing a gap): positions are held across them and their returns fall on the next row');
+  }
+  if (result.ruin) warnings.push(ruinWarning(result.ruin));
+  return warnings;
+}
+
+export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunBacktestOptions = {}): RunBacktestResult {
+  const strategy = typeof options.strategy === 'object' ? options.strategy : getStrategy(options.strategy ?? 'glow');
+  const features = modelFeatures(bundle, candles);
+  const ts = features.timestamps;
+  const { a, b } = periodRows(ts, bundle.training, options);
+  const { period, inSample, warnings } = checkPeriod(ts, a, b, bundle.training, options.allowInSample);
   const { context, decisions } = decideRows(bundle, candles, features, a, b, strategy);
   const closes = Float64Array.from(context.candleIndex, (i) => candles.close[i]);
   const result = backtestPositions({
@@ -149,12 +174,6 @@ export function runBacktest(bundle: ModelBundle, candles: Candles, options: RunB
     fee: options.fee, slippage: options.slippage, capital: options.capital, trials: options.trials,
     logLikelihood: context.signals.map((s) => s.logLikelihood), regime: context.signals.map((s) => s.regime),
   });
-  // Between two consecutive rows the position is simply held on: say so when bars are missing.
-  const missing = features.intervalMs > 0 ? countMissing(findGaps(context.timestamps, features.intervalMs)) : 0;
-  if (missing > 0) {
-    warnings.push(`${missing} bars inside the period have no feature row (missing candles, or a 20-bar window ` +
-      'crossing a gap): positions are held across them and their returns fall on the next row');
-  }
-  if (result.ruin) warnings.push(ruinWarning(result.ruin));
+  warnings.push(...outcomeWarnings(context.timestamps, features.intervalMs, result));
   return { ...result, strategy: strategy.name, period, intervalMs: features.intervalMs, inSample, warnings, signals: context.signals };
 }

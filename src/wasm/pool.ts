@@ -287,10 +287,11 @@ export class WorkerPool {
    * Forecaster sampling sharded by context rows: `draws` draws for each of the `rows` contexts
    * (rows × C in `contexts`) into `out` (rows × draws × T). Every replica draws from the stream
    * (key, counter) at its rows' own counter, so the draws equal one thread's; `mainShare(lo, hi)`
-   * samples the main thread's rows meanwhile.
+   * samples the main thread's rows meanwhile. `common`: every row draws from (key, counter) itself
+   * (ConditionalGlow.sample's commonDraws).
    */
   sample(contexts: Float32Array, rows: number, draws: number, key: number[], counter: number, temperature: number,
-    out: Float32Array, mainShare: (lo: number, hi: number) => void): void {
+    out: Float32Array, mainShare: (lo: number, hi: number) => void, common = false): void {
     const { inWidth: I, outWidth: D } = this;
     const C = I - D;
     const io = this.ioFor(rows);
@@ -302,7 +303,7 @@ export class WorkerPool {
     for (let w = 1; w < this.replicas; w++) {
       const [lo, hi] = this.share(rows, w);
       for (let r = lo; r < hi; r++) io.input.set(contexts.subarray(r * C, (r + 1) * C), r * I + D);
-      this.command(w, Cmd.SAMPLE, [lo, hi, draws, counter | 0], [key[0] >>> 0, key[1] >>> 0, key[2] >>> 0, temperature]);
+      this.command(w, Cmd.SAMPLE, [lo, hi, draws, counter | 0], [key[0] >>> 0, key[1] >>> 0, key[2] >>> 0, temperature, common ? 1 : 0]);
     }
     mainShare(...this.share(rows, 0));
     for (let w = 1; w < this.replicas; w++) {

@@ -129,19 +129,20 @@ function inverse(lo: number, hi: number): void {
 /**
  * Forecaster: `draws` draws for each context row [lo, hi) of the io input into the sample buffer,
  * from the stream (key, counter): the counter of context row r is counter0 + r·draws·D, so every
- * draw is the single-thread one.
+ * draw is the single-thread one; with `common`, every row restarts at counter0 (common draws).
  */
-function sample(lo: number, hi: number, draws: number, counter0: number, key: number[], temperature: number): void {
+function sample(lo: number, hi: number, draws: number, counter0: number, key: number[], temperature: number, common: boolean): void {
   if (!fmem || !samples || !io) throw new Error('SAMPLE without a forecaster, sample buffer or io buffer');
   growForInference(hi - lo);
-  const per = Math.max(1, Math.min(fmem.capacity, Math.floor((1 << 20) / (draws * D))));
+  const per = common ? 1 : Math.max(1, Math.min(fmem.capacity, Math.floor((1 << 20) / (draws * D))));
   const tmp = mem.allocTemp(Math.min(per, hi - lo) * draws * D * 4);
   try {
     const state = mem.i32(mem.rng, 4);
     state.set(key);
-    state[3] = (counter0 + lo * draws * D) | 0;
+    state[3] = (counter0 + (common ? 0 : lo * draws * D)) | 0;
     for (let off = lo; off < hi; off += per) {
       const n = Math.min(per, hi - off);
+      if (common) mem.i32(mem.rng, 4).set([...key, counter0 | 0]);
       const c = mem.f32(fmem.header(F.CTX), n * C);
       for (let i = 0; i < n; i++) c.set(io.input.subarray((off + i) * IN + D, (off + i + 1) * IN), i * C);
       ex.forecastSample(fmem.fplan, n, draws, temperature, tmp.ptr);
@@ -187,7 +188,7 @@ function run(cmd: number, a: Int32Array, f: Float64Array): boolean {
       inverse(at(W.A0), at(W.A1));
       return true;
     case Cmd.SAMPLE:
-      sample(at(W.A0), at(W.A1), at(W.A2), at(W.A3), [0, 1, 2].map((i) => f[ctl.arg(w, i)] | 0), f[ctl.arg(w, 3)]);
+      sample(at(W.A0), at(W.A1), at(W.A2), at(W.A3), [0, 1, 2].map((i) => f[ctl.arg(w, i)] | 0), f[ctl.arg(w, 3)], f[ctl.arg(w, 4)] !== 0);
       return true;
     case Cmd.EXIT:
       return false;

@@ -71,7 +71,7 @@ test('bad input fails clearly and writes no model', async () => {
   const r1 = await runCommand(Train, ['--input', bad, '--output', out, ...TINY]);
   assert.match(r1.error!.message, /bad\.csv.*row/);
   const r2 = await runCommand(Train, ['--input', candles, '--output', out, ...TINY, '--learning-rate', 'fast']);
-  assert.match(r2.error!.message, /--learning-rate must be a number > 0, got fast/);
+  assert.match(r2.error!.message, /--learning-rate must be a number > 0, got "fast"/);
   assert.not.ok(existsSync(out));
 });
 

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Candles } from '../../src/data/candles.js';
+import { sliceCandles, type Candles } from '../../src/data/candles.js';
+import { trainForecaster } from '../../src/pipeline/train-forecaster.js';
+import { forecastPositions } from '../../src/trading/forecast-strategy.js';
 import { simulateMarket } from '../../src/data/synthetic.js';
 import { glowStrategy, type Strategy, type StrategyContext } from '../../src/trading/registry.js';
 import { walkForward, type WalkForwardOptions } from '../../src/pipeline/walk-forward.js';
@@ -84,8 +86,104 @@ test('each fold starts from the position the previous fold ended with (flat afte
 
 test('impossible set-ups are refused clearly', () => {
   assert.throws(() => walkForward(candles, { ...base, step: 50 }), /step \(50\) must be ≥ testBars \(100\)/);
-  assert.throws(() => walkForward(candles, { ...base, trainBars: 650 }), /700 candles cannot hold one fold of 650 training \+ 100 test candles/);
+  assert.throws(() => walkForward(candles, { ...base, trainBars: 700 }), /700 candles leave no feature row to test after 700 training candles/);
+  assert.throws(() => walkForward(candles, { ...base, seeds: [1, 1] }), /seeds 1,1 repeat a seed/);
+  assert.throws(() => walkForward(candles, { ...base, folds: [4] }), /fold 4 does not exist; this run has folds 1 to 3/);
+  assert.throws(() => walkForward(candles, { ...base, conditional: true, strategy: 'glow' }), /a conditional run trains forecasters; strategy "glow" trades on GLOW models only/);
   assert.throws(() => walkForward(candles, { ...base, testBars: 0 }), /testBars must be an integer ≥ 1/);
+});
+
+test('the final, incomplete test window is tested too', () => {
+  const r = walkForward(candles, { ...base, testBars: 130 });
+  assert.equal(r.folds.map((f) => f.test.rows), [130, 130, 40]);
+  assert.equal([r.period.rows, r.plannedFolds], [300, 3]);
+  assert.is(r.period.to, candles.timestamp[699]);
+});
+
+test('--test-bars counts tested rows, not candles: a fold across missing candles still tests testBars rows', () => {
+  // drop candles 520…524: rows resume 20 candles after the gap, so fold 2 spans more candles than rows
+  const keep = (col: Float64Array) => Float64Array.from([...col.subarray(0, 520), ...col.subarray(525)]);
+  const gappy = Object.fromEntries(Object.entries(candles).map(([k, v]) => [k, keep(v as Float64Array)])) as unknown as Candles;
+  const r = walkForward(gappy, base);
+  assert.equal(r.folds.map((f) => f.test.rows), [100, 100, 75]);
+  assert.equal(r.folds.map((f) => [f.plan.testFrom, f.plan.testTo]), [[400, 500], [500, 620], [620, 695]]);
+  assert.is(r.period.rows, 275);
+});
+
+test('the folds filter runs only the named folds; a fold followed by a skipped one ends flat', () => {
+  const r = walkForward(candles, { ...base, folds: [1, 3] });
+  assert.equal([r.folds.map((f) => f.fold), r.plannedFolds, r.period.rows], [[1, 3], 3, 200]);
+  assert.is(r.series.decision[99], 0);
+  assert.is(r.folds[1].test.start, first.folds[2].test.start);
+  assert.is(r.folds[1].model.likelihoodThreshold, first.folds[2].model.likelihoodThreshold);
+  assert.equal(Array.from(r.series.decision.subarray(0, 99)), Array.from(first.series.decision.subarray(0, 99)));
+});
+
+test('every fold carries its honest statistics and the baselines on its bars, same costs', () => {
+  for (const f of first.folds) {
+    assert.equal(Object.keys(f.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+    // row 0 of the stitched run holds nothing, so fold 1 has one bar fewer
+    assert.is(f.honest.bars, f.fold === 1 ? 99 : 100);
+    assert.is(f.baselines.momentum.honest.bars, f.honest.bars);
+  }
+  // buy & hold inside a later fold pays no cost: its returns are the asset's, as the benchmark's
+  assert.is(first.folds[1].baselines.buyAndHold.metrics.totalReturn, first.folds[1].benchmark.totalReturn);
+  assert.equal(Object.keys(first.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+  assert.is(first.members.length, 1);
+  assert.is(first.members[0].metrics, first.metrics);
+  assert.equal([first.trials, first.honest.trials], [1, 1]);
+});
+
+test('a seed ensemble trades the mean of its members\' decisions and reports every member and their spread', () => {
+  const r = walkForward(candles, { ...base, seeds: [1, 2], trials: 3 });
+  assert.equal(r.seeds, [1, 2]);
+  // member 1 is exactly the single model with seed 1
+  assert.equal(Array.from(r.members[0].decisions), Array.from(first.series.decision));
+  const [m1, m2] = r.members.map((m) => m.decisions);
+  assert.equal(Array.from(r.series.decision), Array.from(m1, (d, t) => (d + m2[t]) / 2));
+  assert.ok(m1.some((d, t) => d !== m2[t]), 'the members differ');
+  const [lo, hi] = r.members.map((m) => m.metrics.sharpe!).sort((a, b) => a - b);
+  // type-7 median of two values: lo + ½(hi − lo)
+  assert.equal(r.spread.sharpe, { min: lo, median: lo + 0.5 * (hi - lo), max: hi, members: 2 });
+  // the Deflated Sharpe counts configurations × seeds
+  assert.equal([r.trials, r.honest.trials, r.members[1].honest.trials, r.folds[0].honest.trials], [6, 6, 6, 6]);
+  assert.is(r.baselines.buyAndHold.honest.trials, 3);
+  for (const f of r.folds) {
+    assert.equal(f.members.map((m) => [m.seed, m.model.seed]), [[1, 1], [2, 2]]);
+    const fs = f.members.map((m) => m.metrics.totalReturn!);
+    assert.equal([f.spread.totalReturn!.min, f.spread.totalReturn!.max], [Math.min(...fs), Math.max(...fs)]);
+  }
+});
+
+test('conditional: every fold trains a forecaster on its past and trades the forecast strategy from the held position', () => {
+  const small = { levels: 2, steps: 1, hidden: 8, embed: 4, contextHidden: 8 };
+  const fc = { horizon: 5, scenarios: 32 };
+  const fit = { epochs: 1, batchSize: 128 };
+  const opts: WalkForwardOptions = { trainBars: 400, testBars: 130, seed: 1, conditional: true, forecaster: { model: small, horizon: 5 }, forecast: fc, fit };
+  const r = walkForward(candles, opts);
+  assert.equal([r.strategy, r.conditional, r.folds.map((f) => f.test.rows)], ['forecast', true, [130, 130, 40]]);
+  for (const f of r.folds) {
+    assert.is(f.model.likelihoodThreshold, null);
+    assert.ok(f.model.validation!.end < f.test.start);
+  }
+  // fold 2 is exactly the forecaster trained on candles [0, testFrom) trading its rows from fold 1's last position
+  const f2 = r.folds[1].plan;
+  const { bundle } = trainForecaster(sliceCandles(candles, 0, f2.testFrom), { seed: 1, horizon: 5, model: small, fit, split: { train: 0.85, validation: 0.15 }, strategy: fc });
+  const out = forecastPositions(bundle, sliceCandles(candles, 0, f2.testTo), { a: f2.rowFrom, b: f2.rowTo }, { seed: 1, ...fc, initialPosition: r.series.decision[129] });
+  assert.equal(Array.from(r.series.decision.subarray(130, 260)), Array.from(out.decisions));
+  assert.ok(r.series.decision.every((d) => d >= 0 && d <= 1), 'long-only, at most fully invested');
+  assert.ok(r.series.decision.some((d) => d > 0), 'it trades');
+  // a plugin strategy on forecaster files sees the forecast outputs and the held position
+  const seen: number[] = [];
+  const probe: Strategy = {
+    name: 'walk-forward-forecast-probe', description: 'half the forecast exposure',
+    forecastPositions: (ctx) => { seen.push(ctx.initialPosition ?? NaN, ctx.rows); return Float64Array.from(ctx.forecast.exposure, (e) => e / 2); },
+  };
+  const half = walkForward(candles, { ...opts, strategy: probe, folds: [2, 3] });
+  assert.equal(seen.filter((_, i) => i % 2 === 1), [130, 40]);
+  assert.equal(seen[0], 0);
+  assert.is(half.strategy, 'walk-forward-forecast-probe');
+  assert.throws(() => walkForward(candles, { ...base, strategy: probe }), /strategy "walk-forward-forecast-probe" trades on forecaster files only/);
 });
 
 test.run();
