@@ -25,23 +25,23 @@ import { ProgressBar } from '../data/progress.js';
 import { writeReport } from '../report/html.js';
 import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
 import { refuseOutputClash } from '../cli/paths.js';
-import { parseTime } from '../data/time.js';
 import { jsonRange } from '../cli/json-range.js';
 import { backtestReportPart, baselinesJson, baselinesOf } from '../report/from-backtest.js';
+import { forecastBacktestPart, forecastBacktestSummary, forecastOptionsJson } from '../report/from-forecast-backtest.js';
+import { runForecastBacktest } from '../trading/run-forecast-backtest.js';
 
 /**
- * Flags of the GLOW report that a forecaster model file's report does not use: its report is the
- * per-bar risk, with no backtest (so no strategy, costs, capital or trial count) and its own
- * scenario draw (no temperature). Given explicitly, they are refused rather than silently ignored.
+ * Flags of the GLOW report that a forecaster model file's report does not use: its scenarios are
+ * drawn from p(y | context) at temperature 1. Given explicitly, they are refused rather than
+ * silently ignored.
  */
-const FORECASTER_IGNORED_FLAGS = ['strategy', 'capital', 'fee', 'slippage', 'temperature', 'trials'] as const;
+const FORECASTER_IGNORED_FLAGS = ['temperature'] as const;
 
 /** A usage error naming every flag that would be ignored, or nothing when there is none. */
 function refuseIgnoredFlags(cmd: Command, names: readonly string[]): void {
   if (names.length === 0) return;
   cmd.error(`${names.map((n) => `--${n}`).join(', ')} ${names.length === 1 ? 'does' : 'do'} not apply to a forecaster model file: ` +
-    'its report is the per-bar risk (VaR bands, PIT, the forecaster-vs-baselines tests), with no backtest and no temperature. ' +
-    'Leave them out, or report a GLOW model file.', { exit: 2 });
+    'its scenarios are drawn from the predictive distribution as it is (no temperature). Leave them out, or report a GLOW model file.', { exit: 2 });
 }
 
 export default class Report extends GlowCommand {
@@ -50,19 +50,21 @@ export default class Report extends GlowCommand {
     "Backtests the model on the candles (by default every bar after the model's validation range; in-sample " +
     'periods are refused unless --allow-in-sample), draws one seeded scenario set for the risk panels, the ' +
     "temperature stress table and the VaR test on the candles after the model's validation range, and " +
-    'the honest statistics of the backtest (alpha and beta against the asset with a Newey–West t, a seeded ' +
-    'bootstrap interval of the Sharpe, the deflated Sharpe after --trials, the share of gross profit paid in ' +
-    'costs, a verdict in words) beside buy & hold, EWMA volatility targeting and 20-bar momentum on the same ' +
-    'bars with the same costs, and ' +
     'writes one HTML file with every chart rendered as inline SVG: it opens offline and requests nothing. ' +
-    'With a forecaster model file (train --conditional) it reports the per-bar risk instead, as `glow-trade risk` ' +
+    'Every backtest in it carries its honest statistics (alpha and beta against the asset with a Newey–West t, a ' +
+    'seeded bootstrap interval of the Sharpe, the deflated Sharpe after --trials, the share of gross profit paid ' +
+    'in costs, a verdict in words) beside buy & hold, EWMA volatility targeting and 20-bar momentum on the same ' +
+    'bars with the same costs, in the page and in --json. ' +
+    'With a forecaster model file (train --conditional) it reports the per-bar risk as `glow-trade risk` ' +
     "computes it (horizons 1, 5, 10, 20 up to the model's, all baselines): the 1-bar VaR bands over the realised " +
     'returns with exceedances marked, the PIT histogram and the forecaster-vs-baselines table with its verdicts; ' +
-    'the backtest and strategy flags (--strategy, costs, --temperature) do not apply to it.';
+    "and the backtest of the forecast strategy (--strategy, default 'forecast', with the costs given): its " +
+    'exposure over time against the predicted risk it was sized on, its equity against the baselines and its ' +
+    'honest statistics. --temperature does not apply to a forecaster and is refused.';
   static override examples = [
     '<%= config.bin %> report --model model.bin --data btc.csv --output report.html',
     '<%= config.bin %> report --model model.bin --data btc.csv --output report.html --scenarios 20000 --temperature 1 --seed 7 --json',
-    '<%= config.bin %> report --model forecaster.bin --data btc.csv --output risk.html --scenarios 2000',
+    '<%= config.bin %> report --model forecaster.bin --data btc.csv --output risk.html --scenarios 2000 --fee 0.00055 --slippage 0.0002',
   ];
   static override enableJsonFlag = true;
   static override flags = {
@@ -72,7 +74,7 @@ export default class Report extends GlowCommand {
     from: Flags.string({ summary: 'First bar of the backtest (ISO date/time UTC or Unix ms).' }),
     to: Flags.string({ summary: 'Last bar of the backtest.' }),
     'allow-in-sample': Flags.boolean({ summary: "Allow bars inside the model's training or validation range (with a warning)." }),
-    strategy: Flags.string({ char: 's', summary: 'Strategy name (built-in or from a plugin).', default: 'glow' }),
+    strategy: Flags.string({ char: 's', summary: "Strategy name, built-in or from a plugin (default 'glow'; 'forecast' for a forecaster file)." }),
     ...costFlags(),
     scenarios: Flags.integer({ summary: 'Scenarios drawn for the risk panels (GLOW: default 10000, 0: none; forecaster: per bar, default 2000).', min: 0 }),
     temperature: Flags.string({ summary: 'Sampling temperature of the scenarios.', default: '1' }),
@@ -102,7 +104,7 @@ export default class Report extends GlowCommand {
     const bundle = loadBundle(flags.model);
     const candles = readCandles(flags.data);
     const backtest = runBacktest(bundle, candles, {
-      from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy, trials: flags.trials,
+      from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy ?? 'glow', trials: flags.trials,
     });
     for (const w of backtest.warnings) this.warn(w);
     // the baselines on the same bars with the same costs and trial count: what the strategy must beat
@@ -151,17 +153,17 @@ export default class Report extends GlowCommand {
     return summary;
   }
 
-  /** The forecaster's per-bar risk report: runRisk on the candles, then VaR bands, PIT and the test table. */
-  private async forecasterReport(flags: { model: string; data: string; output: string; from?: string; to?: string; 'allow-in-sample'?: boolean; scenarios?: number; seed: number; title: string }, bytes: Uint8Array): Promise<Record<string, unknown>> {
+  /**
+   * The forecaster's report: runRisk on the candles (VaR bands, PIT and the test table), then the
+   * forecast strategy's backtest on the same bars with the costs given, its honest statistics and
+   * the baselines.
+   */
+  private async forecasterReport(flags: ForecasterReportFlags, bytes: Uint8Array): Promise<Record<string, unknown>> {
     const scenarios = flags.scenarios ?? 2000;
     if (scenarios < 100) this.error(`--scenarios must be at least 100 per bar for a forecaster report (its VaR 99% needs the tail), got ${scenarios}`, { exit: 2 });
-    let from: number | undefined, to: number | undefined;
-    try {
-      from = flags.from === undefined ? undefined : parseTime(flags.from, '--from');
-      to = flags.to === undefined ? undefined : parseTime(flags.to, '--to');
-    } catch (err) {
-      this.error((err as Error).message, { exit: 2 });
-    }
+    const { capital, fee, slippage, from, to } = backtestSettings(this, flags);
+    const plugins = await loadPluginStrategies(this.config);
+    for (const w of plugins.warnings) this.warn(w);
     const bundle = forecasterBundleFromBytes(bytes, flags.model);
     const candles = readCandles(flags.data);
     const horizons = DEFAULT_RISK_HORIZONS.filter((h) => h <= bundle.horizon);
@@ -173,18 +175,41 @@ export default class Report extends GlowCommand {
     });
     bar.done(`${risk.bars.length} bars`);
     for (const w of risk.warnings) this.warn(w);
+    const backtest = runForecastBacktest(bundle, candles, {
+      from, to, fee, slippage, capital, allowInSample: flags['allow-in-sample'], strategy: flags.strategy ?? 'forecast', trials: flags.trials, seed: flags.seed,
+    });
+    for (const w of backtest.warnings) this.warn(w);
+    const baselines = baselinesOf(backtest, flags.trials);
     const data = reportDataFromRisk({
       bundle, risk, title: flags.title === 'glow-trade report' ? 'glow-trade forecaster risk report' : flags.title,
-      summary: [{ label: 'Data', value: flags.data }],
+      summary: [
+        { label: 'Data', value: flags.data },
+        { label: 'Backtest', value: forecastBacktestSummary(backtest) },
+      ],
     });
+    data.backtests = [forecastBacktestPart(backtest, baselines)];
     const written = await writeReport(flags.output, data);
     if (!this.jsonEnabled()) {
-      this.log(`wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts: ${written.charts.join(', ')})`);
+      this.log(`wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length + written.sectionCharts.length} charts: ` +
+        `${[...written.charts, ...written.sectionCharts].join(', ')})`);
+      this.log(`verdict on strategy "${backtest.strategy}": ${backtest.honest.verdict}`);
     }
     return {
-      kind: 'forecaster', output: written.path, bytes: written.bytes, charts: written.charts,
+      kind: 'forecaster', output: written.path, bytes: written.bytes, charts: written.charts, sectionCharts: written.sectionCharts,
       range: jsonRange(risk.period.from, risk.period.to, risk.period.rows),
-      ...riskEvaluationSummary(risk), warnings: risk.warnings,
+      ...riskEvaluationSummary(risk),
+      backtest: {
+        strategy: backtest.strategy, range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows),
+        capital, fee, slippage, forecast: forecastOptionsJson(backtest),
+        metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes, honest: backtest.honest, baselines: baselinesJson(baselines),
+        finalEquity: backtest.finalEquity, warnings: backtest.warnings,
+      },
+      warnings: [...plugins.warnings, ...risk.warnings, ...backtest.warnings],
     };
   }
+}
+
+interface ForecasterReportFlags {
+  model: string; data: string; output: string; from?: string; to?: string; 'allow-in-sample'?: boolean; scenarios?: number; seed: number; title: string;
+  strategy?: string; capital: string; fee: string; slippage: string; trials: number;
 }

@@ -51,8 +51,10 @@ export function exposureSpec(e: NonNullable<ReportBacktest['exposure']>): TopLev
     encoding: { x: timeX(ts), y: { field: 'exposure', type: 'quantitative' as const, title: 'Exposure' } },
   };
   if (!e.risk) return { config: CHART_CONFIG, ...top };
-  const risk = e.risk;
-  const values = minMaxIndices([risk], MAX_LINE_POINTS).map((i) => ({ t: ts[i], risk: risk[i] }));
+  // bars without a finite prediction are left out of the line (its gap shows them)
+  const finite = e.risk.flatMap((v, i) => (v === null ? [] : [i]));
+  const risk = finite.map((i) => e.risk![i] as number);
+  const values = (risk.length ? minMaxIndices([risk], MAX_LINE_POINTS) : []).map((k) => ({ t: ts[finite[k]], risk: risk[k] }));
   return {
     config: CHART_CONFIG,
     vconcat: [top, {

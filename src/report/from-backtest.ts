@@ -25,7 +25,7 @@ export interface BacktestPartInput {
   /** The baselines on the same bars and costs (see `baselinesOf`). */
   baselines: Baselines;
   /** Predicted risk the exposure was sized on, one per bar (e.g. a forecaster's h-bar CVaR), with its label. */
-  risk?: { values: ArrayLike<number>; label: string };
+  risk?: { values: ArrayLike<number>; label: string };  // non-finite values become null (not drawn)
   notes?: string[];
 }
 
@@ -57,7 +57,7 @@ export function backtestReportPart(input: BacktestPartInput): ReportBacktest {
     },
     exposure: {
       timestamp, exposure: Array.from(r.series.decision),
-      ...(input.risk ? { risk: Array.from(input.risk.values), riskLabel: input.risk.label } : {}),
+      ...(input.risk ? { risk: Array.from(input.risk.values, (v) => (Number.isFinite(v) ? v : null)), riskLabel: input.risk.label } : {}),
     },
     ...(input.notes?.length ? { notes: input.notes } : {}),
   };

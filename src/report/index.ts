@@ -15,3 +15,4 @@ export { reportDataFromRisk, forecastReportPart, riskEvaluationTable, type RiskR
 export { backtestReportPart, baselinesOf, baselinesJson, BASELINE_NAMES, type BacktestPartInput, type Baselines } from './from-backtest.js';
 export { buildBacktestCharts, type SectionChart } from './charts-backtest.js';
 export { buildSectionCharts } from './html.js';
+export { forecastBacktestPart, forecastBacktestSummary, forecastOptionsJson, forecastRiskLabel } from './from-forecast-backtest.js';

@@ -151,8 +151,11 @@ export interface ReportBacktest {
   rows: ReportBacktestRow[];
   /** Equity after each bar of every row (same order and names as `rows`), ≥ 0. */
   equity?: { timestamp: number[]; curves: ReportCurve[] };
-  /** The strategy's exposure decided at each close, and the predicted risk it was sized on (same units as `riskLabel` says). */
-  exposure?: { timestamp: number[]; exposure: number[]; risk?: number[]; riskLabel?: string };
+  /**
+   * The strategy's exposure decided at each close, and the predicted risk it was sized on (a positive
+   * fraction, what `riskLabel` names); null where the prediction was not finite (an overflowed tail).
+   */
+  exposure?: { timestamp: number[]; exposure: number[]; risk?: Array<number | null>; riskLabel?: string };
   notes?: string[];
 }
 
@@ -291,7 +294,11 @@ function checkBacktest(field: string, b: ReportBacktest): void {
   if (b.exposure) {
     const n = checkTimes(`${field}.exposure.timestamp`, b.exposure.timestamp);
     checkSeries(`${field}.exposure.exposure`, b.exposure.exposure, n, 'finite');
-    if (b.exposure.risk) checkSeries(`${field}.exposure.risk`, b.exposure.risk, n, 'finite');
+    if (b.exposure.risk) {
+      const risk = b.exposure.risk;
+      if (!Array.isArray(risk) || risk.length !== n) throw new ReportDataError(`${field}.exposure.risk`, `expected ${n} values (one per bar) or nulls`);
+      risk.forEach((v, k) => checkNullable(`${field}.exposure.risk[${k}]`, v));
+    }
     if (b.exposure.riskLabel !== undefined) checkText(`${field}.exposure.riskLabel`, b.exposure.riskLabel);
   }
   b.notes?.forEach((x, k) => checkText(`${field}.notes[${k}]`, x));

@@ -107,14 +107,44 @@ test('a forecaster report refuses too few scenarios with a usage error, writing 
   assert.not.ok(existsSync(out));
 });
 
-test('a forecaster report refuses the backtest flags it would ignore, naming them, writing nothing', async () => {
+test('a forecaster report refuses --temperature, which it would ignore, writing nothing', async () => {
   const out = join(dir, 'f-flags.html');
-  const run = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--fee', '0.002', '--strategy', 'glow', '--trials', '2']);
-  assert.match(run.error!.message, /^--strategy, --fee, --trials do not apply to a forecaster model file: its report is the per-bar risk/);
+  const run = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--temperature', '1']);
+  assert.match(run.error!.message, /^--temperature does not apply to a forecaster model file: its scenarios are drawn from the predictive distribution/);
   assert.is((run.error as { oclif?: { exit?: number } }).oclif?.exit, 2);
-  const one = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--temperature', '1']);
-  assert.match(one.error!.message, /^--temperature does not apply to a forecaster model file/);
   assert.not.ok(existsSync(out));
+});
+
+test('a forecaster report backtests the forecast strategy with the costs given: exposure vs predicted risk, equity vs baselines, honest statistics', async () => {
+  const out = join(dir, 'f-bt.html');
+  const run = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--scenarios', '100', '--fee', '0.002', '--slippage', '0',
+    '--trials', '2', '--json']);
+  assert.is(run.error, undefined, run.error?.message);
+  const j = run.json;
+  assert.equal(j.sectionCharts, ['forecast-equity', 'forecast-exposure']);
+  const bt = j.backtest;
+  assert.is(bt.strategy, 'forecast');
+  assert.equal([bt.fee, bt.slippage], [0.002, 0]);
+  assert.is(bt.range.rows, j.range.rows, 'the same bars as the per-bar risk');
+  assert.is(bt.honest.trials, 2);
+  assert.is(bt.honest.bars, bt.range.rows - 1);
+  assert.equal(Object.keys(bt.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+  for (const b of Object.values(bt.baselines) as Array<{ honest: { bars: number; trials: number } }>) assert.equal([b.honest.bars, b.honest.trials], [bt.honest.bars, 2]);
+  assert.ok(bt.forecast.options.horizon >= 1 && bt.forecast.options.horizon <= 5, `horizon ${bt.forecast.options.horizon}`);
+  assert.ok(bt.forecast.target > 0);
+  assert.ok(Math.abs(bt.forecast.hurdle - bt.forecast.options.minEdge * 0.002) < 1e-15);
+  const html = readFileSync(out, 'utf8');
+  const table = html.match(/<table data-table="baselines-forecast">([\s\S]*?)<\/table>/)![1];
+  assert.is((table.match(/<tr class="(strategy|baseline)">/g) ?? []).length, 4);
+  assert.match(table, /<tr class="strategy"><td>strategy &quot;forecast&quot;<\/td>/);
+  assert.ok(html.includes(`<dt>Deflated Sharpe</dt><dd>${bt.honest.deflatedSharpe === null ? 'n/a' : bt.honest.deflatedSharpe.toFixed(3)}`));
+  const label = `predicted ${bt.forecast.options.horizon}-bar ${bt.forecast.options.risk === 'cvar' ? 'CVaR 95%' : 'std'}`;
+  assert.match(html, new RegExp(`<figure id="chart-forecast-exposure" data-chart="forecast-exposure"><h3>Exposure vs predicted risk</h3>[\\s\\S]*?the ${label} the exposure was sized on\\.</figcaption>`));
+  // the strategy section comes before the forecaster's risk charts
+  assert.ok(html.indexOf('id="backtest-forecast"') < html.indexOf('data-chart="var-bands"'));
+  // a strategy without forecastPositions is refused by name
+  const glow = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', join(dir, 'f-glow.html'), '--scenarios', '100', '--strategy', 'glow']);
+  assert.match(glow.error!.message, /strategy "glow" trades on GLOW models only/);
 });
 
 test.after(removeTempDirs);
