@@ -23,12 +23,14 @@ import { forecasterBundleFromBytes } from '../trading/forecaster-bundle.js';
 import { DEFAULT_RISK_HORIZONS, runRisk } from '../pipeline/run-risk.js';
 import { ProgressBar } from '../data/progress.js';
 import { writeReport } from '../report/html.js';
-import { backtestSettings, candlesFlag, costFlags, decimal, modelFlag } from '../cli/flags.js';
+import { backtestSettings, costFlags, decimal } from '../cli/flags.js';
 import { refuseOutputClash } from '../cli/paths.js';
 import { jsonRange } from '../cli/json-range.js';
 import { backtestReportPart, baselinesJson, baselinesOf } from '../report/from-backtest.js';
 import { forecastBacktestPart, forecastBacktestSummary, forecastOptionsJson } from '../report/from-forecast-backtest.js';
 import { runForecastBacktest } from '../trading/run-forecast-backtest.js';
+import { checkWalkForwardJson, reportDataFromWalkForward, type WalkForwardJson } from '../report/from-walk-forward.js';
+import { readFileSync } from 'node:fs';
 
 /**
  * Flags of the GLOW report that a forecaster model file's report does not use: its scenarios are
@@ -64,12 +66,17 @@ export default class Report extends GlowCommand {
   static override examples = [
     '<%= config.bin %> report --model model.bin --data btc.csv --output report.html',
     '<%= config.bin %> report --model model.bin --data btc.csv --output report.html --scenarios 20000 --temperature 1 --seed 7 --json',
+    '<%= config.bin %> report --walk-forward-json wf.json --output walk-forward.html',
     '<%= config.bin %> report --model forecaster.bin --data btc.csv --output risk.html --scenarios 2000 --fee 0.00055 --slippage 0.0002',
   ];
   static override enableJsonFlag = true;
   static override flags = {
-    model: modelFlag(),
-    data: candlesFlag('Candle CSV to report on.'),
+    model: Flags.string({ char: 'm', summary: 'Model file written by "glow-trade train".', exactlyOne: ['model', 'walk-forward-json'] }),
+    data: Flags.string({ char: 'd', summary: 'Candle CSV to report on (needed with --model).' }),
+    'walk-forward-json': Flags.string({
+      summary: 'Instead of a model: the JSON written by "backtest --walk-forward --json", reported as its folds with honest statistics and baselines.',
+      exactlyOne: ['model', 'walk-forward-json'],
+    }),
     output: Flags.string({ char: 'o', summary: 'HTML file to write (atomically).', default: 'report.html' }),
     from: Flags.string({ summary: 'First bar of the backtest (ISO date/time UTC or Unix ms).' }),
     to: Flags.string({ summary: 'Last bar of the backtest.' }),
@@ -86,8 +93,12 @@ export default class Report extends GlowCommand {
   };
 
   async run(): Promise<Record<string, unknown>> {
-    const { flags, metadata } = await this.parse(Report);
-    refuseOutputClash(this, [{ flag: 'output', path: flags.output }], [{ flag: 'model', path: flags.model }, { flag: 'data', path: flags.data }]);
+    const { flags: parsed, metadata } = await this.parse(Report);
+    refuseOutputClash(this, [{ flag: 'output', path: parsed.output }],
+      [{ flag: 'model', path: parsed.model }, { flag: 'data', path: parsed.data }, { flag: 'walk-forward-json', path: parsed['walk-forward-json'] }]);
+    if (parsed['walk-forward-json'] !== undefined) return this.walkForwardReport(parsed['walk-forward-json'], parsed.output, parsed.title);
+    if (parsed.data === undefined) this.error('--data is required with --model: the candles to backtest the model on', { exit: 2 });
+    const flags = { ...parsed, model: parsed.model!, data: parsed.data };
     const bytes = readModelFile(flags.model);
     if (modelKindOf(bytes, flags.model) === 'forecaster') {
       // oclif marks only the flags it filled from a default; a flag with a value and no such mark was given
@@ -151,6 +162,27 @@ export default class Report extends GlowCommand {
       this.log(`verdict: ${backtest.honest.verdict}`);
     }
     return summary;
+  }
+
+  /** A walk-forward's JSON (backtest --walk-forward --json) as a report: folds, honest statistics, baselines, members. */
+  private async walkForwardReport(path: string, output: string, title: string): Promise<Record<string, unknown>> {
+    let wf: WalkForwardJson;
+    try {
+      wf = checkWalkForwardJson(JSON.parse(readFileSync(path, 'utf8')), path);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return this.error(e.code === 'ENOENT' ? `--walk-forward-json: ${path} does not exist` : e instanceof SyntaxError ? `${path}: not JSON (${e.message})` : e.message, { exit: 2 });
+    }
+    const data = reportDataFromWalkForward(wf, { title: title === 'glow-trade report' ? undefined : title, source: path });
+    const written = await writeReport(output, data);
+    if (!this.jsonEnabled()) {
+      this.log(`wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${wf.walkForward.folds.length} folds)`);
+      this.log(`verdict on the stitched folds: ${wf.honest.verdict}`);
+    }
+    return {
+      kind: 'walk-forward', output: written.path, bytes: written.bytes, source: path, folds: wf.walkForward.folds.length,
+      honest: wf.honest, baselines: Object.fromEntries(Object.entries(wf.baselines).map(([k, b]) => [k, { honest: b.honest }])),
+    };
   }
 
   /**

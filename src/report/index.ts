@@ -16,3 +16,4 @@ export { backtestReportPart, baselinesOf, baselinesJson, BASELINE_NAMES, type Ba
 export { buildBacktestCharts, type SectionChart } from './charts-backtest.js';
 export { buildSectionCharts } from './html.js';
 export { forecastBacktestPart, forecastBacktestSummary, forecastOptionsJson, forecastRiskLabel } from './from-forecast-backtest.js';
+export { reportDataFromWalkForward, checkWalkForwardJson, walkForwardFoldsTable, walkForwardMembersTable, type WalkForwardJson } from './from-walk-forward.js';

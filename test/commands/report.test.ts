@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Report from '../../src/commands/report.js';
+import Backtest from '../../src/commands/backtest.js';
+import { writeFileSync } from 'node:fs';
 import { runCommand } from '../helpers/cli.js';
 import { smallModel, writeModelFiles } from '../helpers/model-files.js';
 import { removeTempDirs } from '../helpers/tmp.js';
@@ -146,6 +148,38 @@ test('a forecaster report backtests the forecast strategy with the costs given: 
   // a strategy without forecastPositions is refused by name
   const glow = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', join(dir, 'f-glow.html'), '--scenarios', '100', '--strategy', 'glow']);
   assert.match(glow.error!.message, /strategy "glow" trades on GLOW models only/);
+});
+
+test('--walk-forward-json renders a walk-forward: folds with honest statistics and baselines, the ensemble members and their spread', async () => {
+  const wfJson = join(dir, 'wf.json');
+  const bt = await runCommand(Backtest, ['--data', data, '--walk-forward', '--train-bars', '900', '--test-bars', '250', '--levels', '2', '--steps', '1',
+    '--hidden', '8', '--epochs', '1', '--seeds', '1,2', '--json']);
+  assert.is(bt.error, undefined, bt.error?.message);
+  writeFileSync(wfJson, JSON.stringify(bt.json));
+  const folds = bt.json.walkForward.folds as Array<{ fold: number; honest: { alphaT: number | null; verdict: string }; test: { rows: number } }>;
+  const out = join(dir, 'wf.html');
+  const run = await runCommand(Report, ['--walk-forward-json', wfJson, '--output', out, '--json']);
+  assert.is(run.error, undefined, run.error?.message);
+  assert.equal([run.json.kind, run.json.folds], ['walk-forward', folds.length]);
+  const html = readFileSync(out, 'utf8');
+  const table = html.match(/<table data-table="walk-forward-folds">([\s\S]*?)<\/table>/)![1];
+  assert.match(table, /<th>Fold<\/th>.*<th>Alpha t<\/th><th>Sharpe 95%<\/th><th>Deflated Sharpe<\/th><th>Edge ≠ 0<\/th><th>Members Sharpe min \/ med \/ max<\/th><th>Buy &amp; hold return<\/th>/);
+  const rows = [...table.matchAll(/<tr><td>(\d+)<\/td><td>[^<]*<\/td><td>(\d+)<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td[^>]*>([^<]*)<\/td>/g)];
+  assert.equal(rows.map((r) => [Number(r[1]), Number(r[2]), r[3]]), folds.map((f) => [f.fold, f.test.rows, f.honest.alphaT === null ? 'n/a' : f.honest.alphaT.toFixed(2)]));
+  for (const f of folds) assert.ok(html.includes(`<li>fold ${f.fold}: ${f.honest.verdict.replace(/</g, '&lt;')}</li>`), `fold ${f.fold} verdict`);
+  const members = html.match(/<table data-table="walk-forward-members">([\s\S]*?)<\/table>/)![1];
+  assert.equal([...members.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1]), ['seed 1', 'seed 2', 'ensemble']);
+  assert.match(html, /<li>spread over the members \(min \/ median \/ max\): Sharpe -?\d+\.\d\d \/ /);
+  assert.is((html.match(/<tr class="(strategy|baseline)">/g) ?? []).length, 4, 'the stitched run beside the three baselines');
+  // a file that is not a walk-forward is refused, naming it
+  const bad = join(dir, 'not-wf.json');
+  writeFileSync(bad, JSON.stringify({ mode: 'backtest' }));
+  const refused = await runCommand(Report, ['--walk-forward-json', bad, '--output', join(dir, 'never.html')]);
+  assert.match(refused.error!.message, /not-wf\.json: mode is "backtest", not "walk-forward" \(expected the output of "glow-trade backtest --walk-forward --json"\)/);
+  assert.is((refused.error as { oclif?: { exit?: number } }).oclif?.exit, 2);
+  const both = await runCommand(Report, ['--walk-forward-json', wfJson, '--model', model, '--data', data, '--output', join(dir, 'never.html')]);
+  assert.ok(both.error, 'one of --model and --walk-forward-json');
+  assert.not.ok(existsSync(join(dir, 'never.html')));
 });
 
 test.after(removeTempDirs);
