@@ -69,7 +69,7 @@ export function checkWalkForwardJson(j: unknown, source: string): WalkForwardJso
   return j as WalkForwardJson;
 }
 
-const spreadText = (s: Spread | null | undefined) => (s ? `${fixed(s.min, 2)} / ${fixed(s.median, 2)} / ${fixed(s.max, 2)}` : 'n/a');
+const spreadText = (s: Spread | null | undefined, sep = ' / ') => (s ? [s.min, s.median, s.max].map((v) => fixed(v, 2)).join(sep) : 'n/a');
 
 /** Per fold: period, strategy metrics and honest statistics, baselines, members' Sharpe spread. */
 export function walkForwardFoldsTable(j: WalkForwardJson): ReportTable {
@@ -77,22 +77,23 @@ export function walkForwardFoldsTable(j: WalkForwardJson): ReportTable {
   const ensemble = (wf.seeds?.length ?? 1) > 1;
   const rows = wf.folds.map((f) => {
     const b = f.baselines, h = f.honest;
-    return [String(f.fold), `${f.test.from} → ${f.test.to}`, String(f.test.rows),
+    // a no-break space keeps the arrow with the first day, so a narrow column wraps between the two days
+    return [String(f.fold), `${f.test.from.slice(0, 10)}\u00a0→ ${f.test.to.slice(0, 10)}`, String(f.test.rows),
       formatMetric(f.metrics.totalReturn, 'pct'), fixed(f.metrics.sharpe, 2), formatMetric(f.metrics.maxDrawdown, 'pct'),
       fixed(h.alphaT, 2), h.sharpeCI ? `[${fixed(h.sharpeCI.low, 2)}, ${fixed(h.sharpeCI.high, 2)}]` : 'n/a', fixed(h.deflatedSharpe, 3),
       h.distinguishable ? 'yes' : 'no',
-      ...(ensemble ? [spreadText(f.spread?.sharpe)] : []),
+      ...(ensemble ? [spreadText(f.spread?.sharpe, '/')] : []),
       formatMetric(b.buyAndHold.metrics.totalReturn, 'pct'), fixed(b.buyAndHold.metrics.sharpe, 2),
       fixed(b.volTarget.metrics.sharpe, 2), fixed(b.momentum.metrics.sharpe, 2)];
   });
   return {
     id: 'walk-forward-folds', title: 'Walk-forward folds',
     caption: `${wf.folds.length}${wf.plannedFolds && wf.plannedFolds !== wf.folds.length ? ` of ${wf.plannedFolds}` : ''} folds, ${wf.window} window, `
-      + `${wf.trainBars} training candles, ${wf.testBars} tested rows per fold${ensemble ? `, an ensemble of ${wf.seeds!.length} seeds (${wf.seeds!.join(', ')})` : ''}. `
+      + `${wf.trainBars} training candles, ${wf.testBars} tested rows per fold (test bars: UTC days of the first and last)${ensemble ? `, an ensemble of ${wf.seeds!.length} seeds (${wf.seeds!.join(', ')})` : ''}. `
       + 'Per fold: the strategy on its test bars with its honest statistics (alpha t Newey–West, the seeded bootstrap interval of the Sharpe, '
       + 'the deflated Sharpe, whether the edge is distinguishable from zero), then the baselines on the same bars with the same costs.',
     header: ['Fold', 'Test bars', 'Rows', 'Return', 'Sharpe', 'Max DD', 'Alpha t', 'Sharpe 95%', 'Deflated Sharpe', 'Edge ≠ 0',
-      ...(ensemble ? ['Members Sharpe min / med / max'] : []), 'Buy & hold return', 'Buy & hold Sharpe', 'Vol target Sharpe', 'Momentum Sharpe'],
+      ...(ensemble ? ['Members Sharpe min/med/max'] : []), 'Buy & hold return', 'Buy & hold Sharpe', 'Vol target Sharpe', 'Momen\u00adtum Sharpe' /* soft hyphen: the header may break inside the word */],
     rows,
     notes: wf.folds.map((f) => `fold ${f.fold}: ${f.honest.verdict}`),
   };

@@ -55,6 +55,11 @@ section.backtest th, section.backtest td:first-child { white-space: normal; vert
 section.backtest td:first-child { min-width: 7em; }
 section.backtest tr.strategy td { font-weight: 600; }
 ul.verdicts { color: var(--muted); font-size: 12.5px; }
+/* The walk-forward folds table (15-16 columns): numbers on one line, headers wrap. */
+table[data-table="walk-forward-folds"] { font-size: 10.5px; }
+table[data-table="walk-forward-folds"] th, table[data-table="walk-forward-folds"] td { padding: 3px 2px; white-space: nowrap; }
+table[data-table="walk-forward-folds"] th, table[data-table="walk-forward-folds"] td:nth-child(2) { white-space: normal; vertical-align: bottom; }
+table[data-table="walk-forward-folds"] td:nth-child(2) { min-width: 7.4em; vertical-align: top; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
 `;
 

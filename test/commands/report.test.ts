@@ -163,7 +163,7 @@ test('--walk-forward-json renders a walk-forward: folds with honest statistics a
   assert.equal([run.json.kind, run.json.folds], ['walk-forward', folds.length]);
   const html = readFileSync(out, 'utf8');
   const table = html.match(/<table data-table="walk-forward-folds">([\s\S]*?)<\/table>/)![1];
-  assert.match(table, /<th>Fold<\/th>.*<th>Alpha t<\/th><th>Sharpe 95%<\/th><th>Deflated Sharpe<\/th><th>Edge ≠ 0<\/th><th>Members Sharpe min \/ med \/ max<\/th><th>Buy &amp; hold return<\/th>/);
+  assert.match(table, /<th>Fold<\/th>.*<th>Alpha t<\/th><th>Sharpe 95%<\/th><th>Deflated Sharpe<\/th><th>Edge ≠ 0<\/th><th>Members Sharpe min\/med\/max<\/th><th>Buy &amp; hold return<\/th>/);
   const rows = [...table.matchAll(/<tr><td>(\d+)<\/td><td>[^<]*<\/td><td>(\d+)<\/td>(?:<td[^>]*>[^<]*<\/td>){3}<td[^>]*>([^<]*)<\/td>/g)];
   assert.equal(rows.map((r) => [Number(r[1]), Number(r[2]), r[3]]), folds.map((f) => [f.fold, f.test.rows, f.honest.alphaT === null ? 'n/a' : f.honest.alphaT.toFixed(2)]));
   for (const f of folds) assert.ok(html.includes(`<li>fold ${f.fold}: ${f.honest.verdict.replace(/</g, '&lt;')}</li>`), `fold ${f.fold} verdict`);
