@@ -15,7 +15,9 @@ import { CHART_IDS } from '../../src/report/charts.js';
 import { writeReport } from '../../src/report/html.js';
 import { syntheticForecast, syntheticReportData } from '../../src/report/synthetic.js';
 import { backtestReportPart, baselinesOf } from '../../src/report/from-backtest.js';
-import { backtestPositions } from '../../src/trading/backtest.js';
+import { backtestPositions, type BacktestResult } from '../../src/trading/backtest.js';
+import { reportDataFromWalkForward, type WalkForwardJson } from '../../src/report/from-walk-forward.js';
+import { jsonRange } from '../../src/cli/json-range.js';
 import type { Browser } from 'playwright-core';
 import { browserTest, chromiumMissing, launchChromium, openOffline } from '../helpers/chromium.js';
 
@@ -122,6 +124,56 @@ browserTest(test, 'the report loads offline from file:// with no other request a
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(statSync(shot).size > 50_000, 'screenshot written');
     console.log(`  report: ${path}\n  screenshot: ${shot}\n  backtest section: ${sectionShot}, ${chartsShot}`);
+  } finally {
+    await opened.close();
+  }
+});
+
+/** A walk-forward JSON of three folds and two members, made of real backtests of synthetic bars. */
+function walkForwardJson(): WalkForwardJson {
+  const { timestamp, close, position } = syntheticReportData({ bars: 900, seed: 5 }).bars;
+  const run = (a: number, b: number, d = position) => backtestPositions({ timestamps: timestamp.slice(a, b), closes: close.slice(a, b), decisions: d.slice(a, b), periodsPerYear: 8760, trials: 2 });
+  const all = run(0, 900);
+  const base = (r: BacktestResult) => ({ metrics: r.metrics, notes: r.notes.strategy, honest: r.honest, finalEquity: r.finalEquity });
+  const b = baselinesOf(all, 2);
+  const spread = (lo: number, hi: number) => ({ sharpe: { min: lo, median: (lo + hi) / 2, max: hi, members: 2 } });
+  const folds = [[0, 300], [300, 600], [600, 900]].map(([a, z], k) => {
+    const r = run(a, z), fb = baselinesOf(r, 2);
+    return {
+      fold: k + 1, test: jsonRange(timestamp[a], timestamp[z - 1], z - a)!, metrics: r.metrics, benchmark: r.benchmark, notes: r.notes, honest: r.honest,
+      baselines: { buyAndHold: base(fb.buyAndHold), volTarget: base(fb.volTarget), momentum: base(fb.momentum) }, spread: spread(-1 - k, 1 + k),
+    };
+  });
+  return {
+    mode: 'walk-forward', strategy: 'glow', data: 'synthetic.csv', range: jsonRange(timestamp[0], timestamp[899], 900)!, fee: 0.001, slippage: 0.0005,
+    metrics: all.metrics, benchmark: all.benchmark, honest: all.honest, notes: all.notes, finalEquity: all.finalEquity,
+    baselines: { buyAndHold: base(b.buyAndHold), volTarget: base(b.volTarget), momentum: base(b.momentum) },
+    walkForward: {
+      window: 'expanding', trainBars: 4000, testBars: 300, step: 300, seeds: [1, 2], trials: 2, plannedFolds: 3, seconds: 12.5,
+      members: [1, 2].map((seed) => ({ seed, metrics: all.metrics, notes: all.notes.strategy, honest: all.honest })), spread: spread(-0.5, 0.5), folds,
+    },
+  };
+}
+
+browserTest(test, 'a walk-forward report: the folds and members tables render without errors and fit the page', async () => {
+  const wfPath = join(dir, 'walk-forward.html');
+  await writeReport(wfPath, reportDataFromWalkForward(walkForwardJson(), { now: () => Date.UTC(2024, 5, 1) }));
+  const wfUrl = pathToFileURL(wfPath).href;
+  const opened = await openOffline(browser, wfUrl, { viewport: { width: 1100, height: 900 } });
+  try {
+    const { page } = opened;
+    assert.equal([opened.requests, opened.consoleErrors, opened.pageErrors], [[wfUrl], [], []]);
+    const t = await page.evaluate(() => {
+      const rows = (id: string) => Array.from(document.querySelectorAll(`table[data-table="${id}"] tbody tr`)).map((r) => r.children.length);
+      const fits = (id: string) => { const w = document.querySelector(`table[data-table="${id}"]`)!.parentElement!; return w.scrollWidth <= w.clientWidth + 1; };
+      return { folds: rows('walk-forward-folds'), members: rows('walk-forward-members'), stitched: rows('baselines-walk-forward'),
+        fit: [fits('walk-forward-folds'), fits('walk-forward-members'), fits('baselines-walk-forward')] };
+    });
+    // 3 folds × 15 columns (with the members' spread), 2 members and the ensemble, the stitched run and 3 baselines
+    assert.equal(t, { folds: [15, 15, 15], members: [6, 6, 6], stitched: [13, 13, 13, 13], fit: [true, true, true] });
+    const shot = join(dir, 'walk-forward.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`  walk-forward report: ${wfPath}\n  screenshot: ${shot}`);
   } finally {
     await opened.close();
   }
