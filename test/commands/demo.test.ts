@@ -48,7 +48,15 @@ test('the main job end to end: every file written, every number out of sample', 
   assert.is(j.backtest.honest.bars, j.backtest.range.rows - 1);
   assert.type(j.backtest.honest.verdict, 'string');
   assert.equal(Object.keys(j.backtest.baselines), ['buyAndHold', 'volTarget', 'momentum']);
-  assert.is((html.match(/<tr class="(strategy|baseline)">/g) ?? []).length, 4);
+  for (const id of ['glow', 'forecast']) {
+    const table = html.match(new RegExp(`<table data-table="baselines-${id}">([\\s\\S]*?)</table>`))![1];
+    assert.is((table.match(/<tr class="(strategy|baseline)">/g) ?? []).length, 4, id);
+  }
+  // the small forecaster's forecast strategy on the same held-out bars, beside the baselines
+  const fb = j.forecaster.backtest;
+  assert.equal([fb.strategy, fb.range.rows, fb.honest.bars], ['forecast', j.backtest.range.rows, j.backtest.range.rows - 1]);
+  assert.equal(Object.keys(fb.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+  assert.is(fb.baselines.buyAndHold.honest.sharpe, j.backtest.baselines.buyAndHold.honest.sharpe, 'the same bars and costs as the GLOW backtest');
   assert.ok(html.includes(`<dd class="verdict ${j.backtest.honest.distinguishable ? 'edge' : 'noise'}">`));
   assert.ok(html.indexOf('id="backtest-glow"') < html.indexOf('data-chart="price"'), 'right after the performance table');
 });
@@ -63,6 +71,7 @@ test('the human output shows the honest statistics, the baselines, the verdict i
   assert.match(run.stdout, /   Honest statistics \(\d+ bars\):\n     alpha vs the asset .* t = .*\(Newey–West, lag \d+\); beta /);
   assert.match(run.stdout, /stationary bootstrap, 1000 resamples, mean block \d+ bars, seed 1\)/);
   assert.match(run.stdout, /   Baselines \(same bars, same costs\):\n     buy & hold +Sharpe .*\n     EWMA vol target +Sharpe .*\n     20-bar momentum +Sharpe /);
+  assert.match(run.stdout, /\n   forecast strategy \(exposure budgeted on the predicted \d+-bar (CVaR 95%|std)\): Sharpe .*\n   verdict: (the edge is|the strategy loses|too few bars)/);
   assert.match(run.stdout, /\nverdict on the strategy: (the edge is|the strategy loses|too few bars)/);
 });
 
