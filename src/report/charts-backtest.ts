@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, CHART_WIDTH, MAX_LINE_POINTS, STRATEGY_COLOUR, timeX } from './charts-market.js';
 import { minMaxIndices } from './downsample.js';
-import { countOf, formatNumber, formatPercent, formatTime } from './format.js';
+import { countOf, fixed, formatPercent, formatTime } from './format.js';
 import { vegaLiteToSvg } from './svg.js';
 import type { ReportBacktest, ReportCurve } from './types.js';
 
@@ -91,7 +91,7 @@ export async function buildBacktestCharts(b: ReportBacktest): Promise<SectionCha
     const { svg, warnings } = await vegaLiteToSvg(exposureSpec(b.exposure));
     out.push({
       id: `${b.id}-exposure`, title: b.exposure.risk ? 'Exposure vs predicted risk' : 'Exposure over time', svg, warnings,
-      caption: `Position decided at each close (fraction of equity, held over the next bar), from ${formatNumber(lo)} to ${formatNumber(hi)}`
+      caption: `Position decided at each close (fraction of equity, held over the next bar), from ${fixed(lo, 2)} to ${fixed(hi, 2)}`
         + (b.exposure.risk ? `; below it, the ${b.exposure.riskLabel ?? 'predicted risk'} the exposure was sized on.` : '.'),
     });
   }

@@ -112,7 +112,7 @@ test('the section charts: equity of every curve and exposure over the predicted 
   assert.is(charts[0].caption, 'Equity of the strategy and of each baseline over 4 bars from 2024-01-01 00:00 UTC to 2024-01-01 03:00 UTC, '
     + 'all with the same costs. Growth from first to last bar: strategy "glow" 20.00%, buy & hold -10.00%.');
   assert.is(charts[1].title, 'Exposure vs predicted risk');
-  assert.match(charts[1].caption, /from 0 to 1\.00; below it, the 20-bar CVaR 95% the exposure was sized on\.$/);
+  assert.match(charts[1].caption, /from 0\.00 to 1\.00; below it, the 20-bar CVaR 95% the exposure was sized on\.$/);
   const html = await renderReport(page(section()));
   // figures follow their section, before the nav
   assert.ok(html.indexOf('data-chart="glow-equity"') > html.indexOf('data-table="baselines-glow"'));
