@@ -38,12 +38,13 @@ import { readFileSync } from 'node:fs';
  * silently ignored.
  */
 const FORECASTER_IGNORED_FLAGS = ['temperature'] as const;
+/** Flags of a model's report that a walk-forward's JSON does not use: its run and costs are in the file. */
+const WALK_FORWARD_IGNORED_FLAGS = ['data', 'from', 'to', 'allow-in-sample', 'strategy', 'capital', 'fee', 'slippage', 'scenarios', 'temperature', 'seed', 'trials'] as const;
 
-/** A usage error naming every flag that would be ignored, or nothing when there is none. */
-function refuseIgnoredFlags(cmd: Command, names: readonly string[]): void {
+/** A usage error naming every flag that would be ignored and why, or nothing when there is none. */
+function refuseIgnoredFlags(cmd: Command, names: readonly string[], why: string): void {
   if (names.length === 0) return;
-  cmd.error(`${names.map((n) => `--${n}`).join(', ')} ${names.length === 1 ? 'does' : 'do'} not apply to a forecaster model file: ` +
-    'its scenarios are drawn from the predictive distribution as it is (no temperature). Leave them out, or report a GLOW model file.', { exit: 2 });
+  cmd.error(`${names.map((n) => `--${n}`).join(', ')} ${names.length === 1 ? 'does' : 'do'} not apply ${why}. Leave ${names.length === 1 ? 'it' : 'them'} out.`, { exit: 2 });
 }
 
 export default class Report extends GlowCommand {
@@ -96,15 +97,19 @@ export default class Report extends GlowCommand {
     const { flags: parsed, metadata } = await this.parse(Report);
     refuseOutputClash(this, [{ flag: 'output', path: parsed.output }],
       [{ flag: 'model', path: parsed.model }, { flag: 'data', path: parsed.data }, { flag: 'walk-forward-json', path: parsed['walk-forward-json'] }]);
-    if (parsed['walk-forward-json'] !== undefined) return this.walkForwardReport(parsed['walk-forward-json'], parsed.output, parsed.title);
+    // oclif marks only the flags it filled from a default; a flag with a value and no such mark was given
+    const given = (name: keyof typeof parsed) => parsed[name] !== undefined
+      && (metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>)[name]?.setFromDefault !== true;
+    if (parsed['walk-forward-json'] !== undefined) {
+      refuseIgnoredFlags(this, WALK_FORWARD_IGNORED_FLAGS.filter(given), 'with --walk-forward-json: the walk-forward was run and priced by "backtest --walk-forward", which took them');
+      return this.walkForwardReport(parsed['walk-forward-json'], parsed.output, parsed.title);
+    }
     if (parsed.data === undefined) this.error('--data is required with --model: the candles to backtest the model on', { exit: 2 });
     const flags = { ...parsed, model: parsed.model!, data: parsed.data };
     const bytes = readModelFile(flags.model);
     if (modelKindOf(bytes, flags.model) === 'forecaster') {
-      // oclif marks only the flags it filled from a default; a flag with a value and no such mark was given
-      const given = (name: (typeof FORECASTER_IGNORED_FLAGS)[number]) => flags[name] !== undefined
-        && (metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>)[name]?.setFromDefault !== true;
-      refuseIgnoredFlags(this, FORECASTER_IGNORED_FLAGS.filter(given));
+      refuseIgnoredFlags(this, FORECASTER_IGNORED_FLAGS.filter(given),
+        'to a forecaster model file: its scenarios are drawn from the predictive distribution as it is (no temperature)');
       return this.forecasterReport(flags, bytes);
     }
     const scenarioCount = flags.scenarios ?? 10000;

@@ -113,7 +113,7 @@ test('a forecaster report refuses too few scenarios with a usage error, writing 
 test('a forecaster report refuses --temperature, which it would ignore, writing nothing', async () => {
   const out = join(dir, 'f-flags.html');
   const run = await runCommand(Report, ['--model', forecaster, '--data', data, '--output', out, '--temperature', '1']);
-  assert.match(run.error!.message, /^--temperature does not apply to a forecaster model file: its scenarios are drawn from the predictive distribution/);
+  assert.match(run.error!.message, /^--temperature does not apply to a forecaster model file: its scenarios are drawn from the predictive distribution as it is \(no temperature\)\. Leave it out\.$/);
   assert.is((run.error as { oclif?: { exit?: number } }).oclif?.exit, 2);
   assert.not.ok(existsSync(out));
 });
@@ -177,6 +177,8 @@ test('--walk-forward-json renders a walk-forward: folds with honest statistics a
   const refused = await runCommand(Report, ['--walk-forward-json', bad, '--output', join(dir, 'never.html')]);
   assert.match(refused.error!.message, /not-wf\.json: mode is "backtest", not "walk-forward" \(expected the output of "glow-trade backtest --walk-forward --json"\)/);
   assert.is((refused.error as { oclif?: { exit?: number } }).oclif?.exit, 2);
+  const ignored = await runCommand(Report, ['--walk-forward-json', wfJson, '--output', join(dir, 'never.html'), '--fee', '0.002', '--data', data]);
+  assert.match(ignored.error!.message, /^--data, --fee do not apply with --walk-forward-json: the walk-forward was run and priced by "backtest --walk-forward", which took them\. Leave them out\.$/);
   const both = await runCommand(Report, ['--walk-forward-json', wfJson, '--model', model, '--data', data, '--output', join(dir, 'never.html')]);
   assert.ok(both.error, 'one of --model and --walk-forward-json');
   assert.not.ok(existsSync(join(dir, 'never.html')));
