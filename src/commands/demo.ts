@@ -3,7 +3,9 @@
  * on its first 70% of feature rows (validated on the next 15%), backtest the last 15% (bars the
  * model never saw), draw scenarios and test their VaR on those same held-out bars, train a small
  * forecaster on the same split and judge its per-bar VaR against the classical baselines on those
- * bars, write the HTML report, and print a short summary. Every file goes to --output-dir.
+ * bars and trade its forecast strategy there, write the HTML report, and print a short summary with the
+ * honest statistics and verdicts of both backtests beside the baselines (buy & hold, EWMA vol target,
+ * 20-bar momentum, same costs). Every file goes to --output-dir.
  */
 import { Command, Flags } from '@oclif/core';
 import { GlowCommand } from '../cli/base-command.js';
@@ -30,7 +32,11 @@ import { runRisk } from '../pipeline/run-risk.js';
 import { saveForecasterBundle } from '../trading/forecaster-bundle.js';
 import { writeReport } from '../report/html.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { isoTime, num } from '../cli/format.js';
+import { isoTime, num, pct } from '../cli/format.js';
+import { honestLines } from '../trading/honest-stats.js';
+import { backtestReportPart, baselinesJson, baselinesOf } from '../report/from-backtest.js';
+import { forecastBacktestPart, forecastOptionsJson, forecastRiskLabel } from '../report/from-forecast-backtest.js';
+import { runForecastBacktest } from '../trading/run-forecast-backtest.js';
 
 export default class Demo extends GlowCommand {
   static override summary = 'The whole job, offline: simulate a market, train, backtest out of sample, scenarios and VaR test, HTML report.';
@@ -39,7 +45,9 @@ export default class Demo extends GlowCommand {
     'GLOW model on the first 70% of the feature rows (validated on the next 15%), backtests the strategy on ' +
     'the last 15% — bars the model never saw — with fees and slippage, draws one scenario set from the flow and ' +
     'tests its VaR on the same held-out bars (Kupiec), trains a small forecaster on the same split and tests its ' +
-    'per-bar VaR beside historical simulation, EWMA and GARCH-t on those bars, and writes report.html. Everything ' +
+    'per-bar VaR beside historical simulation, EWMA and GARCH-t on those bars and trades its forecast strategy there, ' +
+    'prints the honest statistics of both backtests (alpha t, Sharpe interval, deflated Sharpe, cost share, a verdict ' +
+    'in words) beside buy & hold, EWMA vol targeting and 20-bar momentum, and writes report.html. Everything ' +
     'goes to --output-dir.';
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --output-dir out --bars 8760 --seed 7 --json'];
   static override enableJsonFlag = true;
@@ -94,6 +102,21 @@ export default class Demo extends GlowCommand {
     say(`3. backtest of ${backtest.period.rows} held-out bars (${isoTime(backtest.period.from)} → ${isoTime(backtest.period.to)}), ` +
       `fee ${backtest.fee} + slippage ${backtest.slippage} per unit traded:\n`);
     say(metricsTable(backtest.metrics, backtest.benchmark, backtest.notes) + '\n');
+    for (const w of backtest.warnings) this.warn(w);
+    // Is that edge real? The honest statistics and the baselines on the same bars with the same costs.
+    const baselines = baselinesOf(backtest);
+    const honest = backtestReportPart({
+      id: 'glow', title: 'Is the edge real? Honest statistics and baselines', strategyName: `strategy "${backtest.strategy}"`,
+      caption: 'The held-out bars of the strategy against buy & hold, EWMA volatility targeting and 20-bar momentum, each traded on the same bars with the same costs.',
+      result: backtest, baselines,
+    });
+    say(honestLines(backtest.honest).map((l) => `   ${l}`).join('\n'));
+    say('   Baselines (same bars, same costs):');
+    for (const r of honest.rows.slice(1)) {
+      say(`     ${r.name.padEnd(16)} Sharpe ${num(r.metrics.sharpe, 2)}, return ${pct(r.metrics.totalReturn)}, max drawdown ${pct(r.metrics.maxDrawdown)} — ` +
+        `${r.honest.distinguishable ? 'edge distinguishable from zero' : 'edge not distinguishable from zero'}`);
+    }
+    say('');
 
     const set = generateScenarios(bundle, { num: flags.scenarios, temperature: 1, seed: flags.seed });
     writeFileAtomic(files.scenarios, scenariosToCsv(set));
@@ -117,6 +140,7 @@ export default class Demo extends GlowCommand {
         ...(forecaster ? [{ label: 'Forecaster', value: forecaster.summary }] : []),
       ],
     });
+    data.backtests = [honest, ...(forecaster ? [forecastBacktestPart(forecaster.backtest, forecaster.baselines)] : [])];
     if (forecaster) {
       const part = forecastReportPart(forecaster.risk);
       if (part) data.forecast = part;
@@ -124,7 +148,8 @@ export default class Demo extends GlowCommand {
     }
     const written = await writeReport(files.report, data);
     const seconds = (performance.now() - t0) / 1000;
-    say(`${forecaster ? 6 : 5}. report → ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length} charts); open it in a browser`);
+    say(`${forecaster ? 6 : 5}. report → ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB, ${written.charts.length + written.sectionCharts.length} charts); open it in a browser`);
+    say(`verdict on the strategy: ${backtest.honest.verdict}`);
     say(`done in ${seconds.toFixed(1)} s`);
     const h1 = test.horizons.return_1;
     return {
@@ -133,11 +158,19 @@ export default class Demo extends GlowCommand {
       seed: flags.seed,
       bars: flags.bars,
       training: { rows: t.train.rows, epochs: fit.history.length, bestEpoch: fit.bestEpoch, validationNll: best.valNll, validationBitsPerDim: best.valBitsPerDim },
-      backtest: { range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows), metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes, warnings: backtest.warnings },
+      backtest: {
+        range: jsonRange(backtest.period.from, backtest.period.to, backtest.period.rows), metrics: backtest.metrics, benchmark: backtest.benchmark, notes: backtest.notes,
+        honest: backtest.honest, baselines: baselinesJson(baselines), warnings: backtest.warnings,
+      },
       risk: { return_1: risk.return_1, varTest: h1 ? { n: h1.n, exceedances95: h1.exceedances95, kupiecP95: h1.kupiecP95, exceedances99: h1.exceedances99, kupiecP99: h1.kupiecP99 } : null },
       forecaster: forecaster ? {
         epochs: forecaster.epochs, range: jsonRange(forecaster.risk.period.from, forecaster.risk.period.to, forecaster.risk.period.rows),
         ...riskEvaluationSummary(forecaster.risk), seconds: forecaster.risk.seconds, warnings: forecaster.risk.warnings,
+        backtest: {
+          strategy: forecaster.backtest.strategy, range: jsonRange(forecaster.backtest.period.from, forecaster.backtest.period.to, forecaster.backtest.period.rows),
+          forecast: forecastOptionsJson(forecaster.backtest), metrics: forecaster.backtest.metrics, honest: forecaster.backtest.honest,
+          baselines: baselinesJson(forecaster.baselines), warnings: forecaster.backtest.warnings,
+        },
       } : null,
       seconds,
     };
@@ -162,12 +195,21 @@ export default class Demo extends GlowCommand {
       onProgress: (stage, done, total) => progress.update(stage === 'forecaster' ? 0.8 * done / total : 0.8 + 0.2 * done / total, `${stage} ${done}/${total}`),
     });
     progress.done(`${risk.bars.length} bars`);
+    for (const w of risk.warnings) this.warn(w);
     const h1 = risk.evaluation.find((e) => e.method === 'forecaster' && e.horizon === 1);
     say(`5. forecaster (${bundle.horizon} bars ahead, ${fit.history.length} epochs) → ${path}; per-bar risk at ${risk.bars.length} held-out closes, ` +
       `${risk.scenarios} scenarios each, beside ${risk.baselines.map((b) => b.method).join(', ')}:`);
     for (const l of h1?.levels ?? []) say(`   1 bar, ${l.confidence * 100}%: ${l.exceedances}/${l.n} breaches, pinball ${num(l.pinball * 1e4, 3)} bp — ${l.verdict}`);
+    // The forecast strategy on the same held-out bars with the default costs, beside the baselines.
+    const backtest = runForecastBacktest(bundle, candles, { seed: flags.seed });
+    for (const w of backtest.warnings) this.warn(w);
+    const baselines = baselinesOf(backtest);
+    say(`   forecast strategy (exposure budgeted on the ${forecastRiskLabel(backtest)}): Sharpe ${num(backtest.metrics.sharpe, 2)}, ` +
+      `return ${pct(backtest.metrics.totalReturn)}, max drawdown ${pct(backtest.metrics.maxDrawdown)} ` +
+      `(buy & hold Sharpe ${num(baselines.buyAndHold.metrics.sharpe, 2)}, EWMA vol target ${num(baselines.volTarget.metrics.sharpe, 2)})`);
+    say(`   verdict: ${backtest.honest.verdict}`);
     return {
-      risk, epochs: fit.history.length,
+      risk, epochs: fit.history.length, backtest, baselines,
       summary: `${bundle.horizon} bars ahead, L=${bundle.model.config.levels}, K=${bundle.model.config.steps}, H=${bundle.model.config.hidden}, ` +
         `${fit.history.length} epochs, ${risk.scenarios} scenarios per bar (seed ${flags.seed})`,
     };

@@ -46,6 +46,11 @@ export function formatPercent(v: number | null | undefined, digits = 2): string 
   return printable(v) ? `${grouped(100 * v, digits)}%` : 'n/a';
 }
 
+/** A number with fixed digits (as the CLI prints statistics), or "n/a". */
+export function fixed(v: number | null | undefined, digits: number): string {
+  return printable(v) ? v.toFixed(digits) : 'n/a';
+}
+
 /** A metric value in its declared format, or "n/a". */
 export function formatMetric(v: number | null, format: MetricFormat): string {
   if (!printable(v)) return 'n/a';

@@ -7,12 +7,9 @@
 import { minuteTime } from '../data/time.js';
 import type { RunRiskResult } from '../pipeline/run-risk.js';
 import type { ForecasterBundle } from '../trading/forecaster-bundle.js';
+import { fixed } from './format.js';
 import type { ReportData, ReportForecast, ReportSummaryItem, ReportTable } from './types.js';
 
-/** A number with fixed digits, or "n/a" (as the risk command prints it). */
-function fixed(v: number | null | undefined, digits: number): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits);
-}
 
 /**
  * The forecaster's 1-bar forecasts with a known outcome: close time, realised return, VaR 95/99 and

@@ -8,13 +8,13 @@
 import { minuteTime } from '../data/time.js';
 import type { ModelBundle } from '../trading/bundle.js';
 import type { RunBacktestResult } from '../trading/run-backtest.js';
-import { METRIC_LABELS, METRIC_NAMES, type MetricName } from '../trading/metrics.js';
+import { METRIC_LABELS, METRIC_NAMES, type MetricName, type MetricNotes, type Metrics } from '../trading/metrics.js';
 import { RISK_HORIZONS, scenarioColumn, type RiskHorizon, type ScenarioSet } from '../risk/scenarios.js';
 import type { StressRow } from '../risk/stress.js';
 import type { ReturnRisk } from '../risk/var.js';
 import type { VarTestResult } from '../risk/var-test.js';
 import { formatNumber, formatPercent } from './format.js';
-import type { BacktestReportData, MetricFormat, ReportData, ReportSummaryItem, ReportTable } from './types.js';
+import type { BacktestReportData, MetricFormat, ReportData, ReportMetric, ReportSummaryItem, ReportTable } from './types.js';
 
 export interface ReportInputs {
   bundle: ModelBundle;
@@ -87,6 +87,14 @@ export function varTestReportTable(test: VarTestResult): ReportTable {
   };
 }
 
+/** The performance table's rows: every metric of the strategy and of buy & hold, with the reason where one is n/a. */
+export function reportMetrics(strategy: Metrics, benchmark: Metrics, notes: { strategy: MetricNotes; benchmark: MetricNotes }): ReportMetric[] {
+  return METRIC_NAMES.map((name) => {
+    const note = notes.strategy[name] ?? notes.benchmark[name];
+    return { name: METRIC_LABELS[name], strategy: strategy[name], benchmark: benchmark[name], format: FORMATS[name], ...(note ? { note } : {}) };
+  });
+}
+
 export function reportDataFromRun(input: ReportInputs): BacktestReportData {
   const { bundle, backtest: bt } = input;
   const s = bt.series;
@@ -101,13 +109,7 @@ export function reportDataFromRun(input: ReportInputs): BacktestReportData {
       `costs ${(bt.costRate * 100).toFixed(3)}% per unit traded, capital ${bt.capital.toLocaleString('en')}` },
     ...(input.summary ?? []),
   ];
-  const metrics = METRIC_NAMES.map((name) => {
-    const note = bt.notes.strategy[name] ?? bt.notes.benchmark[name];
-    return {
-      name: METRIC_LABELS[name], strategy: bt.metrics[name], benchmark: bt.benchmark[name], format: FORMATS[name],
-      ...(note ? { note } : {}),
-    };
-  });
+  const metrics = reportMetrics(bt.metrics, bt.benchmark, bt.notes);
   const latent = bt.signals.length === n && bundle.glow.features >= 2
     ? { x: bt.signals.map((g) => g.latent[0]), y: bt.signals.map((g) => g.latent[1]), regime: bt.signals.map((g) => g.regime), label: 'z_0 vs z_1 of the backtest bars' }
     : undefined;

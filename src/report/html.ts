@@ -1,13 +1,16 @@
 /**
  * @fileoverview The report page: one self-contained HTML file (inline CSS and inline SVG charts, no
  * scripts, no external resources; a Content-Security-Policy forbids any fetch) with the summary, the
- * metrics table (strategy vs buy-and-hold, "n/a" with a note where a value is undefined), the charts
+ * metrics table (strategy vs buy-and-hold, "n/a" with a note where a value is undefined), each
+ * backtest's honest statistics and baselines with their charts (html-backtest.ts), the charts
  * as <figure data-chart="…"> (a forecaster's VaR bands and PIT histogram last), the scenario risk
  * table, the risk tables (stress table, VaR test, forecaster vs baselines) and the notes. All text is HTML-escaped.
  */
 import { moments } from '../risk/stats.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { buildCharts, type ChartId, type ReportChart } from './charts.js';
+import { buildBacktestCharts, type SectionChart } from './charts-backtest.js';
+import { backtestSection } from './html-backtest.js';
 import { escapeHtml, formatMetric, formatPercent, formatTime } from './format.js';
 import { validateReportData, type ReportData, type ReportScenarioSet, type ReportTable } from './types.js';
 
@@ -41,6 +44,22 @@ table[data-table="forecast-evaluation"] { font-size: 11.5px; }
 table[data-table="forecast-evaluation"] th, table[data-table="forecast-evaluation"] td { padding: 3px 4px; white-space: nowrap; }
 table[data-table="forecast-evaluation"] td:first-child { white-space: normal; min-width: 5em; }
 table[data-table="forecast-evaluation"] td:last-child, table[data-table="forecast-evaluation"] th:last-child { white-space: normal; min-width: 11em; text-align: left; }
+/* Backtest sections: the verdict stands out; the 13-column baselines table keeps each row on one line (headers wrap). */
+dl.honest { margin-bottom: 12px; }
+dd.verdict { font-weight: 600; }
+dd.verdict.noise { color: #a4461b; }
+dd.verdict.edge { color: #1d6b2c; }
+section.backtest table { font-size: 11px; }
+section.backtest th, section.backtest td { padding: 3px 4px; white-space: nowrap; }
+section.backtest th, section.backtest td:first-child { white-space: normal; vertical-align: bottom; }
+section.backtest td:first-child { min-width: 7em; }
+section.backtest tr.strategy td { font-weight: 600; }
+ul.verdicts { color: var(--muted); font-size: 12.5px; }
+/* The walk-forward folds table (15-16 columns): numbers on one line, headers wrap. */
+table[data-table="walk-forward-folds"] { font-size: 10.5px; }
+table[data-table="walk-forward-folds"] th, table[data-table="walk-forward-folds"] td { padding: 3px 2px; white-space: nowrap; }
+table[data-table="walk-forward-folds"] th, table[data-table="walk-forward-folds"] td:nth-child(2) { white-space: normal; vertical-align: bottom; }
+table[data-table="walk-forward-folds"] td:nth-child(2) { min-width: 7.4em; vertical-align: top; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
 `;
 
@@ -82,16 +101,19 @@ function riskTable(t: ReportTable): string {
     + `<div class="table-wrap"><table data-table="${t.id}"><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>${notes}</section>`;
 }
 
-function figure(chart: ReportChart, extra = ''): string {
+function figure(chart: ReportChart | SectionChart, extra = ''): string {
   const svg = chart.svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(chart.title)}" `);
   return `<figure id="chart-${chart.id}" data-chart="${chart.id}"><h3>${escapeHtml(chart.title)}</h3>\n${svg}\n`
     + `<figcaption>${escapeHtml(chart.caption)}</figcaption>${extra}</figure>`;
 }
 
-/** The page for `data` with already rendered `charts` (see `buildCharts`). */
-export function reportHtml(data: ReportData, charts: readonly ReportChart[]): string {
+/** The page for `data` with already rendered `charts` (see `buildCharts`) and backtest charts by section id (`buildSectionCharts`). */
+export function reportHtml(data: ReportData, charts: readonly ReportChart[], sectionCharts: Readonly<Record<string, SectionChart[]>> = {}): string {
   const tables = data.tables ?? [];
+  const backtests = data.backtests ?? [];
   const nav = [
+    ...backtests.flatMap((b) => [`<a href="#backtest-${b.id}">${escapeHtml(b.title)}</a>`,
+      ...(sectionCharts[b.id] ?? []).map((c) => `<a href="#chart-${c.id}">${escapeHtml(c.title)}</a>`)]),
     ...charts.map((c) => `<a href="#chart-${c.id}">${escapeHtml(c.title)}</a>`),
     ...tables.map((t) => `<a href="#table-${t.id}">${escapeHtml(t.title)}</a>`),
   ].join('');
@@ -115,6 +137,7 @@ export function reportHtml(data: ReportData, charts: readonly ReportChart[]): st
 <p class="generated">Generated ${escapeHtml(generated)}</p></header>
 ${summaryBlock(data)}
 ${metricsTable(data)}
+${backtests.map((b) => backtestSection(b, sectionCharts[b.id] ?? [], (c) => figure(c))).join('\n')}
 <nav>${nav}</nav>
 ${figures}
 ${tables.map(riskTable).join('\n')}
@@ -126,10 +149,17 @@ ${notes}
 `;
 }
 
+/** Every backtest section's charts, by section id. */
+export async function buildSectionCharts(data: ReportData): Promise<Record<string, SectionChart[]>> {
+  const out: Record<string, SectionChart[]> = {};
+  for (const b of data.backtests ?? []) out[b.id] = await buildBacktestCharts(b);
+  return out;
+}
+
 /** Validate `data`, render its charts and return the whole self-contained HTML page. */
 export async function renderReport(data: ReportData): Promise<string> {
   validateReportData(data);
-  return reportHtml(data, await buildCharts(data));
+  return reportHtml(data, await buildCharts(data), await buildSectionCharts(data));
 }
 
 /** What `writeReport` wrote. */
@@ -137,13 +167,16 @@ export interface WrittenReport {
   path: string;
   bytes: number;
   charts: ChartId[];
+  /** Charts of the backtest sections (`<section id>-equity`, `<section id>-exposure`). */
+  sectionCharts: string[];
 }
 
 /** Render the report and write it to `path` atomically (a failed run leaves no partial file). */
 export async function writeReport(path: string, data: ReportData): Promise<WrittenReport> {
   validateReportData(data);
   const charts = await buildCharts(data);
-  const html = reportHtml(data, charts);
+  const sections = await buildSectionCharts(data);
+  const html = reportHtml(data, charts, sections);
   writeFileAtomic(path, html);
-  return { path, bytes: Buffer.byteLength(html, 'utf8'), charts: charts.map((c) => c.id) };
+  return { path, bytes: Buffer.byteLength(html, 'utf8'), charts: charts.map((c) => c.id), sectionCharts: Object.values(sections).flat().map((c) => c.id) };
 }

@@ -3,8 +3,11 @@
  * and strategy series, training history, latents, scenarios, metrics, a forecaster's per-bar VaR and
  * PIT) and its validation. A forecaster-only report has no backtest bars. The report
  * renders only what is here; whoever builds it (the `report`/`demo` commands) decides where it comes
- * from. Validation names the field and index that is wrong, so a NaN never reaches a chart silently.
+ * from. Backtests carry their honest statistics and baselines (trading/honest-stats.ts, baselines.ts).
+ * Validation names the field and index that is wrong, so a NaN never reaches a chart silently.
  */
+import type { HonestStats } from '../trading/honest-stats.js';
+import type { MetricNotes, Metrics } from '../trading/metrics.js';
 
 /** One line of the summary box: free text, e.g. { label: 'Model', value: 'L=3, K=4, H=64' }. */
 export interface ReportSummaryItem {
@@ -113,6 +116,49 @@ export interface ReportMetric {
   note?: string;
 }
 
+/**
+ * One row of a backtest's comparison table: the strategy or a baseline, run on the same bars with
+ * the same costs. The honest statistics are trading/honest-stats.ts's, as they are (not recomputed).
+ */
+export interface ReportBacktestRow {
+  /** Shown in the first column, e.g. 'strategy "glow"', 'buy & hold'. */
+  name: string;
+  role: 'strategy' | 'baseline';
+  metrics: Metrics;
+  /** Why a metric is null (metrics.ts notes). */
+  notes?: MetricNotes;
+  honest: HonestStats;
+  finalEquity: number;
+}
+
+/** A named per-bar series, e.g. one equity curve. */
+export interface ReportCurve {
+  name: string;
+  values: number[];
+}
+
+/**
+ * One backtest with its honest statistics and baselines: a statistics block for the strategy (the
+ * first row), the strategy-vs-baselines table, and optionally the equity curves of every row and the
+ * strategy's exposure over time beside the risk it was sized on.
+ */
+export interface ReportBacktest {
+  /** Anchor (`backtest-<id>`): letters, digits and '-'. */
+  id: string;
+  title: string;
+  caption?: string;
+  /** The strategy first, then the baselines; at least one row. */
+  rows: ReportBacktestRow[];
+  /** Equity after each bar of every row (same order and names as `rows`), ≥ 0. */
+  equity?: { timestamp: number[]; curves: ReportCurve[] };
+  /**
+   * The strategy's exposure decided at each close, and the predicted risk it was sized on (a positive
+   * fraction, what `riskLabel` names); null where the prediction was not finite (an overflowed tail).
+   */
+  exposure?: { timestamp: number[]; exposure: number[]; risk?: Array<number | null>; riskLabel?: string };
+  notes?: string[];
+}
+
 /** Everything the report shows. JSON-able: numbers must be finite (JSON has no NaN). */
 export interface ReportData {
   title: string;
@@ -133,6 +179,8 @@ export interface ReportData {
   metrics: ReportMetric[];
   /** A forecaster's per-bar 1-bar risk and PIT, charted after the other charts. */
   forecast?: ReportForecast;
+  /** Backtests with honest statistics and baselines, shown right after the performance table. */
+  backtests?: ReportBacktest[];
   /** Risk tables shown after the charts (stress table, VaR test). */
   tables?: ReportTable[];
   /** Free-text remarks shown at the end (caveats, warnings such as train/test overlap). */
@@ -211,6 +259,51 @@ function checkForecast(f: ReportForecast): void {
   if (f.label !== undefined) checkText('forecast.label', f.label);
 }
 
+/** A number or null (the guarded statistics' "undefined here"). */
+function checkNullable(field: string, v: unknown): void {
+  if (v !== null) checkNumber(field, v);
+}
+
+function checkId(field: string, id: unknown): void {
+  checkText(field, id);
+  if (!/^[a-z0-9-]+$/i.test(id as string)) throw new ReportDataError(field, `"${String(id)}" must be letters, digits and '-'`);
+}
+
+function checkBacktest(field: string, b: ReportBacktest): void {
+  checkId(`${field}.id`, b.id);
+  checkText(`${field}.title`, b.title);
+  if (b.caption !== undefined) checkText(`${field}.caption`, b.caption);
+  if (!Array.isArray(b.rows) || b.rows.length === 0) throw new ReportDataError(`${field}.rows`, 'is empty, expected the strategy\'s row at least');
+  b.rows.forEach((r, k) => {
+    const f = `${field}.rows[${k}]`;
+    checkText(`${f}.name`, r.name);
+    if (r.role !== 'strategy' && r.role !== 'baseline') throw new ReportDataError(`${f}.role`, `is "${String(r.role)}", expected strategy or baseline`);
+    for (const [name, v] of Object.entries(r.metrics)) checkNullable(`${f}.metrics.${name}`, v);
+    for (const name of ['beta', 'alphaPerBar', 'alphaAnnual', 'alphaT', 'sharpe', 'skew', 'kurtosis', 'deflatedSharpe', 'costShare'] as const) {
+      checkNullable(`${f}.honest.${name}`, r.honest[name]);
+    }
+    for (const name of ['bars', 'lag', 'trials', 'grossProfit', 'costs'] as const) checkNumber(`${f}.honest.${name}`, r.honest[name]);
+    if (r.honest.sharpeCI) for (const name of ['low', 'high', 'level', 'resamples', 'meanBlock', 'seed'] as const) checkNumber(`${f}.honest.sharpeCI.${name}`, r.honest.sharpeCI[name]);
+    checkText(`${f}.honest.verdict`, r.honest.verdict);
+    checkNumber(`${f}.finalEquity`, r.finalEquity);
+  });
+  if (b.equity) {
+    const n = checkTimes(`${field}.equity.timestamp`, b.equity.timestamp);
+    b.equity.curves.forEach((c, k) => { checkText(`${field}.equity.curves[${k}].name`, c.name); checkSeries(`${field}.equity.curves[${k}].values`, c.values, n, 'nonNegative'); });
+  }
+  if (b.exposure) {
+    const n = checkTimes(`${field}.exposure.timestamp`, b.exposure.timestamp);
+    checkSeries(`${field}.exposure.exposure`, b.exposure.exposure, n, 'finite');
+    if (b.exposure.risk) {
+      const risk = b.exposure.risk;
+      if (!Array.isArray(risk) || risk.length !== n) throw new ReportDataError(`${field}.exposure.risk`, `expected ${n} values (one per bar) or nulls`);
+      risk.forEach((v, k) => checkNullable(`${field}.exposure.risk[${k}]`, v));
+    }
+    if (b.exposure.riskLabel !== undefined) checkText(`${field}.exposure.riskLabel`, b.exposure.riskLabel);
+  }
+  b.notes?.forEach((x, k) => checkText(`${field}.notes[${k}]`, x));
+}
+
 /** Throws a ReportDataError at the first field that breaks a rule documented on ReportData. */
 export function validateReportData(data: ReportData): void {
   checkText('title', data.title);
@@ -219,7 +312,9 @@ export function validateReportData(data: ReportData): void {
   if (Number.isNaN(Date.parse(data.generatedAt))) throw new ReportDataError('generatedAt', `"${data.generatedAt}" is not an ISO date`);
   data.summary.forEach((s, i) => { checkText(`summary[${i}].label`, s.label); checkText(`summary[${i}].value`, s.value); });
 
-  if (!data.bars && !data.forecast && !data.tables?.length) throw new ReportDataError('bars', 'is missing, expected the backtest\'s bars, a forecast or a table');
+  if (!data.bars && !data.forecast && !data.tables?.length && !data.backtests?.length) {
+    throw new ReportDataError('bars', 'is missing, expected the backtest\'s bars, a backtest section, a forecast or a table');
+  }
   if (data.bars) checkBars(data.bars, data.likelihoodThreshold);
   data.history.forEach((h, i) => {
     checkNumber(`history[${i}].epoch`, h.epoch);
@@ -244,9 +339,9 @@ export function validateReportData(data: ReportData): void {
     if (m.benchmark !== null) checkNumber(`metrics[${i}].benchmark`, m.benchmark);
   });
   if (data.forecast) checkForecast(data.forecast);
+  data.backtests?.forEach((b, i) => checkBacktest(`backtests[${i}]`, b));
   data.tables?.forEach((t, i) => {
-    checkText(`tables[${i}].id`, t.id);
-    if (!/^[a-z0-9-]+$/i.test(t.id)) throw new ReportDataError(`tables[${i}].id`, `"${t.id}" must be letters, digits and '-'`);
+    checkId(`tables[${i}].id`, t.id);
     checkText(`tables[${i}].title`, t.title);
     if (t.caption !== undefined) checkText(`tables[${i}].caption`, t.caption);
     t.header.forEach((h, j) => checkText(`tables[${i}].header[${j}]`, h));

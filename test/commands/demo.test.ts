@@ -11,12 +11,13 @@ import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 test('the main job end to end: every file written, every number out of sample', async () => {
   const dir = join(tempDir(), 'out');
-  const run = await runCommand(Demo, ['--output-dir', dir, '--bars', '1500', '--epochs', '2', '--scenarios', '500', '--seed', '3',
+  // 1200 bars: fewer than 1,000 training candles, so the per-bar risk warns (and the demo must say so)
+  const run = await runCommand(Demo, ['--output-dir', dir, '--bars', '1200', '--epochs', '2', '--scenarios', '500', '--seed', '3',
     '--forecaster-epochs', '1', '--forecaster-scenarios', '100', '--json']);
   assert.is(run.error, undefined, run.error?.message);
   const j = run.json;
   for (const f of Object.values(j.files) as string[]) assert.ok(existsSync(f), f);
-  assert.is(readCandles(j.files.candles).close.length, 1500);
+  assert.is(readCandles(j.files.candles).close.length, 1200);
   const bundle = loadBundle(j.files.model);
   // The backtest starts after the model's validation range: nothing tested was seen in training.
   assert.ok(j.backtest.range.fromMs > bundle.training.validation!.end);
@@ -42,6 +43,36 @@ test('the main job end to end: every file written, every number out of sample', 
   for (const id of ['var-bands', 'pit']) assert.match(html, new RegExp(`<figure id="chart-${id}" data-chart="${id}">`));
   assert.match(html, /<table data-table="forecast-evaluation">/);
   assert.ok(html.indexOf('data-chart="var-bands"') > html.indexOf('data-chart="scenarios"'));
+  assert.ok(j.forecaster.warnings.some((w: string) => /fewer than 1,000 of the model's training candles/.test(w)), j.forecaster.warnings.join('; '));
+  // honest statistics and baselines of the backtest, in --json and in the report
+  assert.is(j.backtest.honest.bars, j.backtest.range.rows - 1);
+  assert.type(j.backtest.honest.verdict, 'string');
+  assert.equal(Object.keys(j.backtest.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+  for (const id of ['glow', 'forecast']) {
+    const table = html.match(new RegExp(`<table data-table="baselines-${id}">([\\s\\S]*?)</table>`))![1];
+    assert.is((table.match(/<tr class="(strategy|baseline)">/g) ?? []).length, 4, id);
+  }
+  // the small forecaster's forecast strategy on the same held-out bars, beside the baselines
+  const fb = j.forecaster.backtest;
+  assert.equal([fb.strategy, fb.range.rows, fb.honest.bars], ['forecast', j.backtest.range.rows, j.backtest.range.rows - 1]);
+  assert.equal(Object.keys(fb.baselines), ['buyAndHold', 'volTarget', 'momentum']);
+  assert.is(fb.baselines.buyAndHold.honest.sharpe, j.backtest.baselines.buyAndHold.honest.sharpe, 'the same bars and costs as the GLOW backtest');
+  assert.ok(html.includes(`<dd class="verdict ${j.backtest.honest.distinguishable ? 'edge' : 'noise'}">`));
+  assert.ok(html.indexOf('id="backtest-glow"') < html.indexOf('data-chart="price"'), 'right after the performance table');
+});
+
+test('the human output shows the honest statistics, the baselines, the verdict in words and the per-bar risk\'s warnings', async () => {
+  const dir = join(tempDir(), 'human');
+  const run = await runCommand(Demo, ['--output-dir', dir, '--bars', '800', '--epochs', '1', '--scenarios', '200',
+    '--forecaster-epochs', '1', '--forecaster-scenarios', '100']);
+  assert.is(run.error, undefined, run.error?.message);
+  // 800 bars: fewer than 1,000 training candles, which runRisk warns about; the demo used to drop it
+  assert.match(run.stderr, /Warning: the data holds fewer than 1,000 of the model's training candles/); // oclif wraps the rest
+  assert.match(run.stdout, /   Honest statistics \(\d+ bars\):\n     alpha vs the asset .* t = .*\(Newey–West, lag \d+\); beta /);
+  assert.match(run.stdout, /stationary bootstrap, 1000 resamples, mean block \d+ bars, seed 1\)/);
+  assert.match(run.stdout, /   Baselines \(same bars, same costs\):\n     buy & hold +Sharpe .*\n     EWMA vol target +Sharpe .*\n     20-bar momentum +Sharpe /);
+  assert.match(run.stdout, /\n   forecast strategy \(exposure budgeted on the predicted \d+-bar (CVaR 95%|std)\): Sharpe .*\n   verdict: (the edge is|the strategy loses|too few bars)/);
+  assert.match(run.stdout, /\nverdict on the strategy: (the edge is|the strategy loses|too few bars)/);
 });
 
 test('--forecaster-epochs 0 leaves the forecaster out', async () => {

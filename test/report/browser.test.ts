@@ -14,6 +14,10 @@ import { pathToFileURL } from 'node:url';
 import { CHART_IDS } from '../../src/report/charts.js';
 import { writeReport } from '../../src/report/html.js';
 import { syntheticForecast, syntheticReportData } from '../../src/report/synthetic.js';
+import { backtestReportPart, baselinesOf } from '../../src/report/from-backtest.js';
+import { backtestPositions } from '../../src/trading/backtest.js';
+import { reportDataFromWalkForward } from '../../src/report/from-walk-forward.js';
+import { walkForwardJson } from '../helpers/walk-forward-json.js';
 import type { Browser } from 'playwright-core';
 import { browserTest, chromiumMissing, launchChromium, openOffline } from '../helpers/chromium.js';
 
@@ -33,6 +37,13 @@ if (chromiumMissing() === null) {
       id: 'forecast-evaluation', title: 'Forecaster vs baselines', header: ['Horizon', 'Method', 'Level', 'Verdict'],
       rows: [['1 bar', 'forecaster', '95%', 'calibrated'], ['', 'ewma', '95%', 'FAILS']],
     }];
+    // A backtest section: honest statistics, the baselines table and its two charts.
+    const { timestamp, close, position } = data.bars;
+    const result = backtestPositions({ timestamps: timestamp, closes: close, decisions: position, periodsPerYear: 8760 });
+    data.backtests = [backtestReportPart({
+      id: 'glow', title: 'Honest statistics and baselines', strategyName: 'strategy "synthetic"', result, baselines: baselinesOf(result),
+      risk: { values: close.map((_, i) => 0.01 + 0.005 * Math.sin(i / 50)), label: '1-bar std' },
+    })];
     await writeReport(path, data);
     url = pathToFileURL(path).href;
   });
@@ -60,7 +71,7 @@ browserTest(test, 'the report loads offline from file:// with no other request a
         caption: f.querySelector('figcaption')?.textContent ?? '',
       };
     }));
-    assert.equal(figures.map((f) => f.id), [...CHART_IDS]);
+    assert.equal(figures.map((f) => f.id), ['glow-equity', 'glow-exposure', ...CHART_IDS]);
     for (const f of figures) {
       assert.ok(f.width > 300 && f.height > 40, `${f.id}: svg is ${f.width}×${f.height}`);
       assert.ok(f.marks > 5, `${f.id}: ${f.marks} marks drawn`);
@@ -84,6 +95,25 @@ browserTest(test, 'the report loads offline from file:// with no other request a
     assert.ok(forecast.pitBars >= 20, `${forecast.pitBars} PIT marks`);
     assert.is(forecast.tableRows, 2);
 
+    // The backtest section: seven statistics ending in the verdict, four rows of 13 cells (strategy and three baselines), five curves' legend.
+    const section = await page.evaluate(() => ({
+      stats: Array.from(document.querySelectorAll('dl[data-honest="glow"] dt')).map((n) => n.textContent),
+      verdict: document.querySelector('dl[data-honest="glow"] dd.verdict')?.textContent ?? '',
+      rows: Array.from(document.querySelectorAll('table[data-table="baselines-glow"] tbody tr')).map((r) => [r.className, r.children.length, r.children[0].textContent]),
+      legend: document.querySelector('figure[data-chart="glow-equity"] svg')?.textContent ?? '',
+      tableFits: (() => { const w = document.querySelector('section#backtest-glow .table-wrap') as HTMLElement; return w.scrollWidth <= w.clientWidth + 1; })(),
+    }));
+    assert.equal(section.stats, ['Bars', 'Alpha vs the asset', 'Beta', 'Sharpe', 'Deflated Sharpe', 'Costs', 'Verdict']);
+    assert.match(section.verdict, /^the edge is|^the strategy loses|^too few bars/);
+    assert.equal(section.rows, [['strategy', 13, 'strategy "synthetic"'], ['baseline', 13, 'buy & hold'], ['baseline', 13, 'EWMA vol target'], ['baseline', 13, '20-bar momentum']]);
+    for (const name of ['strategy "synthetic"', 'buy & hold', 'EWMA vol target', '20-bar momentum']) assert.ok(section.legend.includes(name), `legend names ${name}: ${section.legend}`);
+    assert.ok(section.tableFits, 'the baselines table fits its box at 1100 px');
+    const sectionShot = join(dir, 'backtest-section.png');
+    await page.locator('section#backtest-glow').screenshot({ path: sectionShot });
+    const chartsShot = join(dir, 'backtest-charts.png');
+    await page.locator('figure[data-chart="glow-equity"]').screenshot({ path: chartsShot });
+    await page.locator('figure[data-chart="glow-exposure"]').screenshot({ path: join(dir, 'backtest-exposure.png') });
+
     // Charts shrink with the window instead of overflowing it.
     await page.setViewportSize({ width: 560, height: 900 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -93,7 +123,31 @@ browserTest(test, 'the report loads offline from file:// with no other request a
     const shot = join(dir, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(statSync(shot).size > 50_000, 'screenshot written');
-    console.log(`  report: ${path}\n  screenshot: ${shot}`);
+    console.log(`  report: ${path}\n  screenshot: ${shot}\n  backtest section: ${sectionShot}, ${chartsShot}`);
+  } finally {
+    await opened.close();
+  }
+});
+
+browserTest(test, 'a walk-forward report: the folds and members tables render without errors and fit the page', async () => {
+  const wfPath = join(dir, 'walk-forward.html');
+  await writeReport(wfPath, reportDataFromWalkForward(walkForwardJson(), { now: () => Date.UTC(2024, 5, 1) }));
+  const wfUrl = pathToFileURL(wfPath).href;
+  const opened = await openOffline(browser, wfUrl, { viewport: { width: 1100, height: 900 } });
+  try {
+    const { page } = opened;
+    assert.equal([opened.requests, opened.consoleErrors, opened.pageErrors], [[wfUrl], [], []]);
+    const t = await page.evaluate(() => {
+      const rows = (id: string) => Array.from(document.querySelectorAll(`table[data-table="${id}"] tbody tr`)).map((r) => r.children.length);
+      const fits = (id: string) => { const w = document.querySelector(`table[data-table="${id}"]`)!.parentElement!; return w.scrollWidth <= w.clientWidth + 1; };
+      return { folds: rows('walk-forward-folds'), members: rows('walk-forward-members'), stitched: rows('baselines-walk-forward'),
+        fit: [fits('walk-forward-folds'), fits('walk-forward-members'), fits('baselines-walk-forward')] };
+    });
+    // 3 folds × 15 columns (with the members' spread), 2 members and the ensemble, the stitched run and 3 baselines
+    assert.equal(t, { folds: [15, 15, 15], members: [6, 6, 6], stitched: [13, 13, 13, 13], fit: [true, true, true] });
+    const shot = join(dir, 'walk-forward.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`  walk-forward report: ${wfPath}\n  screenshot: ${shot}`);
   } finally {
     await opened.close();
   }

@@ -138,7 +138,7 @@ test('forecast validation names the field and index', () => {
     [(d) => { d.forecast!.timestamp[3] = d.forecast!.timestamp[2]; }, /forecast\.timestamp\[3\]: .*strictly ascending/],
     [(d) => { d.forecast!.timestamp = []; }, /forecast\.timestamp: is empty/],
     [(d) => { d.forecast!.scenarios = 0; }, /forecast\.scenarios: is 0, expected an integer ≥ 1/],
-    [(d) => { delete d.bars; delete d.forecast; delete d.tables; }, /^report data: bars: is missing, expected the backtest's bars, a forecast or a table$/],
+    [(d) => { delete d.bars; delete d.forecast; delete d.tables; delete d.backtests; }, /^report data: bars: is missing, expected the backtest's bars, a backtest section, a forecast or a table$/],
     [(d) => { delete d.likelihoodThreshold; }, /likelihoodThreshold: is undefined, expected a finite number/],
   ];
   for (const [change, expected] of cases) {
