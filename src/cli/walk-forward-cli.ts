@@ -130,7 +130,7 @@ export function walkForwardJson(wf: WalkForwardResult): Record<string, unknown> 
   return {
     window: wf.window, trainBars: wf.trainBars, testBars: wf.testBars, testBarsCount: 'rows', step: wf.step, conditional: wf.conditional,
     seeds: wf.seeds, trials: wf.trials, threads: wf.threads, plannedFolds: wf.plannedFolds, seconds: wf.seconds,
-    members: wf.members.map((m) => ({ seed: m.seed, metrics: m.metrics, notes: m.notes, honest: m.honest, finalEquity: m.finalEquity })),
+    members: wf.members.map((m) => ({ seed: m.seed, metrics: m.metrics, notes: m.notes, honest: m.honest, equalRisk: m.equalRisk, finalEquity: m.finalEquity })),
     spread: wf.spread,
     folds: wf.folds.map((f) => ({
       fold: f.fold,

@@ -12,6 +12,7 @@ import { ProgressBar } from '../data/progress.js';
 import { loadBundle } from '../trading/bundle.js';
 import { ruinWarning, type BacktestResult } from '../trading/backtest.js';
 import { honestLines } from '../trading/honest-stats.js';
+import { equalRiskLine } from '../trading/equal-risk.js';
 import { runBaselines } from '../trading/baselines.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
@@ -146,7 +147,7 @@ export default class Backtest extends GlowCommand {
       fee, slippage, capital, trials: flags.trials,
     });
     const baselines = Object.fromEntries(Object.entries(base).map(([name, b]) => [name, {
-      metrics: b.metrics, notes: b.notes.strategy, honest: b.honest, finalEquity: b.finalEquity,
+      metrics: b.metrics, notes: b.notes.strategy, honest: b.honest, equalRisk: b.equalRisk, finalEquity: b.finalEquity,
     }]));
     if (flags['equity-out']) writeEquityCsv(flags['equity-out'], result.series);
     if (flags['trades-out']) writeTradesCsv(flags['trades-out'], result.trades);
@@ -160,6 +161,7 @@ export default class Backtest extends GlowCommand {
       metrics: result.metrics,
       benchmark: result.benchmark,
       honest: result.honest,
+      equalRisk: result.equalRisk,
       baselines,
       notes: result.notes,
       finalEquity: result.finalEquity,
@@ -195,6 +197,7 @@ export default class Backtest extends GlowCommand {
       `costs paid ${result.costAmount.toFixed(2)}`);
     this.log('');
     for (const line of honestLines(result.honest)) this.log(line);
+    this.log(equalRiskLine(result.equalRisk));
     this.log('');
     this.log('Baselines (same bars, same costs):');
     const label: Record<string, string> = { buyAndHold: 'buy & hold', volTarget: 'EWMA vol target', momentum: '20-bar momentum' };

@@ -26,6 +26,7 @@
  * (buy & hold, EWMA vol target, momentum: trading/baselines.ts) on its bars with the same costs; the
  * baselines run once over the stitched bars. Deterministic: every random choice follows the seeds.
  */
+import type { EqualRisk } from '../trading/equal-risk.js';
 import { sliceCandles, type Candles } from '../data/candles.js';
 import { computeFeatures, type FeatureSet } from '../data/features.js';
 import type { GlowConfig } from '../model/config.js';
@@ -135,6 +136,8 @@ export interface WalkForwardMember {
   metrics: Metrics;
   notes: MetricNotes;
   honest: HonestStats;
+  /** Its CAGR and buy & hold's at 60% of buy & hold's max drawdown (trading/equal-risk.ts). */
+  equalRisk: EqualRisk;
   finalEquity: number;
   /** Stitched decisions of this member (one per tested row). */
   decisions: Float64Array;
@@ -295,7 +298,7 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
   const result = backtestPositions({ ...engineInput, decisions: ensemble, trials, logLikelihood: ll, regime: regimes });
   const memberRuns = K === 1 ? [result] : memberDecisions.map((d) => backtestPositions({ ...engineInput, decisions: d, trials }));
   const members: WalkForwardMember[] = memberRuns.map((b, m) => ({
-    seed: seeds[m], metrics: b.metrics, notes: b.notes.strategy, honest: b.honest, finalEquity: b.finalEquity, decisions: b.series.decision,
+    seed: seeds[m], metrics: b.metrics, notes: b.notes.strategy, honest: b.honest, equalRisk: b.equalRisk, finalEquity: b.finalEquity, decisions: b.series.decision,
   }));
   const base = runBaselines({ ...engineInput, trials: options.trials ?? 1 });
   const baselineNames = Object.keys(base) as BaselineName[];

@@ -21,6 +21,7 @@
  */
 import { computeMetrics, type MetricNotes, type Metrics } from './metrics.js';
 import { extractTrades, type Trade } from './trades.js';
+import { equalRisk, type EqualRisk } from './equal-risk.js';
 import { honestStats, type HonestStats } from './honest-stats.js';
 
 export const DEFAULT_FEE = 0.001;
@@ -72,6 +73,8 @@ export interface BacktestResult {
   benchmark: Metrics;
   /** Alpha, beta, Sharpe interval, deflated Sharpe, cost share and a verdict (honest-stats.ts). */
   honest: HonestStats;
+  /** CAGR of the strategy and of buy & hold, each scaled to 60% of buy & hold's max drawdown (equal-risk.ts). */
+  equalRisk: EqualRisk;
   notes: { strategy: MetricNotes; benchmark: MetricNotes };
   capital: number;
   fee: number;
@@ -157,9 +160,12 @@ export function backtestPositions(input: BacktestInput): BacktestResult {
   if (ruin >= 0) for (const tr of trades) tr.return = Math.max(-1, tr.return);
   const P = input.periodsPerYear;
   const { strategy, benchmark } = metricsOfRows(s, trades, 0, ruin >= 0 ? ruin + 1 : n, P);
-  const honest = honestOfSeries(s, ruin >= 0 ? ruin + 1 : n, P, { trials: input.trials, seed: input.bootstrapSeed });
+  const end = ruin >= 0 ? ruin + 1 : n;
+  const honest = honestOfSeries(s, end, P, { trials: input.trials, seed: input.bootstrapSeed });
+  // the bars the metrics cover: rows 1 … end − 1 (row 0 holds nothing)
+  const equal = equalRisk(s.return.subarray(1, Math.max(end, 1)), s.assetReturn.subarray(1, Math.max(end, 1)), P);
   return {
-    series: s, trades, metrics: strategy.metrics, benchmark: benchmark.metrics, honest, notes: { strategy: strategy.notes, benchmark: benchmark.notes },
+    series: s, trades, metrics: strategy.metrics, benchmark: benchmark.metrics, honest, equalRisk: equal, notes: { strategy: strategy.notes, benchmark: benchmark.notes },
     capital, fee, slippage, costRate: rate, turnover, totalCosts, costAmount,
     finalEquity: n > 0 ? s.equity[n - 1] : capital, benchmarkFinalEquity: n > 0 ? s.benchmarkEquity[n - 1] : capital, periodsPerYear: P,
     ruin: ruin >= 0 ? { index: ruin, timestamp: s.timestamp[ruin] } : null,
