@@ -18,6 +18,7 @@ import { createLocalExecutor } from '../sweep/local-executor.js';
 import { isResultsFile, readResults, writeResults, type ResultRow } from '../sweep/results-csv.js';
 import { summarizeResults, type MarketSummary } from '../sweep/summary.js';
 import { parseVariants } from '../sweep/variants.js';
+import { badQueueName, badRedisUrl } from '../sweep/redis-connection.js';
 
 /** Where the Redis executor lives; a variable, so a build without it still compiles. */
 const REDIS_EXECUTOR = '../sweep/redis-executor.js';
@@ -72,6 +73,9 @@ export default class Sweep extends GlowCommand {
   async run(): Promise<SweepSummary> {
     const { flags } = await this.parse(Sweep);
     const usage = (message: string): never => this.error(message, { exit: 2 });
+    // a mistyped --redis or --queue is a usage error, found before any planning or connection
+    const badRedis = (flags.redis !== undefined ? badRedisUrl(flags.redis) : null) ?? (flags.queue !== undefined ? badQueueName(flags.queue) : null);
+    if (badRedis) usage(badRedis);
     let files: CandleFile[] = [];
     try {
       files = candleFiles((flags.data ?? flags.dir)!);

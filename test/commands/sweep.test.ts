@@ -85,7 +85,7 @@ test('a results file inside the --dir of its markets is not taken for a market w
   assert.equal(again.json.jobs, { total: 2, skipped: 2, ran: 0, done: 0, failed: 0 });
 });
 
-test('usage errors: bad seeds, missing data, an output that is an input, bad variants (exit 2)', async () => {
+test('usage errors: bad seeds, missing data, an output that is an input, bad variants, a bad --redis URL or --queue (exit 2)', async () => {
   const out = join(tempDir(), 'r.csv');
   const cases: Array<[string[], RegExp]> = [
     [args(out, '--dir', dir, '--seeds', '1,x'), /--seeds must be non-negative integers separated by commas, got "x"/],
@@ -93,6 +93,8 @@ test('usage errors: bad seeds, missing data, an output that is an input, bad var
     [args(out, '--data', join(dir, 'none.csv')), /none\.csv: no such file/],
     [args(join(dir, 'A.csv'), '--dir', dir), /--output .*A\.csv is the same file as --dir .*A\.csv/],
     [args(out, '--dir', dir, '--variants', '[{"name":"v","epochs":3}]'), /variant "v" has unknown option "epochs"/],
+    [args(out, '--dir', dir, '--redis', 'localhost:6379'), /--redis must (be a URL|start with redis:\/\/)/],
+    [args(out, '--dir', dir, '--redis', 'redis://127.0.0.1:1', '--queue', 'a b'), /--queue must be letters, digits/],
   ];
   for (const [argv, message] of cases) {
     const run = await runCommand(Sweep, argv);
