@@ -4,6 +4,7 @@
  * --input that is a comma list or a directory writes one `<market>_features.csv` per market into the
  * --output directory.
  */
+import { parseInterval } from '../data/interval.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { candleFiles, isDirectory } from '../data/candle-files.js';
@@ -49,6 +50,14 @@ export default class Features extends GlowCommand {
 
   async run(): Promise<FeaturesSummary | { files: FeaturesSummary[] }> {
     const { flags } = await this.parse(Features);
+    // a flag value that names no interval is a usage error (exit 2), before any file is read
+    if (flags.interval !== undefined) {
+      try {
+        parseInterval(flags.interval);
+      } catch (err) {
+        this.error(`--interval: ${(err as Error).message}`, { exit: 2 });
+      }
+    }
     if (flags.input.includes(',') || isDirectory(flags.input)) return this.runMany(flags);
     return this.runOne(flags.input, flags.output, flags.interval);
   }

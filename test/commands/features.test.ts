@@ -39,6 +39,16 @@ test('candle CSV in, timestamp + 16 feature columns out, equal to the library va
   }
 });
 
+test('an --interval that names no interval is a usage error (exit 2) and writes nothing', async () => {
+  const dir = tempDir();
+  const input = join(dir, 'c.csv'), output = join(dir, 'f.csv');
+  writeCandles(input, simulateMarket({ bars: 60, seed: 2 }));
+  const run = await runCommand(Features, ['--input', input, '--output', output, '--interval', 'bogus']);
+  assert.is(run.exitCode, 2);
+  assert.match(run.error!.message, /--interval: unknown interval "bogus"/);
+  assert.not.ok(existsSync(output));
+});
+
 test('a gap in the input drops and counts the rows whose windows cross it', async () => {
   const dir = tempDir();
   const input = join(dir, 'gappy.csv'), output = join(dir, 'f.csv');
