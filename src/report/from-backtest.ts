@@ -38,7 +38,7 @@ export function baselinesOf(result: BacktestResult, trials?: number): Baselines 
 }
 
 function row(name: string, role: ReportBacktestRow['role'], r: BacktestResult): ReportBacktestRow {
-  return { name, role, metrics: r.metrics, notes: r.notes.strategy, honest: r.honest, finalEquity: r.finalEquity };
+  return { name, role, metrics: r.metrics, notes: r.notes.strategy, honest: r.honest, equalRisk: r.equalRisk, finalEquity: r.finalEquity };
 }
 
 /** The report section of one backtest: honest statistics, baselines table, equity curves, exposure. */

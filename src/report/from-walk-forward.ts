@@ -5,6 +5,7 @@
  * statistics, the baselines' return and Sharpe, the ensemble members' Sharpe spread), and with an
  * ensemble the members table. The JSON is checked first: a wrong file names the field it lacks.
  */
+import type { EqualRisk } from '../trading/equal-risk.js';
 import type { HonestStats } from '../trading/honest-stats.js';
 import type { MetricNotes, Metrics } from '../trading/metrics.js';
 import { BASELINE_NAMES, type BaselineKey } from './from-backtest.js';
@@ -27,6 +28,7 @@ export interface WalkForwardJson {
   metrics: Metrics;
   benchmark: Metrics;
   honest: HonestStats;
+  equalRisk?: EqualRisk;
   notes: { strategy: MetricNotes; benchmark: MetricNotes };
   finalEquity: number;
   baselines: Record<BaselineKey, BaselineJson & { finalEquity: number }>;
@@ -137,7 +139,7 @@ export function reportDataFromWalkForward(j: WalkForwardJson, options: { title?:
       id: 'walk-forward', title: 'Is the edge real? All folds stitched',
       caption: 'The stitched out-of-sample bars of every fold against the baselines run on the same bars with the same costs.',
       rows: [
-        { name: `strategy "${j.strategy}"`, role: 'strategy', metrics: j.metrics, notes: j.notes.strategy, honest: j.honest, finalEquity: j.finalEquity },
+        { name: `strategy "${j.strategy}"`, role: 'strategy', metrics: j.metrics, notes: j.notes.strategy, honest: j.honest, ...(j.equalRisk ? { equalRisk: j.equalRisk } : {}), finalEquity: j.finalEquity },
         ...keys.map((k) => ({ name: BASELINE_NAMES[k], role: 'baseline' as const, metrics: j.baselines[k].metrics, notes: j.baselines[k].notes, honest: j.baselines[k].honest, finalEquity: j.baselines[k].finalEquity })),
       ],
     }],

@@ -7,6 +7,7 @@
  * percentages 2. The table's last column says whether the edge is distinguishable from zero (yes/no,
  * the verdict's `distinguishable`); the verdicts in words follow the table. All text is HTML-escaped.
  */
+import type { EqualRisk } from '../trading/equal-risk.js';
 import type { HonestStats } from '../trading/honest-stats.js';
 import type { SectionChart } from './charts-backtest.js';
 import { escapeHtml, fixed, formatMetric, formatPercent } from './format.js';
@@ -30,8 +31,16 @@ export function backtestRowCells(r: ReportBacktestRow): string[] {
     fixed(h.deflatedSharpe, 3), formatPercent(h.costShare), h.distinguishable ? 'yes' : 'no'];
 }
 
+/** Strategy vs buy & hold, each scaled to the same max drawdown (trading/equal-risk.ts). */
+export function equalRiskText(e: EqualRisk): string {
+  if (!e.strategy || !e.benchmark) return na(e.note ?? 'undefined');
+  return `CAGR ${formatPercent(e.strategy.cagr)} (returns × ${fixed(e.strategy.scale, 2)}) against buy & hold's ${formatPercent(e.benchmark.cagr)} ` +
+    `(× ${fixed(e.benchmark.scale, 2)}), both at a max drawdown of ${formatPercent(e.drawdown)} (${e.fraction} × buy & hold's): ` +
+    (e.beats ? 'beats holding less' : 'does not beat holding less');
+}
+
 /** The strategy's statistics, label → text, the verdict last. */
-export function honestItems(h: HonestStats): Array<[string, string]> {
+export function honestItems(h: HonestStats, equal?: EqualRisk): Array<[string, string]> {
   const ci = h.sharpeCI
     ? `, 95% interval ${interval(h)} (stationary bootstrap, ${h.sharpeCI.resamples} resamples, mean block ${h.sharpeCI.meanBlock} bars, seed ${h.sharpeCI.seed})`
     : `, no interval (${h.notes.sharpeCI ?? 'too few bars'})`;
@@ -44,6 +53,7 @@ export function honestItems(h: HonestStats): Array<[string, string]> {
     ['Deflated Sharpe', `${h.deflatedSharpe === null ? na(h.notes.deflatedSharpe) : fixed(h.deflatedSharpe, 3)} after ${h.trials} trial${h.trials === 1 ? '' : 's'} `
       + '(probability that the true Sharpe beats the best of that many no-skill trials)'],
     ['Costs', h.costShare === null ? na(h.notes.costShare) : `${formatPercent(h.costShare)} of the gross profit`],
+    ...(equal ? [['At equal risk', equalRiskText(equal)] as [string, string]] : []),
     ['Verdict', h.verdict],
   ];
 }
@@ -56,7 +66,7 @@ function cell(text: string, first: boolean): string {
 /** The section: statistics, table, verdicts, notes and the charts (already rendered). */
 export function backtestSection(b: ReportBacktest, charts: readonly SectionChart[], figure: (c: SectionChart) => string): string {
   const strategy = b.rows[0];
-  const items = honestItems(strategy.honest).map(([k, v]) => {
+  const items = honestItems(strategy.honest, strategy.equalRisk).map(([k, v]) => {
     const cls = k === 'Verdict' ? ` class="verdict ${strategy.honest.distinguishable ? 'edge' : 'noise'}"` : '';
     return `<dt>${escapeHtml(k)}</dt><dd${cls}>${escapeHtml(v)}</dd>`;
   }).join('');

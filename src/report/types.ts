@@ -7,6 +7,7 @@
  * Validation names the field and index that is wrong, so a NaN never reaches a chart silently.
  */
 import type { HonestStats } from '../trading/honest-stats.js';
+import type { EqualRisk } from '../trading/equal-risk.js';
 import type { MetricNotes, Metrics } from '../trading/metrics.js';
 
 /** One line of the summary box: free text, e.g. { label: 'Model', value: 'L=3, K=4, H=64' }. */
@@ -128,6 +129,8 @@ export interface ReportBacktestRow {
   /** Why a metric is null (metrics.ts notes). */
   notes?: MetricNotes;
   honest: HonestStats;
+  /** CAGR at 60% of buy & hold's max drawdown, the row's and buy & hold's (trading/equal-risk.ts); absent in older JSON. */
+  equalRisk?: EqualRisk;
   finalEquity: number;
 }
 

@@ -58,7 +58,12 @@ function page(b: ReportBacktest): ReportData {
 }
 
 test('the statistics block prints the known honest statistics with their digits, the verdict last', async () => {
-  const html = await renderReport(page(section()));
+  const b = section();
+  b.rows[0].equalRisk = {
+    drawdown: 0.12, fraction: 0.6, beats: false,
+    strategy: { scale: 2.4, cagr: 0.05123, maxDrawdown: 0.12 }, benchmark: { scale: 0.6, cagr: 0.0812, maxDrawdown: 0.12 },
+  };
+  const html = await renderReport(page(b));
   const dl = html.match(/<dl class="honest" data-honest="glow">([\s\S]*?)<\/dl>/)![1];
   assert.is(dl, [
     '<dt>Bars</dt><dd>2624</dd>',
@@ -67,6 +72,7 @@ test('the statistics block prints the known honest statistics with their digits,
     '<dt>Sharpe</dt><dd>0.67, 95% interval [-2.30, 3.47] (stationary bootstrap, 1000 resamples, mean block 52 bars, seed 7)</dd>',
     '<dt>Deflated Sharpe</dt><dd>0.644 after 3 trials (probability that the true Sharpe beats the best of that many no-skill trials)</dd>',
     '<dt>Costs</dt><dd>23.63% of the gross profit</dd>',
+    '<dt>At equal risk</dt><dd>CAGR 5.12% (returns × 2.40) against buy &amp; hold&#39;s 8.12% (× 0.60), both at a max drawdown of 12.00% (0.6 × buy &amp; hold&#39;s): does not beat holding less</dd>',
     '<dt>Verdict</dt><dd class="verdict noise">the edge is not distinguishable from zero: alpha t = 0.36 (|t| &lt; 2) and the Sharpe 95% interval [-2.30, 3.47] contains 0</dd>',
   ].join(''));
   assert.ok(html.includes('<section id="backtest-glow" class="backtest"><h2>Is the edge &lt;real&gt;?</h2><p class="caption">same bars &amp; costs</p>'));
