@@ -103,7 +103,7 @@ browserTest(test, 'the report loads offline from file:// with no other request a
       legend: document.querySelector('figure[data-chart="glow-equity"] svg')?.textContent ?? '',
       tableFits: (() => { const w = document.querySelector('section#backtest-glow .table-wrap') as HTMLElement; return w.scrollWidth <= w.clientWidth + 1; })(),
     }));
-    assert.equal(section.stats, ['Bars', 'Alpha vs the asset', 'Beta', 'Sharpe', 'Deflated Sharpe', 'Costs', 'Verdict']);
+    assert.equal(section.stats, ['Bars', 'Alpha vs the asset', 'Beta', 'Sharpe', 'Deflated Sharpe', 'Costs', 'At equal risk', 'Verdict']);
     assert.match(section.verdict, /^the edge is|^the strategy loses|^too few bars/);
     assert.equal(section.rows, [['strategy', 13, 'strategy "synthetic"'], ['baseline', 13, 'buy & hold'], ['baseline', 13, 'EWMA vol target'], ['baseline', 13, '20-bar momentum']]);
     for (const name of ['strategy "synthetic"', 'buy & hold', 'EWMA vol target', '20-bar momentum']) assert.ok(section.legend.includes(name), `legend names ${name}: ${section.legend}`);
