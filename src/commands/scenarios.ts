@@ -20,10 +20,9 @@ import { jsonRange } from '../cli/json-range.js';
 import { decimal } from '../cli/flags.js';
 import { formatPrice } from '../cli/price.js';
 import { BYBIT_CATEGORIES, type BybitCategory } from '../data/bybit.js';
-import type { Candles } from '../data/candles.js';
 import { parseTime } from '../data/time.js';
 import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
-import { DEFAULT_LOSS, isForecasterFile, liveCandles, nowcastAt, nowcastCsvChunks, nowcastState, type NowcastState } from '../pipeline/nowcast.js';
+import { DEFAULT_LOSS, isForecasterFile, marketCandles, nowcastAt, nowcastCsvChunks, nowcastState, type NowcastState } from '../pipeline/nowcast.js';
 
 /** Flags that only a forecaster file uses (a GLOW model has no market state to condition on). */
 const FORECASTER_ONLY = ['at', 'data', 'symbol', 'loss'] as const;
@@ -167,15 +166,9 @@ export default class Scenarios extends GlowCommand {
     }
     const loss = flags.loss === undefined ? DEFAULT_LOSS : decimal(this, 'loss', flags.loss, (v) => v > 0 && v < 1, 'a fraction between 0 and 1 (0.02 = a 2% loss)');
     const bundle = loadForecasterBundle(flags.model);
-    let candles: Candles, source: string;
-    if (flags.symbol !== undefined) {
-      ({ candles, source } = await liveCandles({
-        symbol: flags.symbol, intervalMs: bundle.training.intervalMs, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
-      }));
-    } else {
-      candles = readCandles(flags.data!);
-      source = flags.data!;
-    }
+    const { candles, source } = await marketCandles({
+      symbol: flags.symbol, data: flags.data, intervalMs: bundle.training.intervalMs, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
+    });
     let state: NowcastState;
     try {
       state = nowcastState(bundle, candles, at, source);

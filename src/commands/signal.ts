@@ -10,15 +10,13 @@ import { decimal, modelFlag } from '../cli/flags.js';
 import { jsonRange } from '../cli/json-range.js';
 import { formatPrice } from '../cli/price.js';
 import { BYBIT_CATEGORIES, type BybitCategory } from '../data/bybit.js';
-import type { Candles } from '../data/candles.js';
-import { readCandles } from '../data/candles-csv.js';
 import { FEATURE_LOOKBACK } from '../data/features.js';
 import { isoTime } from '../data/time.js';
 import { loadBundle, scaledRows } from '../trading/bundle.js';
 import { explainSignal } from '../trading/explain-signal.js';
 import { loadForecasterBundle } from '../trading/forecaster-bundle.js';
 import { modelFeatures } from '../trading/run-backtest.js';
-import { DEFAULT_LOSS, isForecasterFile, liveCandles, nowcast } from '../pipeline/nowcast.js';
+import { DEFAULT_LOSS, isForecasterFile, marketCandles, nowcast } from '../pipeline/nowcast.js';
 import { nowcastRiskTable } from '../cli/risk-tables.js';
 import { forecastFlags, forecastOptionsOf, givenForecastFlags } from '../cli/forecast-flags.js';
 import { forecastPositions, type ForecastOutputs } from '../trading/forecast-strategy.js';
@@ -74,16 +72,9 @@ export default class Signal extends GlowCommand {
     // A held position the strategy could never take has no meaning for its band and hurdle.
     const max = bundle.strategy.calibration.options.maxPosition;
     const holding = decimal(this, 'holding', flags.holding, (v) => Math.abs(v) <= max, `a fraction of equity from −${max} to ${max} (the model's largest position)`);
-    let candles: Candles;
-    let source: string;
-    if (flags.symbol) {
-      ({ candles, source } = await liveCandles({
-        symbol: flags.symbol, intervalMs: bundle.training.intervalMs, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
-      }));
-    } else {
-      candles = readCandles(flags.data!);
-      source = flags.data!;
-    }
+    const { candles, source } = await marketCandles({
+      symbol: flags.symbol, data: flags.data, intervalMs: bundle.training.intervalMs, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
+    });
     const features = modelFeatures(bundle, candles, source);
     const n = candles.timestamp.length;
     const last = features.rows - 1;
@@ -138,16 +129,9 @@ export default class Signal extends GlowCommand {
     const { scenarios: _s, seed: _d, threads: _t, ...strategyOptions } = forecastOptionsOf(this, flags);
     const loss = flags.loss === undefined ? DEFAULT_LOSS : decimal(this, 'loss', flags.loss, (v) => v > 0 && v < 1, 'a fraction between 0 and 1 (0.02 = a 2% loss)');
     const bundle = loadForecasterBundle(flags.model);
-    let candles: Candles;
-    let source: string;
-    if (flags.symbol) {
-      ({ candles, source } = await liveCandles({
-        symbol: flags.symbol, intervalMs: bundle.training.intervalMs, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
-      }));
-    } else {
-      candles = readCandles(flags.data!);
-      source = flags.data!;
-    }
+    const { candles, source } = await marketCandles({
+      symbol: flags.symbol, data: flags.data, intervalMs: bundle.training.intervalMs, category: flags.category as BybitCategory, baseUrl: flags['base-url'],
+    });
     const n = candles.timestamp.length;
     const r = nowcast(bundle, candles, { at: 'last', scenarios: flags.scenarios ?? DEFAULT_SIGNAL_SCENARIOS, seed: flags.seed ?? 0, loss, source });
     const s = r.state;

@@ -10,6 +10,7 @@
  */
 import { fetchCandles, type BybitCategory } from '../data/bybit.js';
 import { candleCount, sliceCandles, type Candles } from '../data/candles.js';
+import { readCandles } from '../data/candles-csv.js';
 import { FEATURE_LOOKBACK } from '../data/features.js';
 import { inferIntervalMs } from '../data/gaps.js';
 import { INTERVAL_CHOICES, NOMINAL_MONTH_MS, parseInterval, type Interval } from '../data/interval.js';
@@ -205,6 +206,13 @@ export async function liveCandles(o: LiveOptions): Promise<{ candles: Candles; s
   const start = end - 2 * (FEATURE_LOOKBACK + 1) * interval.ms;
   const fetched = await fetchCandles({ symbol: o.symbol, interval, start, end, category: o.category, baseUrl: o.baseUrl });
   return { candles: fetched.candles, source: `Bybit ${o.category} ${o.symbol.toUpperCase()} ${interval.label}` };
+}
+
+/** What `signal` and `scenarios --at` read: live candles of `symbol` when given, else the `data` file. */
+export async function marketCandles(o: { symbol?: string; data?: string; category: BybitCategory; baseUrl?: string; intervalMs: number }): Promise<{ candles: Candles; source: string }> {
+  if (o.symbol !== undefined) return liveCandles({ symbol: o.symbol, intervalMs: o.intervalMs, category: o.category, baseUrl: o.baseUrl });
+  if (o.data === undefined) throw new Error('marketCandles: give a symbol or a data file');
+  return { candles: readCandles(o.data), source: o.data };
 }
 
 /**
