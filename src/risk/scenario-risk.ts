@@ -59,21 +59,6 @@ export interface ScenarioRiskResult extends RiskForecast {
   pit?: Float64Array[];
 }
 
-/**
- * The empirical predictive CDF at `x`: the share of an ascending sample at or below it (NaN for an
- * unknown x). Uniform on [0, 1] across bars when the forecasts are calibrated.
- */
-export function sampleCdf(sorted: ArrayLike<number>, x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  let lo = 0, hi = sorted.length; // first index with sorted[i] > x
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo / sorted.length;
-}
-
 /** Probability that the h-bar loss exceeds `loss` (e.g. 0.02): the share of sampled returns below −loss (any order). */
 export function lossProbability(sample: ArrayLike<number>, loss: number): number {
   let n = 0;

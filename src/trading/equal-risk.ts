@@ -32,15 +32,10 @@ export interface EqualRisk {
   note?: string;
 }
 
-function scaled(r: ArrayLike<number>, k: number): Float64Array {
-  const out = new Float64Array(r.length);
-  for (let i = 0; i < r.length; i++) out[i] = k * r[i];
-  return out;
-}
-
-function cagrOf(r: ArrayLike<number>, periodsPerYear: number): number | null {
+/** CAGR of the returns scaled by k (null when it cannot be annualised). */
+function cagrOf(r: ArrayLike<number>, k: number, periodsPerYear: number): number | null {
   let growth = 1;
-  for (let i = 0; i < r.length; i++) growth *= 1 + r[i];
+  for (let i = 0; i < r.length; i++) growth *= 1 + k * r[i];
   const c = Math.pow(growth, periodsPerYear / Math.max(r.length, 1)) - 1;
   return r.length > 0 && growth > 0 && Number.isFinite(c) ? c : null;
 }
@@ -52,10 +47,10 @@ export function scaleToDrawdown(r: ArrayLike<number>, target: number): number | 
   for (let i = 0; i < r.length; i++) worst = Math.min(worst, r[i]);
   if (worst === 0) return null; // never loses: no scale gives a drawdown
   let lo = 0, hi = (1 - 1e-12) / -worst;
-  if (maxDrawdown(scaled(r, hi)) < target) return null;
+  if (maxDrawdown(r, hi) < target) return null;
   for (let it = 0; it < 60; it++) {
     const mid = (lo + hi) / 2;
-    if (maxDrawdown(scaled(r, mid)) < target) lo = mid;
+    if (maxDrawdown(r, mid) < target) lo = mid;
     else hi = mid;
   }
   return (lo + hi) / 2;
@@ -65,8 +60,7 @@ export function scaleToDrawdown(r: ArrayLike<number>, target: number): number | 
 export function atDrawdown(r: ArrayLike<number>, target: number, periodsPerYear: number): ScaledResult | null {
   const k = scaleToDrawdown(r, target);
   if (k === null) return null;
-  const s = scaled(r, k);
-  return { scale: k, cagr: cagrOf(s, periodsPerYear), maxDrawdown: maxDrawdown(s) };
+  return { scale: k, cagr: cagrOf(r, k, periodsPerYear), maxDrawdown: maxDrawdown(r, k) };
 }
 
 /**

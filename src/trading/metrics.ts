@@ -67,11 +67,14 @@ export function periodsPerYear(intervalMs: number): number {
   return intervalMs === NOMINAL_MONTH_MS ? 12 : YEAR_MS / intervalMs;
 }
 
-/** Largest peak-to-trough fall of the equity path 1·Π(1 + r), as a positive fraction. */
-export function maxDrawdown(returns: ArrayLike<number>): number {
+/**
+ * Largest peak-to-trough fall of the equity path 1·Π(1 + scale·r), as a positive fraction (`scale`
+ * 1 by default: the returns as they are; equal-risk.ts scales them without copying).
+ */
+export function maxDrawdown(returns: ArrayLike<number>, scale = 1): number {
   let equity = 1, peak = 1, worst = 0;
   for (let i = 0; i < returns.length; i++) {
-    equity *= 1 + returns[i];
+    equity *= 1 + scale * returns[i];
     if (equity > peak) peak = equity;
     const fall = (peak - equity) / peak;
     if (fall > worst) worst = fall;

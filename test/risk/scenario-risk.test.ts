@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lossProbability, sampleCdf, scenarioRisk } from '../../src/risk/scenario-risk.js';
+import { lossProbability, scenarioRisk } from '../../src/risk/scenario-risk.js';
+import { shareAtOrBelow } from '../../src/risk/stats.js';
 import { Rng } from '../../src/util/rng.js';
 import { normalQuantile } from '../../src/util/special.js';
 
@@ -37,7 +38,7 @@ test('bad horizons and context sizes are refused; loss probability counts the ta
 });
 
 test('PIT: the share of the sorted sample at or below the outcome, NaN where the outcome is unknown', async () => {
-  assert.equal([-1, 0, 0.5, 0.75, 2, NaN].map((x) => sampleCdf([0, 0.25, 0.5, 0.5, 1], x)), [0, 0.2, 0.8, 0.8, 1, NaN]);
+  assert.equal([-1, 0, 0.5, 0.75, 2, NaN].map((x) => shareAtOrBelow([0, 0.25, 0.5, 0.5, 1], x)), [0, 0.2, 0.8, 0.8, 1, NaN]);
   // Scenario q of every bar is y = q / 4 (exact in float32), so the 1-bar returns are expm1(0, 0.25, 0.5, 0.75, 1) and the
   // 2-bar returns expm1(0, 0.5, 1, 1.5, 2), in a shuffled order.
   const order = [3, 0, 4, 1, 2];
