@@ -13,7 +13,7 @@ import { loadBundle } from '../trading/bundle.js';
 import { ruinWarning, type BacktestResult } from '../trading/backtest.js';
 import { honestLines } from '../trading/honest-stats.js';
 import { equalRiskLine } from '../trading/equal-risk.js';
-import { runBaselines } from '../trading/baselines.js';
+import { BASELINE_NAMES, baselinesOf, baselineSummaries, type BaselineKey, type BaselineSummary } from '../trading/baselines.js';
 import { writeEquityCsv, writeTradesCsv } from '../trading/backtest-files.js';
 import { metricsTable } from '../trading/metrics-table.js';
 import { loadPluginStrategies } from '../trading/plugin-strategies.js';
@@ -141,14 +141,9 @@ export default class Backtest extends GlowCommand {
       result = bt;
       extra = { inSample: bt.inSample };
     }
-    // the baselines on the same bars with the same costs: what the strategy must beat
-    const base = runBaselines({
-      timestamps: result.series.timestamp, closes: result.series.close, periodsPerYear: result.periodsPerYear,
-      fee, slippage, capital, trials: flags.trials,
-    });
-    const baselines = Object.fromEntries(Object.entries(base).map(([name, b]) => [name, {
-      metrics: b.metrics, notes: b.notes.strategy, honest: b.honest, equalRisk: b.equalRisk, finalEquity: b.finalEquity,
-    }]));
+    // the baselines on the same bars with the same costs: what the strategy must beat (a walk-forward
+    // ran them on its stitched bars already)
+    const baselines = walk ? walk.baselines : baselineSummaries(baselinesOf(result, flags.trials ?? 1));
     if (flags['equity-out']) writeEquityCsv(flags['equity-out'], result.series);
     if (flags['trades-out']) writeTradesCsv(flags['trades-out'], result.trades);
     const summary = {
@@ -173,12 +168,12 @@ export default class Backtest extends GlowCommand {
       files: { equity: flags['equity-out'] ?? null, trades: flags['trades-out'] ?? null },
     };
     for (const w of result.warnings) this.warn(w);
-    if (!this.jsonEnabled()) this.printHuman(summary, result, extra, walk, ensemble, base);
+    if (!this.jsonEnabled()) this.printHuman(summary, result, extra, walk, ensemble, baselines);
     return summary;
   }
 
   private printHuman(summary: { mode: string; strategy: string; files: Record<string, string | null> }, result: BacktestResult & { period: { from: number; to: number; rows: number } }, extra: Record<string, unknown>, walk: WalkForwardResult | undefined, ensemble: EnsembleBacktestResult | undefined,
-    base: Record<string, BacktestResult>): void {
+    baselines: Record<BaselineKey, BaselineSummary>): void {
     const t = minuteTime;
     this.log(`${summary.mode} of strategy "${summary.strategy}": ${t(result.period.from)} → ${t(result.period.to)}, ${result.period.rows} bars, ` +
       `costs ${(100 * result.costRate).toFixed(3)}% per unit traded (fee ${result.fee} + slippage ${result.slippage})`);
@@ -200,10 +195,9 @@ export default class Backtest extends GlowCommand {
     this.log(equalRiskLine(result.equalRisk));
     this.log('');
     this.log('Baselines (same bars, same costs):');
-    const label: Record<string, string> = { buyAndHold: 'buy & hold', volTarget: 'EWMA vol target', momentum: '20-bar momentum' };
-    for (const [name, b] of Object.entries(base)) {
-      const n = b.notes.strategy;
-      this.log(`  ${label[name].padEnd(16)} return ${formatMetric('totalReturn', b.metrics.totalReturn, n)}, ` +
+    for (const [name, b] of Object.entries(baselines) as Array<[BaselineKey, BaselineSummary]>) {
+      const n = b.notes;
+      this.log(`  ${BASELINE_NAMES[name].padEnd(16)} return ${formatMetric('totalReturn', b.metrics.totalReturn, n)}, ` +
         `Sharpe ${formatMetric('sharpe', b.metrics.sharpe, n)}, max drawdown ${formatMetric('maxDrawdown', b.metrics.maxDrawdown, n)}, ` +
         `alpha t ${b.honest.alphaT === null ? 'n/a' : b.honest.alphaT.toFixed(2)}`);
     }

@@ -38,7 +38,7 @@ import { type TimeRange } from '../trading/bundle.js';
 import type { Engine } from '../wasm/engine.js';
 import { resolveThreads, type ThreadsOption } from '../wasm/pool.js';
 import { backtestPositions, DEFAULT_FEE, DEFAULT_SLIPPAGE, honestOfRows, metricsOfRows, type BacktestResult } from '../trading/backtest.js';
-import { runBaselines } from '../trading/baselines.js';
+import { baselineSummaries, runBaselines, type BaselineKey, type BaselineSummary } from '../trading/baselines.js';
 import { averageDecisions, metricSpread, type Spread } from '../trading/ensemble.js';
 import { forecastPositions, type ForecastStrategyOptions } from '../trading/forecast-strategy.js';
 import type { HonestStats } from '../trading/honest-stats.js';
@@ -129,7 +129,7 @@ export interface WalkForwardFold {
   seconds: number;
 }
 
-export type BaselineName = 'buyAndHold' | 'volTarget' | 'momentum';
+export type BaselineName = BaselineKey;
 
 export interface WalkForwardMember {
   seed: number;
@@ -160,7 +160,7 @@ export interface WalkForwardResult extends BacktestResult {
   members: WalkForwardMember[];
   /** min / median / max of every metric over the members. */
   spread: Record<MetricName, Spread | null>;
-  baselines: Record<BaselineName, { metrics: Metrics; notes: MetricNotes; honest: HonestStats; finalEquity: number }>;
+  baselines: Record<BaselineName, BaselineSummary>;
   trials: number;
   /** Threads every model trained and ran on (training is reproducible for a given count). */
   threads: number;
@@ -320,10 +320,7 @@ export function walkForward(candles: Candles, options: WalkForwardOptions): Walk
       spread: metricSpread(memberFolds.map((m) => m.metrics)),
     };
   });
-  const baselines = Object.fromEntries(baselineNames.map((name) => {
-    const r = base[name];
-    return [name, { metrics: r.metrics, notes: r.notes.strategy, honest: r.honest, finalEquity: r.finalEquity }];
-  })) as WalkForwardResult['baselines'];
+  const baselines = baselineSummaries(base);
   return {
     ...result, strategy: strategy.name, conditional, window, trainBars: options.trainBars, testBars: options.testBars,
     step: options.step ?? options.testBars, seeds, plannedFolds: plan.length,

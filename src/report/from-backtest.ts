@@ -7,13 +7,20 @@
  * `baselines`).
  */
 import type { BacktestResult } from '../trading/backtest.js';
-import { runBaselines } from '../trading/baselines.js';
+import { BASELINE_NAMES, baselineSummaries, type BaselineKey, type Baselines } from '../trading/baselines.js';
 import type { ReportBacktest, ReportBacktestRow } from './types.js';
 
-/** The baselines runBaselines returns, by key, with the names the report shows. */
-export const BASELINE_NAMES = { buyAndHold: 'buy & hold', volTarget: 'EWMA vol target', momentum: '20-bar momentum' } as const;
-export type BaselineKey = keyof typeof BASELINE_NAMES;
-export type Baselines = Record<BaselineKey, BacktestResult>;
+// The baselines' names, their runs on a result's bars and their JSON live with the baselines.
+export { BASELINE_NAMES, baselinesOf, type BaselineKey, type Baselines } from '../trading/baselines.js';
+
+/** The baselines in `report --json` and `demo --json`: per key, metrics, notes, honest statistics, final equity. */
+export function baselinesJson(baselines: Baselines) {
+  const all = baselineSummaries(baselines);
+  return Object.fromEntries((Object.keys(all) as BaselineKey[]).map((k) => {
+    const { equalRisk: _, ...summary } = all[k];
+    return [k, summary];
+  }));
+}
 
 export interface BacktestPartInput {
   id: string;
@@ -27,14 +34,6 @@ export interface BacktestPartInput {
   /** Predicted risk the exposure was sized on, one per bar (e.g. a forecaster's h-bar CVaR), with its label. */
   risk?: { values: ArrayLike<number>; label: string };  // non-finite values become null (not drawn)
   notes?: string[];
-}
-
-/** The three baselines on the bars of `result`, with its costs and trial count. */
-export function baselinesOf(result: BacktestResult, trials?: number): Baselines {
-  return runBaselines({
-    timestamps: result.series.timestamp, closes: result.series.close, periodsPerYear: result.periodsPerYear,
-    fee: result.fee, slippage: result.slippage, capital: result.capital, trials: trials ?? result.honest.trials,
-  });
 }
 
 function row(name: string, role: ReportBacktestRow['role'], r: BacktestResult): ReportBacktestRow {
@@ -63,9 +62,3 @@ export function backtestReportPart(input: BacktestPartInput): ReportBacktest {
   };
 }
 
-/** The baselines as `backtest --json` prints them: per key, metrics, notes, honest statistics, final equity. */
-export function baselinesJson(baselines: Baselines) {
-  return Object.fromEntries((Object.keys(BASELINE_NAMES) as BaselineKey[]).map((k) => [k, {
-    metrics: baselines[k].metrics, notes: baselines[k].notes.strategy, honest: baselines[k].honest, finalEquity: baselines[k].finalEquity,
-  }]));
-}

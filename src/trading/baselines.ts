@@ -17,6 +17,9 @@
  * Measured on real hourly markets, vol targeting keeps about 0.8× buy & hold's Sharpe (issue 14).
  */
 import { backtestPositions, type BacktestResult } from './backtest.js';
+import type { EqualRisk } from './equal-risk.js';
+import type { HonestStats } from './honest-stats.js';
+import type { MetricNotes, Metrics } from './metrics.js';
 
 export interface VolTargetOptions {
   lambda?: number;
@@ -97,4 +100,28 @@ export function runBaselines(input: BaselineInput): { buyAndHold: BacktestResult
     volTarget: run(volTargetDecisions(input.closes, input.volTarget)),
     momentum: run(momentumDecisions(input.closes, input.momentumLookback)),
   };
+}
+
+/** The baselines' display names, keyed as runBaselines returns them. */
+export const BASELINE_NAMES = { buyAndHold: 'buy & hold', volTarget: 'EWMA vol target', momentum: '20-bar momentum' } as const;
+export type BaselineKey = keyof typeof BASELINE_NAMES;
+export type Baselines = Record<BaselineKey, BacktestResult>;
+
+/** The three baselines on the bars of `result`, with its costs and trial count (default: the result's). */
+export function baselinesOf(result: BacktestResult, trials?: number): Baselines {
+  return runBaselines({
+    timestamps: result.series.timestamp, closes: result.series.close, periodsPerYear: result.periodsPerYear,
+    fee: result.fee, slippage: result.slippage, capital: result.capital, trials: trials ?? result.honest.trials,
+  });
+}
+
+/** One baseline as `backtest --json` prints it. */
+export interface BaselineSummary { metrics: Metrics; notes: MetricNotes; honest: HonestStats; equalRisk: EqualRisk; finalEquity: number }
+
+/** The baselines as `backtest --json` prints them: per key, metrics, notes, honest statistics, equal risk, final equity. */
+export function baselineSummaries(baselines: Baselines): Record<BaselineKey, BaselineSummary> {
+  return Object.fromEntries((Object.keys(BASELINE_NAMES) as BaselineKey[]).map((k) => [k, {
+    metrics: baselines[k].metrics, notes: baselines[k].notes.strategy, honest: baselines[k].honest,
+    equalRisk: baselines[k].equalRisk, finalEquity: baselines[k].finalEquity,
+  }])) as Record<BaselineKey, BaselineSummary>;
 }
